@@ -1,0 +1,1 @@
+"""Karbor: application data protection as a service for OpenStack."""

@@ -1,0 +1,57 @@
+"""Start-up shared by the Karbor service commands."""
+
+import signal
+import sys
+import threading
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from karbor.common import config
+from karbor import objects
+from karbor import rpc
+from karbor import version
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+
+def prepare(argv=None, default_config_files=None):
+    """Parse configuration, set up logging, objects and RPC."""
+    logging.register_options(CONF)
+    config.set_defaults()
+    CONF(argv if argv is not None else sys.argv[1:], project='karbor',
+         version=version.version_string(),
+         default_config_files=default_config_files)
+    logging.setup(CONF, 'karbor')
+    objects.register_all()
+    rpc.init(CONF)
+
+
+def serve(stoppables):
+    """Block until SIGTERM or SIGINT, then stop ``stoppables`` in reverse."""
+    done = threading.Event()
+
+    def on_signal(signum, frame):
+        LOG.info('Caught signal %s, stopping.', signum)
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    while not done.wait(3600):
+        pass
+    for item in reversed(stoppables):
+        try:
+            item.stop()
+        except Exception:
+            LOG.exception('Error while stopping %s', item)
+    rpc.cleanup()
+
+
+def run_service(binary):
+    """Entry point body of karbor-protection and karbor-operationengine."""
+    from karbor import service
+    prepare()
+    server = service.Service.create(binary=binary)
+    server.start()
+    serve([server])

@@ -1,0 +1,81 @@
+"""Names and status values shared by every Karbor component."""
+
+# Resource types
+PROJECT_RESOURCE_TYPE = 'OS::Keystone::Project'
+SERVER_RESOURCE_TYPE = 'OS::Nova::Server'
+VOLUME_RESOURCE_TYPE = 'OS::Cinder::Volume'
+IMAGE_RESOURCE_TYPE = 'OS::Glance::Image'
+SHARE_RESOURCE_TYPE = 'OS::Manila::Share'
+NETWORK_RESOURCE_TYPE = 'OS::Neutron::Network'
+DATABASE_RESOURCE_TYPE = 'OS::Trove::Instance'
+POD_RESOURCE_TYPE = 'OS::Kubernetes::Pod'
+
+RESOURCE_TYPES = (PROJECT_RESOURCE_TYPE, SERVER_RESOURCE_TYPE,
+                  VOLUME_RESOURCE_TYPE, IMAGE_RESOURCE_TYPE,
+                  SHARE_RESOURCE_TYPE, NETWORK_RESOURCE_TYPE,
+                  DATABASE_RESOURCE_TYPE, POD_RESOURCE_TYPE)
+
+# Plan statuses
+PLAN_STATUS_SUSPENDED = 'suspended'
+PLAN_STATUS_STARTED = 'started'
+
+# Checkpoint statuses
+CHECKPOINT_STATUS_PROTECTING = 'protecting'
+CHECKPOINT_STATUS_AVAILABLE = 'available'
+CHECKPOINT_STATUS_ERROR = 'error'
+CHECKPOINT_STATUS_DELETING = 'deleting'
+CHECKPOINT_STATUS_DELETED = 'deleted'
+CHECKPOINT_STATUS_ERROR_DELETING = 'error-deleting'
+CHECKPOINT_STATUS_WAIT_COPYING = 'wait_copying'
+CHECKPOINT_STATUS_COPYING = 'copying'
+CHECKPOINT_STATUS_COPY_FINISHED = 'finished'
+
+# Per-resource statuses kept in the bank
+RESOURCE_STATUS_PROTECTING = 'protecting'
+RESOURCE_STATUS_AVAILABLE = 'available'
+RESOURCE_STATUS_ERROR = 'error'
+RESOURCE_STATUS_DELETING = 'deleting'
+RESOURCE_STATUS_DELETED = 'deleted'
+RESOURCE_STATUS_RESTORING = 'restoring'
+RESOURCE_STATUS_STARTED = 'started'
+RESOURCE_STATUS_UNDEFINED = 'undefined'
+
+# Restore and verification statuses
+RESTORE_STATUS_IN_PROGRESS = 'in_progress'
+RESTORE_STATUS_SUCCESS = 'success'
+RESTORE_STATUS_FAILURE = 'fail'
+VERIFICATION_STATUS_IN_PROGRESS = 'in_progress'
+VERIFICATION_STATUS_SUCCESS = 'success'
+VERIFICATION_STATUS_FAILURE = 'fail'
+
+# Operation log types and statuses
+OPERATION_PROTECT = 'protect'
+OPERATION_RESTORE = 'restore'
+OPERATION_DELETE = 'delete'
+OPERATION_VERIFY = 'verify'
+OPERATION_COPY = 'copy'
+OPERATION_TYPES = (OPERATION_PROTECT, OPERATION_RESTORE, OPERATION_DELETE,
+                   OPERATION_VERIFY, OPERATION_COPY)
+
+OPERATION_LOG_STATUS_SUCCESS = 'success'
+OPERATION_LOG_STATUS_ERROR = 'error'
+
+# Who created a checkpoint
+MANUAL = 'manual'
+OPERATION_ENGINE = 'operation-engine'
+
+# Scheduled operations
+OPERATION_EXE_STATE_IN_PROGRESS = 'in_progress'
+OPERATION_EXE_STATE_SUCCESS = 'success'
+OPERATION_EXE_STATE_FAILED = 'failed'
+OPERATION_EXE_STATE_DROPPED_OUT_OF_WINDOW = 'dropped_out_of_window'
+
+OPERATION_STATE_INIT = 'init'
+OPERATION_STATE_REGISTERED = 'registered'
+OPERATION_STATE_RUNNING = 'running'
+OPERATION_STATE_DELETED = 'deleted'
+
+# Service binaries and RPC topics
+API_BINARY = 'karbor-api'
+PROTECTION_BINARY = 'karbor-protection'
+OPERATIONENGINE_BINARY = 'karbor-operationengine'

@@ -1,0 +1,24 @@
+"""Policies for scheduled operations."""
+
+from karbor.policies import base
+
+
+rules = base.api_rules(
+    'scheduled_operation', base.RULE_ADMIN_OR_OWNER, [
+        ('create', 'Create a scheduled operation.', [
+            ('POST', '/scheduled_operations'),
+        ]),
+        ('delete', 'Delete a scheduled operation.', [
+            ('DELETE', '/scheduled_operations/{scheduled_operation_id}'),
+        ]),
+        ('get', 'Get a scheduled operation.', [
+            ('GET', '/scheduled_operations/{scheduled_operation_id}'),
+        ]),
+        ('list', 'List scheduled operations.', [
+            ('GET', '/scheduled_operations'),
+        ]),
+    ])
+
+
+def list_rules():
+    return rules

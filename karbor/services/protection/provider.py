@@ -1,0 +1,192 @@
+"""Protection providers and the registry that reads them from providers.d.
+
+A provider file is an INI file with a ``[provider]`` section (name, id,
+description, one or more ``plugin`` lines, one ``bank``, ``enabled``) and
+option sections for its plugins. Each file is parsed into its own
+ConfigOpts, so plugins of different providers never share settings.
+"""
+
+import glob
+import os
+import threading
+
+from oslo_config import cfg
+from oslo_log import log as logging
+from stevedore import driver
+
+from karbor import exception
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+PROTECTIONS_NAMESPACE = 'karbor.protections'
+
+provider_registry_opts = [
+    cfg.StrOpt('provider_config_dir',
+               default='providers.d',
+               help='Directory of provider configuration files (*.conf). A '
+                    'relative path is taken relative to the directory of '
+                    'the first configuration file.'),
+]
+CONF.register_opts(provider_registry_opts)
+
+provider_opts = [
+    cfg.StrOpt('name', help='The name of the provider.'),
+    cfg.StrOpt('id', help='The UUID of the provider.'),
+    cfg.StrOpt('description', default='',
+               help='A description shown to users.'),
+    cfg.MultiStrOpt('plugin', default=[],
+                    help='A protection plugin entry point name; repeat the '
+                         'option for several plugins.'),
+    cfg.StrOpt('bank', help='The bank plugin entry point name.'),
+    cfg.BoolOpt('enabled', default=False,
+                help='Whether the provider is offered to users.'),
+]
+
+SCHEMA_KINDS = ('options_schema', 'restore_schema', 'saved_info_schema',
+                'verify_schema')
+
+
+def load_plugin_class(name):
+    """The class registered under ``name`` in karbor.protections."""
+    return driver.DriverManager(PROTECTIONS_NAMESPACE, name,
+                                invoke_on_load=False).driver
+
+
+class PluggableProtectionProvider(object):
+    """One provider: a bank and a protection plugin per resource type."""
+
+    def __init__(self, provider_config):
+        section = provider_config.provider
+        self.id = section.id
+        self.name = section.name
+        self.description = section.description
+        self.config = provider_config
+        if not self.id or not self.name:
+            raise ValueError('[provider] needs both "id" and "name"')
+        if not section.bank:
+            raise ValueError('[provider] needs a "bank"')
+        self._bank_class = load_plugin_class(section.bank)
+        self._plugin_classes = {}
+        for plugin_name in section.plugin:
+            plugin_class = load_plugin_class(plugin_name)
+            for resource_type in plugin_class.get_supported_resources_types():
+                self._plugin_classes[resource_type] = plugin_class
+        self.extended_info_schema = self._build_schemas()
+        self._bank = None
+        self._checkpoints = None
+        self._lock = threading.Lock()
+
+    def _build_schemas(self):
+        schemas = {kind: {} for kind in SCHEMA_KINDS}
+        for resource_type, plugin_class in self._plugin_classes.items():
+            for kind in SCHEMA_KINDS:
+                getter = getattr(plugin_class, 'get_%s' % kind)
+                schemas[kind][resource_type] = getter(resource_type)
+        return schemas
+
+    @property
+    def resource_types(self):
+        return sorted(self._plugin_classes)
+
+    @property
+    def bank(self):
+        """The provider's Bank, created on first use."""
+        with self._lock:
+            if self._bank is None:
+                from karbor.services.protection import bank_plugin
+                self._bank = bank_plugin.Bank(self._bank_class(self.config))
+            return self._bank
+
+    @property
+    def checkpoint_collection(self):
+        """The CheckpointCollection of the provider's bank."""
+        from karbor.services.protection import checkpoint
+        bank = self.bank
+        with self._lock:
+            if self._checkpoints is None:
+                self._checkpoints = checkpoint.CheckpointCollection(bank)
+            return self._checkpoints
+
+    def load_plugins(self):
+        """Fresh protection plugin instances, keyed by resource type."""
+        instances = {}
+        plugins = {}
+        for resource_type, plugin_class in self._plugin_classes.items():
+            if plugin_class not in instances:
+                instances[plugin_class] = plugin_class(self.config)
+            plugins[resource_type] = instances[plugin_class]
+        return plugins
+
+    def to_dict(self):
+        return {'id': self.id, 'name': self.name,
+                'description': self.description,
+                'extended_info_schema': self.extended_info_schema}
+
+
+def _config_dir():
+    path = CONF.provider_config_dir
+    if os.path.isabs(path):
+        return path
+    config_dirs = [os.path.dirname(os.path.abspath(f))
+                   for f in CONF.config_file or ()]
+    return os.path.join(config_dirs[0] if config_dirs else os.getcwd(), path)
+
+
+def load_provider_file(path):
+    """Parse one provider file; returns None for a disabled provider."""
+    provider_config = cfg.ConfigOpts()
+    provider_config.register_opts(provider_opts, group='provider')
+    provider_config(args=[], project='karbor', default_config_files=[path],
+                    default_config_dirs=[], use_env=False)
+    if not provider_config.provider.enabled:
+        LOG.info('Provider file %s is disabled; skipped.', path)
+        return None
+    return PluggableProtectionProvider(provider_config)
+
+
+class ProviderRegistry(object):
+    """The enabled providers of ``provider_config_dir``."""
+
+    def __init__(self, config_dir=None):
+        self._providers = {}
+        self.load_providers(config_dir or _config_dir())
+
+    def load_providers(self, config_dir):
+        for path in sorted(glob.glob(os.path.join(config_dir, '*.conf'))):
+            try:
+                provider = load_provider_file(path)
+            except Exception as err:
+                LOG.error('Provider file %(path)s skipped: %(reason)s',
+                          {'path': path, 'reason': err})
+                continue
+            if provider is None:
+                continue
+            if provider.id in self._providers:
+                LOG.error('Provider file %(path)s skipped: provider id '
+                          '%(id)s is already defined.',
+                          {'path': path, 'id': provider.id})
+                continue
+            self._providers[provider.id] = provider
+            LOG.info('Loaded provider %(name)s (%(id)s) from %(path)s.',
+                     {'name': provider.name, 'id': provider.id,
+                      'path': path})
+
+    def list_providers(self, marker=None, limit=None, filters=None):
+        """Providers sorted by id, as dicts, with exact-match filters."""
+        providers = [self._providers[pid] for pid in sorted(self._providers)]
+        if marker is not None:
+            ids = [p.id for p in providers]
+            if marker not in ids:
+                raise exception.ProviderNotFound(provider_id=marker)
+            providers = providers[ids.index(marker) + 1:]
+        views = [p.to_dict() for p in providers]
+        for key, value in (filters or {}).items():
+            views = [v for v in views if v.get(key) == value]
+        return views[:limit] if limit else views
+
+    def show_provider(self, provider_id):
+        try:
+            return self._providers[provider_id]
+        except KeyError:
+            raise exception.ProviderNotFound(provider_id=provider_id)

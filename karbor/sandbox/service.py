@@ -1,0 +1,131 @@
+"""Base class and registry of the sandbox's API services.
+
+Each API is one module under ``karbor.sandbox.services`` defining a
+:class:`Service` subclass decorated with :func:`register`. The registry
+drives URL dispatch, the Keystone catalog and bootstrap.
+"""
+
+import importlib
+import logging
+
+import webob
+
+from karbor.sandbox import auth
+from karbor.sandbox import wsgi
+
+LOG = logging.getLogger(__name__)
+_REGISTRY = []
+
+# Modules imported to fill the registry, in catalog order.
+SERVICE_MODULES = (
+    'karbor.sandbox.admin',
+    'karbor.sandbox.services.identity',
+    'karbor.sandbox.services.volume',
+    'karbor.sandbox.services.object_store',
+    'karbor.sandbox.services.k8s',
+)
+
+
+def register(cls):
+    """Class decorator adding a service to the registry."""
+    if cls not in _REGISTRY:
+        _REGISTRY.append(cls)
+    return cls
+
+
+def load():
+    """Import every service module; return the registered classes."""
+    for name in SERVICE_MODULES:
+        importlib.import_module(name)
+    return list(_REGISTRY)
+
+
+class Service(object):
+    """One API served under ``prefix``.
+
+    Subclasses set ``name`` (the key of ``cloud.url(name)``), ``prefix``,
+    ``controllers``, ``error_style`` (a key of ``wsgi.ERROR_FORMATS``),
+    and, to appear in the Keystone catalog, ``catalog`` (pairs of service
+    type and name) and ``endpoint`` (a path template that may use
+    ``%(project_id)s``).
+    """
+
+    name = None
+    prefix = None
+    controllers = ()
+    error_style = 'fault'
+    catalog = ()
+    endpoint = None
+
+    def __init__(self, cloud):
+        self.cloud = cloud
+        self.store = cloud.store
+        self.router = wsgi.Router()
+        for cls in self.controllers:
+            for method, path, needs_auth, handler in cls(self).routes():
+                self.router.add(method, path, handler, needs_auth)
+
+    def bootstrap(self):
+        """Create the service's initial data when the store is new."""
+
+    def endpoint_url(self, project_id):
+        return self.cloud.base_url + self.endpoint % {
+            'project_id': project_id}
+
+    def handle(self, req, path):
+        """Dispatch ``path`` (below the prefix) and render errors."""
+        try:
+            handler, kwargs, needs_auth = self.router.match(req.method,
+                                                            path)
+            ctx = auth.resolve(self.store, req.headers.get('X-Auth-Token'))
+            if needs_auth and ctx is None:
+                raise wsgi.Unauthorized()
+            req.environ['sandbox.context'] = ctx
+            resp = self._to_response(handler(req, **kwargs))
+        except wsgi.HTTPError as err:
+            resp = self.error(err)
+        except Exception:
+            LOG.exception('Sandbox %s failed on %s %s', self.name,
+                          req.method, path)
+            resp = self.error(wsgi.HTTPError(500, 'Internal error'))
+        return self.finish(req, resp)
+
+    @staticmethod
+    def _to_response(result):
+        if isinstance(result, webob.Response):
+            return result
+        if isinstance(result, tuple):
+            return wsgi.json_response(result[1], result[0])
+        return wsgi.json_response(result)
+
+    def error(self, err):
+        resp = wsgi.ERROR_FORMATS[self.error_style](err)
+        if err.code == 401:
+            resp.headers['WWW-Authenticate'] = (
+                'Keystone uri="%s/identity"' % self.cloud.base_url)
+        return resp
+
+    def finish(self, req, resp):
+        """Hook to decorate every response (e.g. microversion headers)."""
+        return resp
+
+    def run_later(self, task, operation, resource_id, metadata=None,
+                  **args):
+        """Schedule ``task`` for ``operation``, applying injected faults.
+
+        An ``error`` fault passes ``error=<message>`` to the task handler;
+        a ``slow`` fault replaces the delay.
+        """
+        fault = self.cloud.faults.take(self.name, operation, resource_id,
+                                       metadata)
+        delay = None
+        if fault and fault.is_error:
+            args['error'] = fault.message
+        elif fault:
+            delay = fault.delay
+        self.cloud.tasks.schedule(task, delay=delay, **args)
+
+
+def context(req):
+    """The :class:`~karbor.sandbox.auth.Context` of the request."""
+    return req.environ.get('sandbox.context')

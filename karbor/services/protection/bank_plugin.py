@@ -1,0 +1,403 @@
+"""The bank: where a provider keeps checkpoints and backup data.
+
+A bank plugin is a flat key/value object store (Swift, S3, a local
+directory). :class:`Bank` wraps one plugin, validates and normalises keys,
+and hands out :class:`BankSection` views restricted to a key prefix.
+
+Values may be ``str``, ``bytes``, anything JSON-serialisable, or a stream
+(a file-like object with ``read`` or an iterator of ``bytes``). Streams are
+written chunk by chunk and never held whole in memory; JSON values are
+decoded again on read. Every plugin keeps the value kind in the object's
+metadata (``serialized`` as in the original Karbor, plus ``value-type``).
+"""
+
+import abc
+import collections.abc
+import json
+import re
+import threading
+import time
+import uuid
+
+from oslo_log import log as logging
+
+from karbor import exception
+from karbor.i18n import _
+
+LOG = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1024 * 1024
+
+KIND_STR = 'str'
+KIND_BYTES = 'bytes'
+KIND_JSON = 'json'
+KINDS = (KIND_STR, KIND_BYTES, KIND_JSON)
+SORT_DIRS = ('asc', 'desc')
+
+_KEY_RE = re.compile(r'^[A-Za-z0-9/_.\-@]+(?<!/)$')
+_SECTION_RE = re.compile(r'^/?[A-Za-z0-9/_.\-@]*/?$')
+_MULTI_SLASH_RE = re.compile(r'/{2,}')
+
+
+# Value encoding shared by all plugins
+
+def is_stream(value):
+    """True for file-like objects and iterators (streamed values)."""
+    if isinstance(value, (str, bytes, bytearray, dict, list, tuple)):
+        return False
+    return (hasattr(value, 'read') or
+            isinstance(value, collections.abc.Iterator))
+
+
+def iter_chunks(value, chunk_size=CHUNK_SIZE):
+    """Iterate over the byte chunks of a stream value."""
+    if hasattr(value, 'read'):
+        while True:
+            chunk = value.read(chunk_size)
+            if not chunk:
+                return
+            yield chunk.encode('utf-8') if isinstance(chunk, str) else chunk
+    else:
+        for chunk in value:
+            if chunk:
+                yield chunk.encode('utf-8') if isinstance(chunk, str) \
+                    else bytes(chunk)
+
+
+def encode_value(value):
+    """Return ``(kind, payload)`` for a value to store.
+
+    ``payload`` is ``bytes`` for in-memory values and an iterator of byte
+    chunks for streams (whose kind is always ``bytes``).
+    """
+    if isinstance(value, str):
+        return KIND_STR, value.encode('utf-8')
+    if isinstance(value, (bytes, bytearray)):
+        return KIND_BYTES, bytes(value)
+    if is_stream(value):
+        return KIND_BYTES, iter_chunks(value)
+    return KIND_JSON, json.dumps(value).encode('utf-8')
+
+
+def decode_value(kind, data):
+    """Turn stored bytes back into the value that was written."""
+    if kind == KIND_JSON:
+        return json.loads(data)
+    if kind == KIND_BYTES:
+        return data
+    # str, or an object without a known kind (written by another tool)
+    try:
+        return data.decode('utf-8')
+    except UnicodeDecodeError:
+        return data
+
+
+def kind_to_metadata(kind):
+    """Metadata (name -> str) recording how a value was encoded."""
+    return {'serialized': str(kind == KIND_JSON), 'value-type': kind}
+
+
+def kind_from_metadata(metadata):
+    """Inverse of :func:`kind_to_metadata`; tolerant of foreign objects."""
+    metadata = {k.lower(): v for k, v in (metadata or {}).items()}
+    kind = metadata.get('value-type')
+    if kind in KINDS:
+        return kind
+    if str(metadata.get('serialized', '')).lower() == 'true':
+        return KIND_JSON
+    return KIND_STR
+
+
+class BankReader(object):
+    """File-like ``read(n)`` over an iterator of byte chunks."""
+
+    def __init__(self, chunks):
+        self._chunks = iter(chunks)
+        self._buffer = b''
+        self._eof = False
+
+    def read(self, size=-1):
+        while not self._eof and (size is None or size < 0 or
+                                 len(self._buffer) < size):
+            try:
+                self._buffer += next(self._chunks)
+            except StopIteration:
+                self._eof = True
+        if size is None or size < 0:
+            size = len(self._buffer)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+    def readable(self):
+        return True
+
+
+def select_keys(keys, prefix=None, marker=None, limit=None, sort_dir=None):
+    """Apply the listing contract to an iterable of keys in any order.
+
+    Used by plugins that cannot filter server side; the contract itself is
+    documented on :meth:`BankPlugin.list_objects`.
+    """
+    keys = (k for k in keys if not prefix or k.startswith(prefix))
+    if marker:
+        if sort_dir == 'desc':
+            keys = (k for k in keys if k < marker)
+        else:
+            keys = (k for k in keys if k > marker)
+    result = sorted(keys, reverse=(sort_dir == 'desc'))
+    return result if limit is None else result[:limit]
+
+
+# Plugin interfaces
+
+class BankPlugin(object, metaclass=abc.ABCMeta):
+    """A key/value object store holding a provider's checkpoints.
+
+    :param config: the provider's own ``oslo_config.cfg.ConfigOpts``; the
+        plugin registers its option groups on it.
+    """
+
+    def __init__(self, config=None):
+        self._config = config
+        self._owner_id = str(uuid.uuid4())
+
+    def _register_opts(self, group, opts):
+        if self._config is None:
+            raise exception.InvalidInput(
+                reason=_('%s needs the provider configuration')
+                % type(self).__name__)
+        self._config.register_opts(opts, group=group)
+        return self._config[group]
+
+    @abc.abstractmethod
+    def update_object(self, key, value, context=None):
+        """Create or overwrite the object ``key`` (see module doc)."""
+
+    @abc.abstractmethod
+    def get_object(self, key, context=None):
+        """Return the value of ``key``; raise BankObjectNotFound if absent."""
+
+    def get_object_stream(self, key, context=None):
+        """Return an iterator over the stored bytes of ``key``."""
+        value = self.get_object(key, context=context)
+        _kind, data = encode_value(value)
+        return iter([data] if data else [])
+
+    @abc.abstractmethod
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        """Return full keys starting with ``prefix``, sorted.
+
+        ``sort_dir`` is ``'asc'`` (default) or ``'desc'``. ``marker`` is
+        exclusive: ascending listings return keys after it, descending
+        ones keys before it. At most ``limit`` keys are returned.
+        """
+
+    @abc.abstractmethod
+    def delete_object(self, key, context=None):
+        """Delete ``key``; raise BankObjectNotFound if absent."""
+
+    def get_owner_id(self, context=None):
+        """The id of this bank user (one per process and plugin)."""
+        return self._owner_id
+
+    def close(self):
+        """Release resources (background threads, connections)."""
+
+
+class LeasePlugin(object, metaclass=abc.ABCMeta):
+    """A lease proving that the bank's owner (this process) is alive."""
+
+    @abc.abstractmethod
+    def acquire_lease(self):
+        """Create the lease object; raise AcquireLeaseFailed on failure."""
+
+    @abc.abstractmethod
+    def renew_lease(self):
+        """Push the lease expiry forward."""
+
+    @abc.abstractmethod
+    def check_lease_validity(self):
+        """True while the lease has at least the validity window left."""
+
+
+class LeaseRenewer(object):
+    """Renews a plugin's lease every ``interval`` seconds in a thread."""
+
+    def __init__(self, lease_plugin, interval):
+        self._plugin = lease_plugin
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name='karbor-bank-lease-renewer')
+
+    def start(self):
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.wait(self._interval):
+            try:
+                self._plugin.renew_lease()
+            except Exception:
+                LOG.exception('Renewing the bank lease failed')
+
+    def stop(self):
+        self._stop.set()
+        if self._thread.is_alive() and \
+                self._thread is not threading.current_thread():
+            self._thread.join()
+
+    @property
+    def running(self):
+        return self._thread.is_alive()
+
+
+def lease_expire_time(expire_window):
+    return int(time.time() + expire_window)
+
+
+# Bank and sections
+
+def _check_no_dot_parts(path):
+    if any(part in ('.', '..') for part in path.split('/')):
+        raise exception.InvalidInput(
+            reason=_("'.' and '..' are not allowed in bank keys: %s") % path)
+
+
+def normalize_key(key):
+    """Validate a key and return it with one leading '/' and no '//'."""
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        raise exception.InvalidInput(reason=_('Invalid bank key: %s') % key)
+    _check_no_dot_parts(key)
+    return _MULTI_SLASH_RE.sub('/', '/' + key)
+
+
+def normalize_prefix(prefix):
+    """Validate a listing prefix or section name ('/…', may end in '/')."""
+    if not isinstance(prefix, str) or not _SECTION_RE.match(prefix):
+        raise exception.InvalidInput(
+            reason=_('Invalid bank prefix: %s') % prefix)
+    _check_no_dot_parts(prefix)
+    return _MULTI_SLASH_RE.sub('/', '/' + prefix)
+
+
+def _check_sort_dir(sort_dir):
+    sort_dir = sort_dir or 'asc'
+    if sort_dir not in SORT_DIRS:
+        raise exception.InvalidInput(
+            reason=_('Invalid sort direction: %s') % sort_dir)
+    return sort_dir
+
+
+class Bank(object):
+    """Validating front of a bank plugin."""
+
+    def __init__(self, plugin):
+        self._plugin = plugin
+
+    @property
+    def plugin(self):
+        return self._plugin
+
+    def update_object(self, key, value, context=None):
+        return self._plugin.update_object(normalize_key(key), value,
+                                          context=context)
+
+    def get_object(self, key, context=None):
+        return self._plugin.get_object(normalize_key(key), context=context)
+
+    def get_object_stream(self, key, context=None):
+        return self._plugin.get_object_stream(normalize_key(key),
+                                              context=context)
+
+    def delete_object(self, key, context=None):
+        return self._plugin.delete_object(normalize_key(key),
+                                          context=context)
+
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        prefix = normalize_prefix(prefix) if prefix else None
+        marker = normalize_key(marker) if marker else None
+        if limit is not None and int(limit) < 0:
+            raise exception.InvalidInput(reason=_('limit must be >= 0'))
+        if limit == 0:
+            return []
+        return self._plugin.list_objects(
+            prefix=prefix, limit=None if limit is None else int(limit),
+            marker=marker, sort_dir=_check_sort_dir(sort_dir),
+            context=context)
+
+    def get_sub_section(self, section, is_writable=True):
+        return BankSection(self, section, is_writable=is_writable)
+
+    def get_owner_id(self, context=None):
+        return self._plugin.get_owner_id(context=context)
+
+
+class BankSection(object):
+    """A view of the bank restricted to the keys under one prefix."""
+
+    def __init__(self, bank, section, is_writable=True):
+        if not section or not section.strip('/'):
+            raise exception.InvalidInput(
+                reason=_('Bank section name must not be empty'))
+        self._bank = bank
+        self._prefix = normalize_prefix(section).rstrip('/') + '/'
+        self._is_writable = is_writable
+
+    @property
+    def bank(self):
+        return self._bank
+
+    @property
+    def prefix(self):
+        return self._prefix
+
+    def is_writable(self):
+        return self._is_writable
+
+    def _full_key(self, key):
+        if not isinstance(key, str) or not key.strip('/'):
+            raise exception.InvalidInput(
+                reason=_('Invalid bank key: %s') % key)
+        return self._prefix + key.lstrip('/')
+
+    def _check_writable(self):
+        if not self._is_writable:
+            raise exception.BankReadonlyViolation()
+
+    def update_object(self, key, value, context=None):
+        self._check_writable()
+        return self._bank.update_object(self._full_key(key), value,
+                                        context=context)
+
+    def get_object(self, key, context=None):
+        return self._bank.get_object(self._full_key(key), context=context)
+
+    def get_object_stream(self, key, context=None):
+        return self._bank.get_object_stream(self._full_key(key),
+                                            context=context)
+
+    def delete_object(self, key, context=None):
+        self._check_writable()
+        return self._bank.delete_object(self._full_key(key),
+                                        context=context)
+
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        """Like :meth:`Bank.list_objects`, with keys relative to here."""
+        full_prefix = self._prefix + (prefix or '').lstrip('/')
+        full_marker = self._full_key(marker) if marker else None
+        keys = self._bank.list_objects(prefix=full_prefix, limit=limit,
+                                       marker=full_marker,
+                                       sort_dir=sort_dir, context=context)
+        return [k[len(self._prefix):] for k in keys]
+
+    def get_sub_section(self, section, is_writable=True):
+        if is_writable and not self._is_writable:
+            raise exception.BankReadonlyViolation()
+        return BankSection(self._bank, self._prefix + section.lstrip('/'),
+                           is_writable=is_writable)
+
+    def get_owner_id(self, context=None):
+        return self._bank.get_owner_id(context=context)

@@ -1,0 +1,15 @@
+"""Fixtures shared by every Karbor test."""
+
+from oslo_config import cfg
+import pytest
+
+from karbor.common import config  # noqa: F401  (registers core options)
+
+CONF = cfg.CONF
+
+
+@pytest.fixture(autouse=True)
+def _reset_config():
+    """Undo the configuration overrides and defaults a test set."""
+    yield
+    CONF.reset()

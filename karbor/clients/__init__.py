@@ -1,0 +1,1 @@
+"""OpenStack and Kubernetes clients made from a request context."""

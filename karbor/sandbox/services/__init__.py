@@ -1,0 +1,1 @@
+"""One module (or package) per sandbox API; see ``service.SERVICE_MODULES``."""

@@ -1,0 +1,1 @@
+"""Bank plugins: object stores holding checkpoints (file system, Swift, S3)."""

@@ -1,0 +1,201 @@
+"""A bank kept in a local (or shared) directory.
+
+Objects are files under ``<file_system_bank_path>/<bank_object_container>``
+named by their key. Each file starts with a one-line header recording the
+value kind, followed by the raw value. Writes go to a temporary file that
+is renamed into place, so readers never see a partial object.
+"""
+
+import itertools
+import os
+import uuid
+
+from oslo_config import cfg
+
+from karbor import exception
+from karbor.i18n import _
+from karbor.services.protection import bank_plugin
+
+GROUP = 'file_system_bank_plugin'
+
+file_system_bank_plugin_opts = [
+    cfg.StrOpt('file_system_bank_path',
+               required=True,
+               help='Directory holding the bank. Must exist or be creatable '
+                    'by the protection service.'),
+    cfg.StrOpt('bank_object_container',
+               default='karbor',
+               help='Sub-directory of the bank path used as the object '
+                    'container.'),
+]
+
+_MAGIC = b'KARBOR-BANK-OBJECT 1 '
+# '#' is not allowed in keys, so temporary files never show up as objects.
+_TMP_MARK = '#tmp-'
+
+
+def list_opts():
+    return [(GROUP, file_system_bank_plugin_opts)]
+
+
+class FileSystemBankPlugin(bank_plugin.BankPlugin):
+    """Bank plugin storing objects as files."""
+
+    def __init__(self, config=None):
+        super().__init__(config)
+        conf = self._register_opts(GROUP, file_system_bank_plugin_opts)
+        if not conf.file_system_bank_path:
+            raise exception.InvalidInput(
+                reason=_('[%s] file_system_bank_path is required') % GROUP)
+        self._root = os.path.join(os.path.abspath(conf.file_system_bank_path),
+                                  conf.bank_object_container)
+        os.makedirs(self._root, exist_ok=True)
+
+    def _path(self, key):
+        parts = key.strip('/').split('/')
+        if not key.strip('/') or any(p in ('', '.', '..') or _TMP_MARK in p
+                                     for p in parts):
+            raise exception.InvalidInput(
+                reason=_('Invalid bank key: %s') % key)
+        return os.path.join(self._root, *parts)
+
+    def update_object(self, key, value, context=None):
+        path = self._path(key)
+        kind, payload = bank_plugin.encode_value(value)
+        chunks = [payload] if isinstance(payload, bytes) else payload
+        tmp_path = '%s%s%s' % (path, _TMP_MARK, uuid.uuid4().hex)
+        try:
+            with self._create(tmp_path) as f:
+                f.write(_MAGIC + kind.encode('ascii') + b'\n')
+                for chunk in chunks:
+                    f.write(chunk)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp_path, path)
+        except OSError as err:
+            self._remove_quietly(tmp_path)
+            raise exception.BankCreateObjectFailed(key=key, reason=err)
+        except BaseException:
+            self._remove_quietly(tmp_path)
+            raise
+
+    @staticmethod
+    def _create(path):
+        # A concurrent delete may remove the directory we just created;
+        # try again in that case.
+        for attempt in range(3):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            try:
+                return open(path, 'xb')
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
+
+    @staticmethod
+    def _remove_quietly(path):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+    def _open(self, key):
+        """Open an object; return ``(kind, file positioned at data)``."""
+        try:
+            f = open(self._path(key), 'rb')
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            raise exception.BankObjectNotFound(key=key)
+        except OSError as err:
+            raise exception.BankGetObjectFailed(key=key, reason=err)
+        header = f.readline(64)
+        if header.startswith(_MAGIC) and header.endswith(b'\n'):
+            kind = header[len(_MAGIC):-1].decode('ascii')
+            if kind in bank_plugin.KINDS:
+                return kind, f
+        f.seek(0)  # not written by us: the whole file is the value
+        return None, f
+
+    def get_object(self, key, context=None):
+        kind, f = self._open(key)
+        with f:
+            return bank_plugin.decode_value(kind, f.read())
+
+    def get_object_stream(self, key, context=None):
+        _kind, f = self._open(key)
+        return self._read_chunks(f)
+
+    @staticmethod
+    def _read_chunks(f):
+        with f:
+            while True:
+                chunk = f.read(bank_plugin.CHUNK_SIZE)
+                if not chunk:
+                    return
+                yield chunk
+
+    def delete_object(self, key, context=None):
+        path = self._path(key)
+        try:
+            os.unlink(path)
+        except (FileNotFoundError, NotADirectoryError):
+            raise exception.BankObjectNotFound(key=key)
+        except OSError as err:
+            raise exception.BankDeleteObjectFailed(key=key, reason=err)
+        self._prune_dirs(os.path.dirname(path))
+
+    def _prune_dirs(self, directory):
+        while directory != self._root and directory.startswith(self._root):
+            try:
+                os.rmdir(directory)
+            except OSError:
+                return  # not empty (or already gone): stop here
+            directory = os.path.dirname(directory)
+
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        prefix = prefix or '/'
+        if '..' in prefix.split('/') or (marker and
+                                         '..' in marker.split('/')):
+            raise exception.InvalidInput(reason=_("'..' is not allowed"))
+        start = prefix[:prefix.rfind('/')]
+        start_dir = os.path.join(self._root, *start.strip('/').split('/'))
+        keys = self._walk(start_dir, start, prefix, marker,
+                          sort_dir == 'desc')
+        return list(itertools.islice(keys, limit))
+
+    def _walk(self, directory, rel, prefix, marker, reverse):
+        """Yield the keys under ``directory`` in sorted order.
+
+        Directory entries sort as ``name/`` so that a depth-first walk
+        gives exactly the lexical order of the full keys; whole
+        directories outside the prefix or before the marker are skipped.
+        """
+        try:
+            with os.scandir(directory) as it:
+                entries = [(e.name + '/' if e.is_dir(follow_symlinks=False)
+                            else e.name, e.path)
+                           for e in it if _TMP_MARK not in e.name]
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for name, path in sorted(entries, reverse=reverse):
+            key = rel + '/' + name
+            if name.endswith('/'):
+                if self._may_contain(key, prefix, marker, reverse):
+                    yield from self._walk(path, key[:-1], prefix, marker,
+                                          reverse)
+            elif key.startswith(prefix) and self._after(key, marker,
+                                                        reverse):
+                yield key
+
+    @staticmethod
+    def _after(key, marker, reverse):
+        if not marker:
+            return True
+        return key < marker if reverse else key > marker
+
+    @classmethod
+    def _may_contain(cls, dir_key, prefix, marker, reverse):
+        if not (dir_key.startswith(prefix) or prefix.startswith(dir_key)):
+            return False
+        if marker and not marker.startswith(dir_key):
+            return cls._after(dir_key, marker, reverse)
+        return True

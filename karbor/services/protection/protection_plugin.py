@@ -1,0 +1,115 @@
+"""The protection plugin interface.
+
+A protection plugin knows how to protect, restore, verify, copy and delete
+resources of some types. For each resource it hands out an ``Operation``
+whose hooks the flows call in dependency order (see ``flows.resource_flow``):
+
+* ``on_prepare_begin``: parents before their children;
+* ``on_prepare_finish``: children before their parents;
+* ``on_main``: after the resource's own prepare steps; the mains of
+  independent resources run in parallel;
+* ``on_complete``: after the resource's children completed.
+
+Every hook is called as ``hook(checkpoint, resource, context, parameters,
+**kwargs)``. ``kwargs`` always holds ``operation_log``; restores add
+``restore`` and ``new_resources`` (original id -> new id, shared by the
+whole restore), verifications add ``verify`` and ``new_resources``, copies
+add ``checkpoint_copy``.
+"""
+
+HOOKS = ('on_prepare_begin', 'on_prepare_finish', 'on_main', 'on_complete')
+
+
+class Operation(object):
+    """One operation on one resource; override only the hooks you need.
+
+    Only overridden hooks become tasks of a flow. ``on_revert`` is not a
+    hook: it is called once, when the flow fails, for every resource whose
+    first hook ran, so that the operation can undo what it made.
+    """
+
+    def on_prepare_begin(self, checkpoint, resource, context, parameters,
+                         **kwargs):
+        pass
+
+    def on_prepare_finish(self, checkpoint, resource, context, parameters,
+                          **kwargs):
+        pass
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        pass
+
+    def on_complete(self, checkpoint, resource, context, parameters,
+                    **kwargs):
+        pass
+
+    def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
+        pass
+
+
+def implemented_hooks(operation):
+    """The hooks, in call order, that ``operation``'s class overrides."""
+    cls = type(operation)
+    return tuple(hook for hook in HOOKS
+                 if getattr(cls, hook, None) is not getattr(Operation, hook))
+
+
+def _empty_schema():
+    return {"type": "object", "properties": {},
+            "additionalProperties": False}
+
+
+class ProtectionPlugin(object):
+    """Base class of protection plugins.
+
+    :param config: the provider's ``ConfigOpts``; plugins register their own
+        option groups on it.
+    """
+
+    def __init__(self, config=None):
+        self._config = config
+
+    def get_protect_operation(self, resource):
+        raise NotImplementedError
+
+    def get_restore_operation(self, resource):
+        raise NotImplementedError
+
+    def get_verify_operation(self, resource):
+        raise NotImplementedError
+
+    def get_copy_operation(self, resource):
+        raise NotImplementedError
+
+    def get_delete_operation(self, resource):
+        raise NotImplementedError
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        """The resource types this plugin serves."""
+        raise NotImplementedError
+
+    @classmethod
+    def get_options_schema(cls, resource_type):
+        """JSON schema of the protect parameters of ``resource_type``."""
+        return _empty_schema()
+
+    @classmethod
+    def get_saved_info_schema(cls, resource_type):
+        """JSON schema of what ``get_saved_info`` returns."""
+        return _empty_schema()
+
+    @classmethod
+    def get_restore_schema(cls, resource_type):
+        """JSON schema of the restore parameters of ``resource_type``."""
+        return _empty_schema()
+
+    @classmethod
+    def get_verify_schema(cls, resource_type):
+        """JSON schema of the verify parameters of ``resource_type``."""
+        return _empty_schema()
+
+    @classmethod
+    def get_saved_info(cls, metadata_store, resource):
+        """What the plugin saved about ``resource`` (None if nothing)."""
+        return None

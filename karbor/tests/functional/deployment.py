@@ -1,0 +1,182 @@
+"""A real Karbor deployment for functional tests.
+
+Starts ``karbor-api``, ``karbor-protection`` and ``karbor-operationengine``
+as separate processes with one configuration file, and drives them with the
+real ``karbor`` CLI (python-karborclient) or plain HTTP.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+
+import requests
+
+BIN = os.path.dirname(sys.executable)
+SERVICES = ('karbor-api', 'karbor-protection', 'karbor-operationengine')
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class Deployment(object):
+    """The three Karbor services, each in its own process."""
+
+    def __init__(self, workdir, database_url, transport_url,
+                 providers_dir, auth_strategy='noauth', extra_conf=''):
+        self.workdir = str(workdir)
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self.conf_path = os.path.join(self.workdir, 'karbor.conf')
+        self.processes = {}
+        self._write_config(database_url, transport_url, providers_dir,
+                           auth_strategy, extra_conf)
+
+    def _write_config(self, database_url, transport_url, providers_dir,
+                      auth_strategy, extra_conf):
+        state = os.path.join(self.workdir, 'state')
+        os.makedirs(os.path.join(state, 'locks'), exist_ok=True)
+        with open(self.conf_path, 'w') as conf:
+            conf.write(textwrap.dedent("""\
+                [DEFAULT]
+                state_path = {state}
+                transport_url = {transport}
+                control_exchange = karbor_test_{tag}
+                auth_strategy = {auth}
+                provider_config_dir = {providers}
+                osapi_karbor_listen = 127.0.0.1
+                osapi_karbor_listen_port = {port}
+                host = functional-{tag}
+                report_interval = 1
+                periodic_fuzzy_delay = 0
+                [database]
+                connection = {db}
+                [oslo_concurrency]
+                lock_path = {state}/locks
+                """).format(state=state, transport=transport_url,
+                            tag=uuid.uuid4().hex[:8], auth=auth_strategy,
+                            providers=providers_dir, port=self.port,
+                            db=database_url))
+            conf.write(textwrap.dedent(extra_conf))
+
+    def manage(self, *args):
+        return subprocess.run(
+            [os.path.join(BIN, 'karbor-manage'), '--config-file',
+             self.conf_path] + list(args),
+            check=True, capture_output=True, text=True, timeout=120)
+
+    def start(self, timeout=60):
+        self.manage('db', 'sync')
+        for binary in SERVICES:
+            self.start_service(binary)
+        self.wait_until_up(timeout)
+
+    def start_service(self, binary):
+        log = open(os.path.join(self.workdir, binary + '.log'), 'ab')
+        self.processes[binary] = subprocess.Popen(
+            [os.path.join(BIN, binary), '--config-file', self.conf_path],
+            stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+
+    def kill_service(self, binary, sig=9):
+        process = self.processes.pop(binary)
+        process.send_signal(sig)
+        process.wait(timeout=30)
+
+    def wait_until_up(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                resp = requests.get(
+                    self.url + '/v1/admin/providers', timeout=5,
+                    headers={'X-Auth-Token': 'admin:admin'})
+                if resp.status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError('Karbor did not come up; logs in %s' %
+                           self.workdir)
+
+    def _check_alive(self):
+        for binary, process in self.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError('%s exited with %s; log:\n%s' % (
+                    binary, process.returncode, self.log(binary)[-4000:]))
+
+    def log(self, binary):
+        with open(os.path.join(self.workdir, binary + '.log'),
+                  errors='replace') as log:
+            return log.read()
+
+    def stop(self):
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+
+    # Clients
+
+    def http(self, method, path, project='demo', user='demo', **kwargs):
+        headers = kwargs.pop('headers', {})
+        headers.setdefault('X-Auth-Token', '%s:%s' % (user, project))
+        if 'json' in kwargs or 'data' in kwargs:
+            headers.setdefault('Content-Type', 'application/json')
+        return requests.request(method, '%s/v1/%s%s' % (
+            self.url, project, path), headers=headers, timeout=30, **kwargs)
+
+    def karbor(self, *args, project='demo', user='demo', check=True):
+        """Run the real karbor CLI; returns the CompletedProcess."""
+        env = dict(os.environ)
+        env.pop('OS_AUTH_TYPE', None)
+        env.update({'OS_NO_CLIENT_AUTH': '1',
+                    'KARBOR_URL': '%s/v1/%s' % (self.url, project),
+                    'OS_AUTH_TOKEN': '%s:%s' % (user, project)})
+        result = subprocess.run([shutil.which('karbor', path=BIN)] +
+                                list(args), env=env, capture_output=True,
+                                text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError('karbor %s failed (%s): %s%s' % (
+                ' '.join(args), result.returncode, result.stdout,
+                result.stderr))
+        return result
+
+
+def table_rows(output):
+    """The rows of a PrettyTable printed by the CLI, as lists of cells."""
+    rows = []
+    for line in output.splitlines():
+        if line.startswith('|'):
+            rows.append([cell.strip() for cell in line.strip('|').split('|')])
+    return rows
+
+
+def property_table(output):
+    """A ``Property | Value`` table as a dict (multi-line values joined)."""
+    values, key = {}, None
+    for cells in table_rows(output)[1:]:
+        name, value = cells[0], cells[1]
+        if name:
+            key = name
+            values[key] = value
+        elif key is not None:
+            values[key] += '\n' + value
+    return values
+
+
+def json_value(text):
+    return json.loads(text)

@@ -351,3 +351,11 @@ class PasteAppNotFound(NotFound):
 
 class GraphCycleError(Invalid):
     message = _("A loop was found in the resource graph: %(reason)s")
+
+
+class MarkerNotFound(NotFound):
+    message = _("Marker %(marker)s could not be found.")
+
+
+class QuotaResourceUnknown(Invalid):
+    message = _("Unknown quota resources %(unknown)s.")

@@ -1,8 +1,12 @@
 """The root WSGI application: runs due tasks, dispatches by prefix."""
 
+import logging
+
 import webob
 
 from karbor.sandbox import wsgi
+
+LOG = logging.getLogger(__name__)
 
 
 class App(object):
@@ -31,4 +35,5 @@ class App(object):
                 resp = wsgi.json_response(
                     {'error': {'code': 404, 'title': 'Not Found',
                                'message': 'No service at %s' % path}}, 404)
+        LOG.info('%s %s %s', req.method, req.path_qs, resp.status_int)
         return resp(environ, start_response)

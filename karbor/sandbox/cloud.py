@@ -43,20 +43,9 @@ class Cloud(object):
         return self.base_url + svc.prefix
 
     def catalog(self, project_id):
-        """Keystone v3 catalog entries derived from the registry."""
-        entries = []
-        for svc in self.services:
-            for stype, sname in svc.catalog:
-                url = svc.endpoint_url(project_id)
-                entries.append({
-                    'id': '%s-%s' % (svc.name, stype), 'type': stype,
-                    'name': sname,
-                    'endpoints': [
-                        {'id': '%s-%s-%s' % (svc.name, stype, iface),
-                         'interface': iface, 'region': 'RegionOne',
-                         'region_id': 'RegionOne', 'url': url}
-                        for iface in ('public', 'internal', 'admin')]})
-        return entries
+        """Keystone v3 catalog entries of every service."""
+        return [entry for svc in self.services
+                for entry in svc.catalog_entries(project_id)]
 
     def endpoints(self):
         """``{service name: url}`` for every service (for humans)."""

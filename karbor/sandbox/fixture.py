@@ -47,6 +47,11 @@ class SandboxHandle(object):
     def admin_session(self):
         return self.session('admin', 'admin')
 
+    def register_endpoint(self, service_type, url, name=None):
+        """Publish an external API (e.g. Karbor's) in the catalog."""
+        return self.cloud.service('identity').register_endpoint(
+            service_type, url, name)
+
     def inject_fault(self, **spec):
         """Register a fault (see :mod:`karbor.sandbox.admin`)."""
         resp = requests.post(self.base_url + '/sandbox/faults', json=spec,

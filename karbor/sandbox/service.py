@@ -23,6 +23,8 @@ SERVICE_MODULES = (
     'karbor.sandbox.services.volume',
     'karbor.sandbox.services.object_store',
     'karbor.sandbox.services.k8s',
+    'karbor.sandbox.services.image',
+    'karbor.sandbox.services.network',
 )
 
 
@@ -44,7 +46,9 @@ class Service(object):
     """One API served under ``prefix``.
 
     Subclasses set ``name`` (the key of ``cloud.url(name)``), ``prefix``,
-    ``controllers``, ``error_style`` (a key of ``wsgi.ERROR_FORMATS``),
+    ``controllers`` (routed below each of ``route_prefixes``, e.g. with
+    and without a project id segment), ``root_controllers`` (routed as
+    is), ``error_style`` (a key of ``wsgi.ERROR_FORMATS``),
     and, to appear in the Keystone catalog, ``catalog`` (pairs of service
     type and name) and ``endpoint`` (a path template that may use
     ``%(project_id)s``).
@@ -53,6 +57,8 @@ class Service(object):
     name = None
     prefix = None
     controllers = ()
+    root_controllers = ()
+    route_prefixes = ('',)
     error_style = 'fault'
     catalog = ()
     endpoint = None
@@ -61,9 +67,15 @@ class Service(object):
         self.cloud = cloud
         self.store = cloud.store
         self.router = wsgi.Router()
-        for cls in self.controllers:
+        for cls in self.root_controllers:
             for method, path, needs_auth, handler in cls(self).routes():
                 self.router.add(method, path, handler, needs_auth)
+        for cls in self.controllers:
+            routes = list(cls(self).routes())
+            for prefix in self.route_prefixes:
+                for method, path, needs_auth, handler in routes:
+                    self.router.add(method, prefix + path, handler,
+                                    needs_auth)
 
     def bootstrap(self):
         """Create the service's initial data when the store is new."""
@@ -71,6 +83,12 @@ class Service(object):
     def endpoint_url(self, project_id):
         return self.cloud.base_url + self.endpoint % {
             'project_id': project_id}
+
+    def catalog_entries(self, project_id):
+        """This service's Keystone catalog entries."""
+        url = self.endpoint_url(project_id) if self.catalog else None
+        return [catalog_entry('%s-%s' % (self.name, stype), stype, sname,
+                              url) for stype, sname in self.catalog]
 
     def handle(self, req, path):
         """Dispatch ``path`` (below the prefix) and render errors."""
@@ -109,7 +127,7 @@ class Service(object):
         """Hook to decorate every response (e.g. microversion headers)."""
         return resp
 
-    def run_later(self, task, operation, resource_id, metadata=None,
+    def run_later(self, task, operation, resource_id, metadata=None, /,
                   **args):
         """Schedule ``task`` for ``operation``, applying injected faults.
 
@@ -124,6 +142,17 @@ class Service(object):
         elif fault:
             delay = fault.delay
         self.cloud.tasks.schedule(task, delay=delay, **args)
+
+
+def catalog_entry(service_id, stype, name, url, interfaces=None):
+    """A catalog entry with one endpoint per interface."""
+    interfaces = interfaces or {iface: url
+                                for iface in ('public', 'internal', 'admin')}
+    return {'id': service_id, 'type': stype, 'name': name,
+            'endpoints': [{'id': '%s-%s' % (service_id, iface),
+                           'interface': iface, 'region': 'RegionOne',
+                           'region_id': 'RegionOne', 'url': iface_url}
+                          for iface, iface_url in interfaces.items()]}
 
 
 def context(req):

@@ -28,20 +28,27 @@ class Tasks(object):
     def __init__(self, cloud, delay):
         self.cloud = cloud
         self.delay = delay
+        # Earliest due time known; lets settle() skip the database.
+        self._next_due = cloud.store.next_due()
 
-    def schedule(self, name, delay=None, **args):
+    def schedule(self, name, /, delay=None, **args):
         if name not in _HANDLERS:
             raise KeyError('no task handler %s' % name)
-        delay = self.delay if delay is None else delay
-        self.cloud.store.add_task(time.time() + delay, name, args)
+        due = time.time() + (self.delay if delay is None else delay)
+        self.cloud.store.add_task(due, name, args)
+        if self._next_due is None or due < self._next_due:
+            self._next_due = due
 
     def settle(self):
         """Run every task that is due (tasks may schedule more)."""
         store = self.cloud.store
+        if self._next_due is None or self._next_due > time.time():
+            return
         while True:
             with store.transaction():
                 task = store.pop_due_task(time.time())
                 if task is None:
+                    self._next_due = store.next_due()
                     return
                 name, args = task
                 try:

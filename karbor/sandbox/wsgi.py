@@ -9,9 +9,10 @@ import json
 import re
 
 import webob
+import webob.exc
 
 CHUNK = 64 * 1024
-_VAR = re.compile(r'\{(\w+)(?::([^}]+))?\}')
+_VAR = re.compile(r'\{(\w+)(?::((?:[^{}]|\{\d+(?:,\d*)?\})+))?\}')
 
 # Names of the OpenStack compute-style faults (Cinder, Nova, Manila, Trove).
 FAULT_NAMES = {400: 'badRequest', 401: 'unauthorized', 403: 'forbidden',
@@ -183,6 +184,9 @@ class Router(object):
                          pattern)
         self._routes.append((method, re.compile('^%s/?$' % regex), handler,
                              auth))
+        # Literal segments win over variables: /volumes/detail before
+        # /volumes/{id} (the sort is stable, so ties keep their order).
+        self._routes.sort(key=lambda r: r[1].groups)
 
     def match(self, method, path):
         """Return ``(handler, kwargs, auth)``; raise 404/405 otherwise."""
@@ -193,7 +197,10 @@ class Router(object):
                 continue
             if r_method == method or (method == 'HEAD' and r_method == 'GET'
                                       and not self._has(path, 'HEAD')):
-                return handler, found.groupdict(), auth
+                # Variables named with a leading "_" only shape the URL.
+                kwargs = {k: v for k, v in found.groupdict().items()
+                          if not k.startswith('_')}
+                return handler, kwargs, auth
             allowed = True
         if allowed:
             raise HTTPError(405, 'The method is not allowed for the '

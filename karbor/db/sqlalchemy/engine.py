@@ -13,6 +13,7 @@ transactions are serialised by a lock.
 """
 
 import contextlib
+import sqlite3
 import threading
 
 from oslo_config import cfg
@@ -32,8 +33,38 @@ _SQLITE_WRITER_LOCK = threading.RLock()
 _STATE = threading.local()
 
 
+def _scopes():
+    """This thread's open (mode, transaction holder) scopes, innermost
+    last."""
+    if not hasattr(_STATE, 'scopes'):
+        _STATE.scopes = []
+    return _STATE.scopes
+
+
 def _in_writer():
-    return getattr(_STATE, 'writer_depth', 0) > 0
+    scopes = _scopes()
+    return bool(scopes) and scopes[-1][0] == 'writer'
+
+
+@contextlib.contextmanager
+def _scope(mode, context):
+    scopes = _scopes()
+    scopes.append((mode, getattr(context, '_enginefacade_context', None)))
+    try:
+        yield
+    finally:
+        scopes.pop()
+
+
+def _check_sqlite_nesting(context, independent):
+    """A second SQLite write transaction in a thread that already holds
+    one would wait for itself: refuse it at once."""
+    holder = getattr(context, '_enginefacade_context', None)
+    for mode, outer in _scopes():
+        if mode == 'writer' and (independent or holder is None
+                                 or holder is not outer):
+            raise RuntimeError('Nested SQLite write transactions of '
+                               'different contexts would deadlock.')
 
 
 def _on_engine_create(engine):
@@ -46,14 +77,22 @@ def _on_engine_create(engine):
         dbapi_con.execute('PRAGMA busy_timeout = %d'
                           % (SQLITE_BUSY_TIMEOUT * 1000))
         if not in_memory:
-            dbapi_con.execute('PRAGMA journal_mode = WAL')
+            try:
+                dbapi_con.execute('PRAGMA journal_mode = WAL')
+            except sqlite3.OperationalError:
+                # Another process is switching the file to WAL right now.
+                pass
 
-    # Runs before oslo.db's own listener, which then sees the transaction
-    # marker and does not emit a second BEGIN.
-    @sa.event.listens_for(engine, 'begin', insert=True)
+    # Replace oslo.db's BEGIN emitter: writers need BEGIN IMMEDIATE.
+    for listener in list(engine.dispatch.begin):
+        if getattr(listener, '__name__', '') == '_sqlite_emit_begin':
+            sa.event.remove(engine, 'begin', listener)
+
+    @sa.event.listens_for(engine, 'begin')
     def _sqlite_begin(conn):
-        if 'in_transaction' not in conn.info and _in_writer():
-            conn.exec_driver_sql('BEGIN IMMEDIATE')
+        if 'in_transaction' not in conn.info:
+            conn.exec_driver_sql('BEGIN IMMEDIATE' if _in_writer()
+                                 else 'BEGIN')
             conn.info['in_transaction'] = True
 
 
@@ -95,18 +134,19 @@ def writer(context, independent=False):
     """A writer session for ``context``.
 
     It joins an outer transaction of the same context unless
-    ``independent``, in which case it commits when the block ends.
+    ``independent``, in which case it commits when the block ends. On
+    SQLite, do not open a writer for another context (or an independent
+    one) inside a writer block: that raises RuntimeError.
     """
-    lock = (_SQLITE_WRITER_LOCK if backend_name() == 'sqlite'
-            else contextlib.nullcontext())
+    sqlite = backend_name() == 'sqlite'
+    if sqlite:
+        _check_sqlite_nesting(context, independent)
+    lock = _SQLITE_WRITER_LOCK if sqlite else contextlib.nullcontext()
     scope = _MAIN.writer.independent if independent else _MAIN.writer
-    with lock:
-        _STATE.writer_depth = getattr(_STATE, 'writer_depth', 0) + 1
-        try:
-            with scope.using(context) as session:
-                yield session
-        finally:
-            _STATE.writer_depth -= 1
+    with lock, _scope('writer', context), \
+            scope.using(context) as session:
+        _scopes()[-1] = ('writer', context._enginefacade_context)
+        yield session
 
 
 @contextlib.contextmanager
@@ -114,5 +154,6 @@ def reader(context):
     """A reader session for ``context``."""
     lock = (_SQLITE_WRITER_LOCK if _serialise_all()
             else contextlib.nullcontext())
-    with lock, _MAIN.reader.using(context) as session:
+    with lock, _scope('reader', context), \
+            _MAIN.reader.using(context) as session:
         yield session

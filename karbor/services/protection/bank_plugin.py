@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 
+from oslo_config import cfg
 from oslo_log import log as logging
 
 from karbor import exception
@@ -99,7 +100,8 @@ def kind_to_metadata(kind):
 
 def kind_from_metadata(metadata):
     """Inverse of :func:`kind_to_metadata`; tolerant of foreign objects."""
-    metadata = {k.lower(): v for k, v in (metadata or {}).items()}
+    metadata = {k.lower().replace('x-object-meta-', ''): v
+                for k, v in (metadata or {}).items()}
     kind = metadata.get('value-type')
     if kind in KINDS:
         return kind
@@ -117,35 +119,23 @@ class BankReader(object):
         self._eof = False
 
     def read(self, size=-1):
-        while not self._eof and (size is None or size < 0 or
-                                 len(self._buffer) < size):
+        parts, have = [self._buffer], len(self._buffer)
+        while not self._eof and (size is None or size < 0 or have < size):
             try:
-                self._buffer += next(self._chunks)
+                chunk = next(self._chunks)
             except StopIteration:
                 self._eof = True
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        data = b''.join(parts)
         if size is None or size < 0:
-            size = len(self._buffer)
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+            size = len(data)
+        data, self._buffer = data[:size], data[size:]
         return data
 
     def readable(self):
         return True
-
-
-def select_keys(keys, prefix=None, marker=None, limit=None, sort_dir=None):
-    """Apply the listing contract to an iterable of keys in any order.
-
-    Used by plugins that cannot filter server side; the contract itself is
-    documented on :meth:`BankPlugin.list_objects`.
-    """
-    keys = (k for k in keys if not prefix or k.startswith(prefix))
-    if marker:
-        if sort_dir == 'desc':
-            keys = (k for k in keys if k < marker)
-        else:
-            keys = (k for k in keys if k > marker)
-    result = sorted(keys, reverse=(sort_dir == 'desc'))
-    return result if limit is None else result[:limit]
 
 
 # Plugin interfaces
@@ -252,8 +242,90 @@ class LeaseRenewer(object):
         return self._thread.is_alive()
 
 
-def lease_expire_time(expire_window):
-    return int(time.time() + expire_window)
+def lease_opts():
+    """The lease window options shared by the remote bank plugins."""
+    return [
+        cfg.IntOpt('lease_expire_window', default=600, min=1,
+                   help='Seconds after which the lease of a protection '
+                        'service expires unless renewed.'),
+        cfg.IntOpt('lease_renew_window', default=120, min=1,
+                   help='Seconds between two renewals of the lease.'),
+        cfg.IntOpt('lease_validity_window', default=100, min=0,
+                   help='A lease is considered valid while at least this '
+                        'many seconds are left before it expires.'),
+    ]
+
+
+class LeasedBankPlugin(BankPlugin, LeasePlugin):
+    """Base of remote banks: lazy set-up, lease and its renewal thread.
+
+    On first use the plugin creates its containers, acquires its lease
+    and starts a :class:`LeaseRenewer`; :meth:`close` stops it. Subclasses
+    call ``_ensure_containers()`` at the start of ``acquire_lease``.
+    """
+
+    def __init__(self, config=None):
+        super().__init__(config)
+        self._ready = False
+        self._containers_ready = False
+        self._setup_lock = threading.RLock()
+        self._renewer = None
+        self.lease_expire_time = None
+
+    @abc.abstractmethod
+    def _create_containers(self):
+        """Create the object and lease containers if missing."""
+
+    @abc.abstractmethod
+    def _release_lease(self):
+        """Delete the lease object (best effort)."""
+
+    @property
+    @abc.abstractmethod
+    def _lease_conf(self):
+        """The option group holding the lease windows."""
+
+    def _ensure_containers(self):
+        if self._containers_ready:
+            return
+        with self._setup_lock:
+            if not self._containers_ready:
+                self._create_containers()
+                self._containers_ready = True
+
+    def _ensure_ready(self):
+        if self._ready:
+            return
+        with self._setup_lock:
+            if self._ready:
+                return
+            self.acquire_lease()
+            self._renewer = LeaseRenewer(self,
+                                         self._lease_conf.lease_renew_window)
+            self._renewer.start()
+            self._ready = True
+
+    def get_owner_id(self, context=None):
+        self._ensure_ready()
+        return self._owner_id
+
+    def _lease_still_valid(self, expire_time):
+        if expire_time is None:
+            return False
+        left = expire_time - time.time()
+        return left >= self._lease_conf.lease_validity_window
+
+    def close(self):
+        with self._setup_lock:
+            if self._renewer is not None:
+                self._renewer.stop()
+                self._renewer = None
+            if self._ready:
+                try:
+                    self._release_lease()
+                except Exception:
+                    LOG.warning('Could not release the bank lease')
+            self._ready = False
 
 
 # Bank and sections
@@ -318,20 +390,26 @@ class Bank(object):
                      sort_dir=None, context=None):
         prefix = normalize_prefix(prefix) if prefix else None
         marker = normalize_key(marker) if marker else None
-        if limit is not None and int(limit) < 0:
-            raise exception.InvalidInput(reason=_('limit must be >= 0'))
-        if limit == 0:
-            return []
-        return self._plugin.list_objects(
-            prefix=prefix, limit=None if limit is None else int(limit),
-            marker=marker, sort_dir=_check_sort_dir(sort_dir),
-            context=context)
+        sort_dir = _check_sort_dir(sort_dir)
+        if limit is not None:
+            limit = int(limit)
+            if limit < 0:
+                raise exception.InvalidInput(reason=_('limit must be >= 0'))
+            if limit == 0:
+                return []
+        return self._plugin.list_objects(prefix=prefix, limit=limit,
+                                         marker=marker, sort_dir=sort_dir,
+                                         context=context)
 
     def get_sub_section(self, section, is_writable=True):
         return BankSection(self, section, is_writable=is_writable)
 
     def get_owner_id(self, context=None):
         return self._plugin.get_owner_id(context=context)
+
+    def close(self):
+        """Stop the plugin's background work (lease renewal)."""
+        self._plugin.close()
 
 
 class BankSection(object):

@@ -190,3 +190,8 @@ class ProviderRegistry(object):
             return self._providers[provider_id]
         except KeyError:
             raise exception.ProviderNotFound(provider_id=provider_id)
+
+
+def list_opts():
+    return [('DEFAULT', provider_registry_opts),
+            ('provider', provider_opts)]

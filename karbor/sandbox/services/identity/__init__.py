@@ -1,6 +1,7 @@
 """Keystone v3: tokens, catalog, projects, users, roles and trusts."""
 
 from karbor.sandbox import service
+from karbor.sandbox.services.identity import catalog as catalog_mod
 from karbor.sandbox.services.identity import passwords
 from karbor.sandbox.services.identity import resources
 from karbor.sandbox.services.identity import tokens
@@ -28,7 +29,7 @@ class IdentityService(service.Service):
     controllers = (tokens.VersionController, tokens.AuthController,
                    resources.ProjectController, resources.UserController,
                    resources.RoleController, resources.DomainController,
-                   resources.CatalogController, trusts.TrustController)
+                   catalog_mod.CatalogController, trusts.TrustController)
 
     def bootstrap(self):
         if self.store.get(S, 'domain', 'default'):
@@ -41,6 +42,14 @@ class IdentityService(service.Service):
             self.create_project(project)
         for user, (project, roles) in BOOTSTRAP_USERS.items():
             self.create_user(user, 'password', project, roles)
+
+    def catalog_entries(self, project_id):
+        return (super().catalog_entries(project_id) +
+                catalog_mod.stored_entries(self.store, project_id))
+
+    def register_endpoint(self, stype, url, name=None):
+        """Publish an external API (e.g. Karbor's) in the catalog."""
+        return catalog_mod.register(self.store, stype, url, name)
 
     # Lookups shared by the controllers (and by tests through the fixture).
 

@@ -82,6 +82,12 @@ class AuthController(wsgi.Controller):
             raise wsgi.Forbidden('Trust-scoped tokens cannot be rescoped.')
         if user['id'] != trust['trustee_user_id']:
             raise wsgi.Forbidden('User is not a trustee.')
+        if trust.get('remaining_uses') is not None:
+            if trust['remaining_uses'] <= 0:
+                raise wsgi.Unauthorized('Trust %s has no remaining uses.'
+                                        % trust_id)
+            trust['remaining_uses'] -= 1
+            self.store.put(S, 'trust', trust)
         acting = (trust['trustor_user_id'] if trust['impersonation']
                   else user['id'])
         return auth.new_token(acting, trust['project_id'],

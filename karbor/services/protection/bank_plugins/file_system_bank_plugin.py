@@ -22,7 +22,8 @@ file_system_bank_plugin_opts = [
     cfg.StrOpt('file_system_bank_path',
                required=True,
                help='Directory holding the bank. Must exist or be creatable '
-                    'by the protection service.'),
+                    'by the protection service. A relative path is taken '
+                    'relative to [DEFAULT] state_path.'),
     cfg.StrOpt('bank_object_container',
                default='karbor',
                help='Sub-directory of the bank path used as the object '
@@ -47,7 +48,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         if not conf.file_system_bank_path:
             raise exception.InvalidInput(
                 reason=_('[%s] file_system_bank_path is required') % GROUP)
-        self._root = os.path.join(os.path.abspath(conf.file_system_bank_path),
+        path = os.path.join(cfg.CONF.state_path, conf.file_system_bank_path)
+        self._root = os.path.join(os.path.abspath(path),
                                   conf.bank_object_container)
         os.makedirs(self._root, exist_ok=True)
 
@@ -72,11 +74,10 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp_path, path)
-        except OSError as err:
+        except BaseException as err:
             self._remove_quietly(tmp_path)
-            raise exception.BankCreateObjectFailed(key=key, reason=err)
-        except BaseException:
-            self._remove_quietly(tmp_path)
+            if isinstance(err, Exception):
+                raise exception.BankCreateObjectFailed(key=key, reason=err)
             raise
 
     @staticmethod

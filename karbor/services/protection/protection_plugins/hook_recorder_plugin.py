@@ -5,8 +5,8 @@ a process-wide, thread-safe journal. Per-resource parameters steer it:
 
 * ``fail_on``: the hook that raises for this resource;
 * ``sleep``: seconds ``on_main`` sleeps (to observe parallelism);
-* ``crash_on`` + ``crash_marker``: the hook that kills the process the first
-  time it runs (the marker file records that the crash happened).
+* ``crash_on`` + ``crash_marker``: the hook (or ``on_revert``) that kills
+  the process the first time it runs (the marker file records the crash).
 
 Failures can also be set without parameters (e.g. for delete flows) with
 ``HookRecorderProtectionPlugin.fail_points``. Protect writes an object into
@@ -38,7 +38,7 @@ _SCHEMA = {
             protection_plugin.HOOKS)},
         "sleep": {"type": "number", "minimum": 0},
         "crash_on": {"type": "string",
-                     "enum": list(protection_plugin.HOOKS)},
+                     "enum": list(protection_plugin.HOOKS) + ['on_revert']},
         "crash_marker": {"type": "string"},
     },
     "additionalProperties": False,
@@ -57,8 +57,13 @@ class Journal(object):
             self._events.append(event)
 
     def events(self):
+        """Every event: ``(operation, hook, key, 'begin'|'end', time)``."""
         with self._lock:
             return list(self._events)
+
+    def calls(self):
+        """``(operation, hook, resource key)`` of every hook, in order."""
+        return [event[:3] for event in self.events() if event[3] == 'begin']
 
     def clear(self):
         with self._lock:
@@ -104,8 +109,8 @@ class RecorderOperation(protection_plugin.Operation):
         self._run('on_prepare_finish', resource, parameters)
 
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        time.sleep(parameters.get('sleep', 0))
         self._run('on_main', resource, parameters)
+        time.sleep(parameters.get('sleep', 0))
         getattr(self, '_main_' + self.kind)(checkpoint, resource, **kwargs)
         self._plugin.journal.record(
             (self.kind, 'on_main', resource.key, 'end', time.monotonic()))
@@ -115,9 +120,7 @@ class RecorderOperation(protection_plugin.Operation):
         self._run('on_complete', resource, parameters)
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
-        self._plugin.journal.record(
-            (self.kind, 'on_revert', resource.key, 'begin',
-             time.monotonic()))
+        self._run('on_revert', resource, parameters)
         if self.kind == constants.OPERATION_PROTECT:
             _forget_bank_object(checkpoint, resource)
         elif self.kind == constants.OPERATION_COPY:

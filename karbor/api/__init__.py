@@ -1,0 +1,1 @@
+"""The Karbor REST API (``karbor-api``)."""

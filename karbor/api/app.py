@@ -1,0 +1,63 @@
+"""The Karbor API WSGI application.
+
+The pipeline follows the original api-paste.ini, without Paste:
+
+    request_id -> faultwrap -> (noauth | authtoken -> keystonecontext) -> v1
+
+``/`` and ``/v1`` (exactly) answer the version document without
+authentication.
+"""
+
+from oslo_config import cfg
+import pecan
+import webob.dec
+
+from karbor.api.middleware import auth
+from karbor.api.middleware import fault
+from karbor.api.middleware import request_id
+from karbor.api.v1 import router
+from karbor.api import versions
+
+CONF = cfg.CONF
+
+VERSION_PATHS = ('', '/', '/v1', '/v1/')
+
+
+class KarborPecan(pecan.Pecan):
+    """Pecan without its "empty body means 204" rule: Karbor answers 200
+    to every success, with an empty body for deletes (decisions #1)."""
+
+    def _handle_empty_response_body(self, state):
+        pass
+
+
+def make_v1_app():
+    """The pecan application serving ``/v1/{project_id}/...``."""
+    return KarborPecan(router.V1Controller(),
+                       guess_content_type_from_ext=False,
+                       force_canonical=False)
+
+
+class VersionSplit(object):
+    """Send the version paths to the versions app, the rest to ``api``."""
+
+    def __init__(self, api):
+        self.api = api
+
+    @webob.dec.wsgify
+    def __call__(self, request):
+        if request.path_info in VERSION_PATHS:
+            return versions.versions_app
+        return self.api
+
+
+def setup_app(conf=None, auth_strategy=None):
+    """Build the complete WSGI pipeline of ``karbor-api``.
+
+    ``conf`` defaults to the global configuration (already parsed);
+    ``auth_strategy`` overrides ``[DEFAULT] auth_strategy``.
+    """
+    conf = conf or CONF
+    strategy = auth_strategy or conf.auth_strategy
+    v1 = auth.authenticated(make_v1_app(), strategy, conf)
+    return request_id.RequestId(fault.FaultWrapper(VersionSplit(v1)))

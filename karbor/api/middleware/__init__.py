@@ -1,0 +1,1 @@
+"""WSGI middleware of the Karbor API pipeline."""

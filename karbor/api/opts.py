@@ -1,0 +1,11 @@
+"""Options of the Karbor API, for ``karbor.common.opts.list_opts``."""
+
+import itertools
+
+from karbor.api import common
+from karbor.api import server
+
+
+def list_opts():
+    return [('DEFAULT', itertools.chain(common.api_common_opts,
+                                        server.api_server_opts))]

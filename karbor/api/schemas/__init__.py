@@ -1,0 +1,1 @@
+"""JSON schemas of the Karbor v1 request bodies."""

@@ -1,0 +1,1 @@
+"""Karbor API version 1."""

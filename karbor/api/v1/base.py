@@ -1,0 +1,58 @@
+"""Helpers shared by the v1 controllers."""
+
+from oslo_utils import uuidutils
+
+from karbor.api.middleware import auth
+from karbor import exception
+from karbor.i18n import _
+from karbor import policy
+
+
+class Controller(object):
+    """Base of the resource controllers.
+
+    Actions receive the webob request first and path values as keyword
+    arguments (``id``, ``body``...); they return the response body.
+    """
+
+    def __init__(self):
+        self._protection_api = None
+
+    @property
+    def protection_api(self):
+        # Built on first use: the RPC transport exists only once the
+        # service has parsed its configuration.
+        if self._protection_api is None:
+            from karbor.services.protection import rpcapi
+            self._protection_api = rpcapi.ProtectionAPI()
+        return self._protection_api
+
+    @staticmethod
+    def context(request):
+        return request.environ[auth.CONTEXT_KEY]
+
+    @staticmethod
+    def check_uuid(value, what):
+        """400 "Invalid <what> id provided." unless ``value`` is a UUID."""
+        if not uuidutils.is_uuid_like(value):
+            raise exception.InvalidInput(
+                reason=_('Invalid %s id provided.') % what)
+
+
+def authorize(ctxt, action, target=None):
+    """``karbor.policy.authorize`` for ``<action>`` (e.g. ``plan:get``)."""
+    return policy.authorize(ctxt, action, target)
+
+
+def authorize_get(ctxt, action, target, not_found):
+    """Authorize reading an existing object; failure reads as not found so
+    that the object's existence does not leak to other tenants."""
+    try:
+        authorize(ctxt, action, target)
+    except exception.NotAuthorized:
+        raise not_found
+
+
+def owner_target(ctxt, project_id):
+    """Policy target of an object owned by ``project_id``."""
+    return {'project_id': project_id, 'user_id': ctxt.user_id}

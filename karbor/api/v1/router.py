@@ -1,0 +1,150 @@
+"""Routing of ``/v1/{project_id}/...`` to the resource controllers.
+
+A route is ``(method, path template, controller key, action)``; a template
+segment ``{name}`` matches one path segment and is passed to the action as
+a keyword argument. Adding a resource is one entry in ``CONTROLLERS`` and a
+few in ``ROUTES``.
+"""
+
+
+from oslo_serialization import jsonutils
+from oslo_utils import importutils
+import pecan
+import webob
+
+from karbor.api.middleware import auth
+from karbor import exception
+from karbor.i18n import _
+
+CONTROLLERS = {
+    'providers': 'karbor.api.v1.providers.ProvidersController',
+    'plans': 'karbor.api.v1.plans.PlansController',
+    'protectables': 'karbor.api.v1.protectables.ProtectablesController',
+    'services': 'karbor.api.v1.services.ServiceController',
+    'quotas': 'karbor.api.v1.quotas.QuotasController',
+    'quota_classes': 'karbor.api.v1.quota_classes.QuotaClassesController',
+}
+
+ROUTES = [
+    ('GET', 'providers', 'providers', 'index'),
+    ('GET', 'providers/{id}', 'providers', 'show'),
+    ('GET', 'plans', 'plans', 'index'),
+    ('POST', 'plans', 'plans', 'create'),
+    ('GET', 'plans/{id}', 'plans', 'show'),
+    ('PUT', 'plans/{id}', 'plans', 'update'),
+    ('DELETE', 'plans/{id}', 'plans', 'delete'),
+    ('GET', 'protectables', 'protectables', 'index'),
+    ('GET', 'protectables/{id}', 'protectables', 'show'),
+    ('GET', 'protectables/{protectable_type}/instances', 'protectables',
+     'instances_index'),
+    ('GET', 'protectables/{protectable_type}/instances/{protectable_id}',
+     'protectables', 'instances_show'),
+    ('GET', 'os-services', 'services', 'index'),
+    ('PUT', 'os-services/{id}', 'services', 'update'),
+    ('GET', 'quotas/{id}', 'quotas', 'show'),
+    ('PUT', 'quotas/{id}', 'quotas', 'update'),
+    ('DELETE', 'quotas/{id}', 'quotas', 'delete'),
+    ('GET', 'quotas/{id}/defaults', 'quotas', 'defaults'),
+    ('GET', 'quotas/{id}/detail', 'quotas', 'detail'),
+    ('GET', 'quota_classes/{id}', 'quota_classes', 'show'),
+    ('PUT', 'quota_classes/{id}', 'quota_classes', 'update'),
+]
+
+BODY_METHODS = ('POST', 'PUT')
+JSON_SUFFIX = '.json'
+
+
+def _match(template, segments):
+    parts = template.split('/')
+    if len(parts) != len(segments):
+        return None
+    kwargs = {}
+    for part, segment in zip(parts, segments):
+        if part.startswith('{'):
+            if not segment:
+                return None
+            kwargs[part[1:-1]] = segment
+        elif part != segment:
+            return None
+    return kwargs
+
+
+def find_route(method, segments):
+    """``(controller key, action, kwargs)`` for a request, or raise."""
+    methods_seen = False
+    for route_method, template, key, action in ROUTES:
+        kwargs = _match(template, segments)
+        if kwargs is None:
+            continue
+        methods_seen = True
+        if route_method == method:
+            return key, action, kwargs
+    if methods_seen:
+        raise webob.exc.HTTPMethodNotAllowed()
+    raise webob.exc.HTTPNotFound(_('The resource could not be found.'))
+
+
+def parse_body(request):
+    """The JSON request body as Python data, or None when there is none."""
+    if not request.body:
+        return None
+    content_type = request.content_type or 'application/json'
+    if content_type != 'application/json':
+        raise webob.exc.HTTPUnsupportedMediaType(
+            _('Unsupported Content-Type %s') % content_type)
+    try:
+        return jsonutils.loads(request.body)
+    except ValueError:
+        raise exception.MalformedRequestBody(
+            message=_('Malformed request body'))
+
+
+def _segments(path):
+    if path.endswith(JSON_SUFFIX):
+        path = path[:-len(JSON_SUFFIX)]
+    return path.strip('/').split('/')
+
+
+class V1Controller(object):
+    """Pecan root of ``/v1``: dispatches through ``ROUTES``."""
+
+    def __init__(self):
+        self._controllers = {}
+
+    def _controller(self, key):
+        if key not in self._controllers:
+            self._controllers[key] = importutils.import_object(
+                CONTROLLERS[key])
+        return self._controllers[key]
+
+    @pecan.expose()
+    def _route(self, args, request=None):
+        # Pecan's routing hook (it must be exposed): every path goes to
+        # dispatch(), which matches ROUTES itself.
+        return self.dispatch, []
+
+    @pecan.expose()
+    def dispatch(self, *args, **kwargs):
+        request = pecan.request
+        segments = _segments(request.path_info)
+        # segments: ['v1', project_id, resource...]
+        if len(segments) < 3 or segments[0] != 'v1':
+            raise webob.exc.HTTPNotFound()
+        ctxt = request.environ[auth.CONTEXT_KEY]
+        if segments[1] != ctxt.project_id:
+            raise exception.InvalidInput(
+                message=_('Malformed request url'))
+        key, action, path_args = find_route(request.method, segments[2:])
+        controller = self._controller(key)
+        if request.method in BODY_METHODS:
+            path_args['body'] = parse_body(request)
+        result = getattr(controller, action)(request, **path_args)
+        return _json_response(result)
+
+
+def _json_response(result):
+    response = webob.Response(status=200, content_type='application/json',
+                              charset='utf-8')
+    if result is not None:
+        response.text = jsonutils.dumps(result)
+    return response

@@ -1,0 +1,1 @@
+"""Response bodies of the v1 API."""

@@ -1,0 +1,1 @@
+"""Karbor's database layer."""

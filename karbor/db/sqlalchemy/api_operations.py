@@ -1,0 +1,223 @@
+"""SQLAlchemy DB API of the operation engine: triggers, trigger
+executions, scheduled operations with their states and logs."""
+
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from karbor.db.sqlalchemy import crud
+from karbor.db.sqlalchemy import engine
+from karbor.db.sqlalchemy import models
+from karbor.db.sqlalchemy import query
+from karbor import exception
+
+# Triggers (soft delete)
+
+_TRIGGERS = crud.Crud(models.Trigger,
+                      lambda i: exception.TriggerNotFound(id=i),
+                      regex_keys=('name', 'properties'))
+trigger_get = _TRIGGERS.get
+trigger_create = _TRIGGERS.create
+trigger_update = _TRIGGERS.update
+trigger_destroy = _TRIGGERS.destroy
+trigger_get_all = _TRIGGERS.get_all
+trigger_get_all_by_project = _TRIGGERS.get_all_by_project
+
+
+# Trigger executions: one row per trigger with its next run time
+
+def trigger_execution_create(context, trigger_id, execution_time):
+    row = models.TriggerExecution(
+        id=uuidutils.generate_uuid(), trigger_id=trigger_id,
+        execution_time=query.naive_utc(execution_time))
+    with engine.writer(context) as session:
+        session.add(row)
+    return row
+
+
+def trigger_execution_get_next(context):
+    """The execution with the earliest time, or None."""
+    with engine.reader(context) as session:
+        return session.execute(
+            query.model_query(context, models.TriggerExecution)
+            .order_by(models.TriggerExecution.execution_time)
+            .limit(1)).scalar_one_or_none()
+
+
+def trigger_execution_get_by_trigger(context, trigger_id):
+    with engine.reader(context) as session:
+        return session.execute(
+            query.model_query(context, models.TriggerExecution)
+            .where(models.TriggerExecution.trigger_id == trigger_id)
+        ).scalar_one_or_none()
+
+
+def trigger_execution_update(context, execution_id, current_time, new_time):
+    """Move an execution from ``current_time`` to ``new_time``.
+
+    Compare-and-swap: returns False when another engine moved it first.
+    """
+    with engine.writer(context) as session:
+        result = session.execute(
+            sa.update(models.TriggerExecution)
+            .where(models.TriggerExecution.id == execution_id,
+                   models.TriggerExecution.execution_time ==
+                   query.naive_utc(current_time))
+            .values(execution_time=query.naive_utc(new_time),
+                    updated_at=timeutils.utcnow()))
+        return result.rowcount == 1
+
+
+def trigger_execution_delete(context, execution_id=None, trigger_id=None):
+    """Delete by execution id and/or trigger id; returns True if any."""
+    stmt = sa.delete(models.TriggerExecution)
+    if execution_id is not None:
+        stmt = stmt.where(models.TriggerExecution.id == execution_id)
+    if trigger_id is not None:
+        stmt = stmt.where(models.TriggerExecution.trigger_id == trigger_id)
+    with engine.writer(context) as session:
+        return session.execute(stmt).rowcount > 0
+
+
+# Scheduled operations (hard delete with their states and logs)
+
+_OPERATIONS = crud.Crud(models.ScheduledOperation,
+                        lambda i: exception.ScheduledOperationNotFound(id=i),
+                        soft_delete=False,
+                        regex_keys=('name', 'operation_definition'))
+scheduled_operation_create = _OPERATIONS.create
+scheduled_operation_update = _OPERATIONS.update
+scheduled_operation_get_all = _OPERATIONS.get_all
+scheduled_operation_get_all_by_project = _OPERATIONS.get_all_by_project
+
+
+def scheduled_operation_get(context, operation_id, columns_to_join=()):
+    """A scheduled operation; ``columns_to_join=['trigger']`` loads it."""
+    stmt = query.model_query(context, models.ScheduledOperation).where(
+        models.ScheduledOperation.id == operation_id)
+    if 'trigger' in columns_to_join:
+        stmt = stmt.options(
+            orm.selectinload(models.ScheduledOperation.trigger))
+    with engine.reader(context) as session:
+        row = session.execute(stmt).scalar_one_or_none()
+    if row is None:
+        raise exception.ScheduledOperationNotFound(id=operation_id)
+    return row
+
+
+def scheduled_operation_destroy(context, operation_id):
+    with engine.writer(context) as session:
+        for model in (models.ScheduledOperationLog,
+                      models.ScheduledOperationState):
+            session.execute(sa.delete(model).where(
+                model.operation_id == operation_id))
+        row = _OPERATIONS.fetch(context, session, operation_id)
+        session.delete(row)
+    return row
+
+
+# Scheduled operation states, keyed by operation id
+
+def _state_query(context, operation_id):
+    return query.model_query(context, models.ScheduledOperationState).where(
+        models.ScheduledOperationState.operation_id == operation_id)
+
+
+def scheduled_operation_state_create(context, values):
+    row = models.ScheduledOperationState()
+    row.update(query.db_values(values))
+    with engine.writer(context) as session:
+        session.add(row)
+    return row
+
+
+def scheduled_operation_state_get(context, operation_id,
+                                  columns_to_join=()):
+    stmt = _state_query(context, operation_id)
+    if 'operation' in columns_to_join:
+        stmt = stmt.options(
+            orm.selectinload(models.ScheduledOperationState.operation))
+    with engine.reader(context) as session:
+        row = session.execute(stmt).scalar_one_or_none()
+    if row is None:
+        raise exception.ScheduledOperationStateNotFound(op_id=operation_id)
+    return row
+
+
+def scheduled_operation_state_update(context, operation_id, values,
+                                     expected=None):
+    """Update the state of an operation.
+
+    With ``expected`` (column: value) this is a compare-and-swap: it
+    returns None, changing nothing, unless the row still has those values.
+    """
+    with engine.writer(context) as session:
+        row = session.execute(_state_query(context, operation_id)
+                              .with_for_update()).scalar_one_or_none()
+        if row is None:
+            raise exception.ScheduledOperationStateNotFound(
+                op_id=operation_id)
+        for key, value in (expected or {}).items():
+            if getattr(row, key) != query.naive_utc(value):
+                return None
+        row.update(query.db_values(values))
+        session.flush()
+    return row
+
+
+def scheduled_operation_state_delete(context, operation_id):
+    with engine.writer(context) as session:
+        result = session.execute(
+            sa.delete(models.ScheduledOperationState).where(
+                models.ScheduledOperationState.operation_id == operation_id))
+    if not result.rowcount:
+        raise exception.ScheduledOperationStateNotFound(op_id=operation_id)
+
+
+def scheduled_operation_state_get_all_by_filters_sort(
+        context, filters=None, limit=None, marker=None, sort_keys=None,
+        sort_dirs=None, columns_to_join=()):
+    model = models.ScheduledOperationState
+    stmt = query.model_query(context, model)
+    if 'operation' in columns_to_join:
+        stmt = stmt.options(orm.selectinload(model.operation))
+    return query.get_list(context, model, marker, limit, sort_keys,
+                          sort_dirs, filters, stmt=stmt)
+
+
+# Scheduled operation logs
+
+_LOGS = crud.Crud(models.ScheduledOperationLog,
+                  lambda i: exception.ScheduledOperationLogNotFound(log_id=i),
+                  soft_delete=False, uuid_ids=False)
+scheduled_operation_log_get = _LOGS.get
+scheduled_operation_log_create = _LOGS.create
+scheduled_operation_log_update = _LOGS.update
+scheduled_operation_log_destroy = _LOGS.destroy
+
+
+def scheduled_operation_log_get_all_by_filters_sort(
+        context, filters=None, limit=None, marker=None, sort_keys=None,
+        sort_dirs=None):
+    return _LOGS.get_all(context, marker, limit, sort_keys, sort_dirs,
+                         filters)
+
+
+def scheduled_operation_log_delete_oldest(context, operation_id,
+                                          retained_num, excepted_states=()):
+    """Keep the newest ``retained_num`` logs of an operation.
+
+    Logs in ``excepted_states`` are neither counted nor deleted.
+    """
+    model = models.ScheduledOperationLog
+    with engine.writer(context) as session:
+        stmt = sa.select(model.id).where(model.operation_id == operation_id)
+        if excepted_states:
+            stmt = stmt.where(model.state.not_in(list(excepted_states)))
+        ids = session.execute(stmt.order_by(model.created_at.desc(),
+                                            model.id.desc())).scalars().all()
+        old = ids[max(int(retained_num), 0):]
+        if old:
+            session.execute(sa.delete(model).where(model.id.in_(old)))
+    return len(old)

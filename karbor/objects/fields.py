@@ -1,0 +1,73 @@
+"""Field types of Karbor objects beyond oslo.versionedobjects'."""
+
+import copy
+
+from oslo_serialization import jsonutils
+from oslo_utils import timeutils
+from oslo_versionedobjects import fields
+
+# Re-exported so object modules need one fields import.
+BooleanField = fields.BooleanField
+IntegerField = fields.IntegerField
+ObjectField = fields.ObjectField
+ListOfObjectsField = fields.ListOfObjectsField
+StringField = fields.StringField
+UUIDField = fields.UUIDField
+
+
+class Json(fields.FieldType):
+    """Any JSON value of type ``python_type``, kept as sent (types of
+    nested values are not coerced)."""
+
+    python_type = object
+
+    def coerce(self, obj, attr, value):
+        if not isinstance(value, self.python_type):
+            raise ValueError('%s.%s must be a %s, not %r'
+                             % (obj.obj_name(), attr,
+                                self.python_type.__name__, value))
+        try:
+            jsonutils.dumps(value)
+        except (TypeError, ValueError) as err:
+            raise ValueError('%s.%s is not JSON serializable: %s'
+                             % (obj.obj_name(), attr, err))
+        return copy.deepcopy(value)
+
+    def to_primitive(self, obj, attr, value):
+        return copy.deepcopy(value)
+
+    def from_primitive(self, obj, attr, value):
+        return copy.deepcopy(value)
+
+    def stringify(self, value):
+        return jsonutils.dumps(value, sort_keys=True)
+
+
+class JsonDictType(Json):
+    python_type = dict
+
+
+class JsonListType(Json):
+    python_type = list
+
+
+class JsonDictField(fields.AutoTypedField):
+    AUTO_TYPE = JsonDictType()
+
+
+class JsonListField(fields.AutoTypedField):
+    AUTO_TYPE = JsonListType()
+
+
+class PreciseDateTime(fields.DateTime):
+    """A UTC datetime that keeps its microseconds over RPC."""
+
+    def to_primitive(self, obj, attr, value):
+        return value.isoformat()
+
+    def from_primitive(self, obj, attr, value):
+        return self.coerce(obj, attr, timeutils.parse_isotime(value))
+
+
+class DateTimeField(fields.AutoTypedField):
+    AUTO_TYPE = PreciseDateTime()

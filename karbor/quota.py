@@ -1,0 +1,225 @@
+"""Quotas: limits per project on plans and checkpoints.
+
+Usage changes go through reservations::
+
+    reservations = QUOTAS.reserve(ctx, plans=1)     # OverQuota (413) if full
+    ... create the plan ...
+    QUOTAS.commit(ctx, reservations)                # or rollback on failure
+
+A limit of -1 means unlimited. Limits come from the project's own quota
+rows, else its quota class (``default`` for everyone), else the
+``quota_<resource>`` options.
+"""
+
+from oslo_config import cfg
+from oslo_log import log as logging
+from oslo_utils import importutils
+
+from karbor.db import api as db
+from karbor import exception
+from karbor.i18n import _
+
+LOG = logging.getLogger(__name__)
+CONF = cfg.CONF
+
+quota_opts = [
+    cfg.IntOpt('quota_plans', default=50, min=-1,
+               help='Number of plans allowed per project; -1 is '
+                    'unlimited.'),
+    cfg.IntOpt('quota_checkpoints', default=-1, min=-1,
+               help='Number of checkpoints allowed per project; -1 is '
+                    'unlimited.'),
+    cfg.IntOpt('reservation_expire', default=86400, min=1,
+               help='Seconds until an uncommitted reservation expires.'),
+    cfg.IntOpt('until_refresh', default=0, min=0,
+               help='Count of reservations until usage is recounted from '
+                    'the database; 0 disables.'),
+    cfg.IntOpt('max_age', default=0, min=0,
+               help='Seconds between recounts of usage from the database; '
+                    '0 disables.'),
+    cfg.StrOpt('quota_driver', default='karbor.quota.DbQuotaDriver',
+               help='Full class name of the quota driver.'),
+]
+CONF.register_opts(quota_opts)
+
+DEFAULT_QUOTA_CLASS = 'default'
+
+
+class ReservableResource(object):
+    """A resource whose usage is tracked and recounted by ``sync``."""
+
+    def __init__(self, name, sync, flag=None):
+        self.name = name
+        self.sync = sync
+        self.flag = flag
+
+    @property
+    def default(self):
+        return CONF[self.flag] if self.flag else -1
+
+
+class DbQuotaDriver(object):
+    """Quota limits, usages and reservations kept in the database."""
+
+    def get_defaults(self, context, resources):
+        """Limits of the ``default`` class, else the configured ones."""
+        overrides = db.quota_class_get_default(context)
+        return {name: overrides.get(name, resource.default)
+                for name, resource in resources.items()}
+
+    def get_class_quotas(self, context, resources, quota_class,
+                         defaults=True):
+        """The class's limits, completed with the defaults if asked."""
+        class_limits = db.quota_class_get_all_by_name(context, quota_class)
+        result = self.get_defaults(context, resources) if defaults else {}
+        result.update({name: limit for name, limit in class_limits.items()
+                       if name in resources})
+        return result
+
+    def get_project_quotas(self, context, resources, project_id,
+                           quota_class=None, defaults=True, usages=True):
+        """``{resource: {'limit': n[, 'in_use': n, 'reserved': n]}}``."""
+        project = db.quota_get_all_by_project(context, project_id)
+        quota_class = quota_class or getattr(context, 'quota_class', None)
+        base = (self.get_class_quotas(context, resources, quota_class)
+                if quota_class else self.get_defaults(context, resources))
+        used = (db.quota_usage_get_all_by_project(context, project_id)
+                if usages else {})
+        result = {}
+        for name in resources:
+            if name not in project and not defaults:
+                continue
+            entry = {'limit': project.get(name, base[name])}
+            if usages:
+                usage = used.get(name, {})
+                entry['in_use'] = usage.get('in_use', 0)
+                entry['reserved'] = usage.get('reserved', 0)
+            result[name] = entry
+        return result
+
+    def reserve(self, context, resources, deltas, expire=None,
+                project_id=None):
+        unknown = sorted(set(deltas) - set(resources))
+        if unknown:
+            raise exception.QuotaResourceUnknown(unknown=unknown)
+        project_id = project_id or context.project_id
+        quotas = self.get_project_quotas(context, resources, project_id,
+                                         usages=False)
+        limits = {name: quotas[name]['limit'] for name in deltas}
+        return db.quota_reserve(
+            context, resources, limits, deltas,
+            db.reservation_expire_time(expire or CONF.reservation_expire),
+            CONF.until_refresh, CONF.max_age, project_id=project_id)
+
+    def commit(self, context, reservations, project_id=None):
+        db.reservation_commit(context, reservations, project_id=project_id)
+
+    def rollback(self, context, reservations, project_id=None):
+        db.reservation_rollback(context, reservations, project_id=project_id)
+
+    def destroy_all_by_project(self, context, project_id):
+        db.quota_destroy_all_by_project(context, project_id)
+
+    def expire(self, context):
+        return db.reservation_expire(context)
+
+
+class QuotaEngine(object):
+    """The quota interface used by the API."""
+
+    def __init__(self, driver=None):
+        self._driver = driver
+        self._resources = {}
+
+    @property
+    def driver(self):
+        if self._driver is None:
+            self._driver = importutils.import_object(CONF.quota_driver)
+        return self._driver
+
+    @property
+    def resources(self):
+        return sorted(self._resources)
+
+    def register_resource(self, resource):
+        self._resources[resource.name] = resource
+
+    def get_defaults(self, context):
+        return self.driver.get_defaults(context, self._resources)
+
+    def get_class_quotas(self, context, quota_class, defaults=True):
+        return self.driver.get_class_quotas(context, self._resources,
+                                            quota_class, defaults)
+
+    def get_project_quotas(self, context, project_id, quota_class=None,
+                           defaults=True, usages=True):
+        return self.driver.get_project_quotas(
+            context, self._resources, project_id, quota_class, defaults,
+            usages)
+
+    def _check_limit(self, resource, limit):
+        if resource not in self._resources:
+            raise exception.QuotaResourceUnknown(unknown=[resource])
+        try:
+            limit = int(limit)
+        except (TypeError, ValueError):
+            limit = None
+        if limit is None or limit < -1:
+            raise exception.InvalidInput(
+                reason=_('quota limit of %s must be an integer >= -1')
+                % resource)
+        return limit
+
+    def set_project_quota(self, context, project_id, resource, limit):
+        """Create or update a project's limit (-1: unlimited)."""
+        db.quota_set(context, project_id, resource,
+                     self._check_limit(resource, limit))
+
+    def set_class_quota(self, context, class_name, resource, limit):
+        """Create or update a quota class's limit (-1: unlimited)."""
+        db.quota_class_set(context, class_name, resource,
+                           self._check_limit(resource, limit))
+
+    def reserve(self, context, expire=None, project_id=None, **deltas):
+        """Reserve ``deltas`` (e.g. ``plans=1``); returns reservations.
+
+        :raises OverQuota: a limit would be exceeded.
+        """
+        reservations = self.driver.reserve(context, self._resources, deltas,
+                                           expire, project_id)
+        LOG.debug('Created reservations %s', reservations)
+        return reservations
+
+    def commit(self, context, reservations, project_id=None):
+        """Apply reservations; failures are logged, never raised."""
+        try:
+            self.driver.commit(context, reservations, project_id)
+        except Exception:
+            LOG.exception('Failed to commit reservations %s', reservations)
+
+    def rollback(self, context, reservations, project_id=None):
+        """Release reservations; failures are logged, never raised."""
+        try:
+            self.driver.rollback(context, reservations, project_id)
+        except Exception:
+            LOG.exception('Failed to roll back reservations %s',
+                          reservations)
+
+    def destroy_all_by_project(self, context, project_id):
+        self.driver.destroy_all_by_project(context, project_id)
+
+    def expire(self, context):
+        """Roll back expired reservations; returns how many."""
+        return self.driver.expire(context)
+
+
+QUOTAS = QuotaEngine()
+QUOTAS.register_resource(ReservableResource('plans', '_sync_plans',
+                                            'quota_plans'))
+QUOTAS.register_resource(ReservableResource('checkpoints',
+                                            '_sync_checkpoints',
+                                            'quota_checkpoints'))
+
+
+def list_opts():
+    return [(None, quota_opts)]

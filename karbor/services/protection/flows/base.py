@@ -1,0 +1,118 @@
+"""What every operation flow shares.
+
+An operation flow is linear: ``Initiate<Op>Task`` -> the resource graph
+flow -> ``Complete<Op>Task``. The initiate task's revert runs when anything
+fails and puts the operation into its failure status; the operation log
+ends ``success`` or ``error`` (with the reason) either way.
+"""
+
+from oslo_log import log as logging
+from taskflow.patterns import linear_flow
+from taskflow import task
+
+from karbor.common import constants
+from karbor.services.protection.flows import persistence
+from karbor.services.protection.flows import resource_flow
+from karbor.services.protection import graph
+
+LOG = logging.getLogger(__name__)
+
+
+def failure_reason(flow_failures):
+    """One line naming each failed task and its error."""
+    if not flow_failures:
+        return 'Unknown error'
+    return '; '.join('%s: %s' % (name, failure.exception_str)
+                     for name, failure in sorted(flow_failures.items()))
+
+
+class InitiateTask(task.Task):
+    """Puts the operation in progress; on revert, into its failure status.
+
+    Subclasses set ``operation_type`` and implement ``start(runtime)``
+    returning the in-progress status, and ``fail(runtime)``.
+    """
+
+    operation_type = None
+
+    def execute(self, runtime):
+        runtime.check_aborted()
+        runtime.log_progress(self.operation_type, self.start(runtime))
+
+    def revert(self, runtime, flow_failures=None, **kwargs):
+        fail(self, runtime, failure_reason(flow_failures))
+
+    @staticmethod
+    def start(runtime):
+        raise NotImplementedError
+
+    @staticmethod
+    def fail(runtime):
+        raise NotImplementedError
+
+
+def fail(initiate_task, runtime, reason):
+    """Put an operation into its failure status and close its log."""
+    LOG.warning('Operation %(op)s failed: %(reason)s',
+                {'op': initiate_task.operation_type, 'reason': reason})
+    try:
+        initiate_task.fail(runtime)
+    finally:
+        runtime.operation_log.operation_type = initiate_task.operation_type
+        runtime.log_end(error_info=reason)
+
+
+class CompleteTask(task.Task):
+    """Puts the operation into its success status and closes the log.
+
+    Subclasses implement ``finish(runtime)``.
+    """
+
+    def execute(self, runtime):
+        runtime.check_aborted()
+        self.finish(runtime)
+        runtime.log_end()
+
+    @staticmethod
+    def finish(runtime):
+        raise NotImplementedError
+
+
+def build_flow(operation_type, initiate_task, complete_task, resource_graph,
+               hooks, parameters):
+    """The linear flow of one operation (called by the flow factories)."""
+    flow = linear_flow.Flow('%s_flow' % operation_type)
+    flow.add(initiate_task,
+             resource_flow.build_resource_flow(operation_type, resource_graph,
+                                               hooks, parameters),
+             complete_task)
+    return flow
+
+
+def run_operation(operation_type, flow_factory, initiate_task, runtime,
+                  resource_graph, parameters, backend=None):
+    """Plan the hooks, then build and run an operation flow to its end.
+
+    If the flow cannot even be built (e.g. a resource type without plugin)
+    the operation is failed right away, so nothing stays in progress.
+
+    :returns: True if the operation succeeded.
+    """
+    try:
+        roots = graph.deserialize_resource_graph(resource_graph)
+        hooks = resource_flow.plan_hooks(operation_type, roots, runtime)
+        factory_kwargs = {'resource_graph': resource_graph, 'hooks': hooks,
+                          'parameters': parameters or {}}
+        return persistence.run_flow(
+            flow_factory, factory_kwargs, runtime,
+            runtime.persisted_meta(operation_type), backend=backend)
+    except Exception as err:
+        # Failures while running were handled by the flow's revert; here
+        # the flow was never started.
+        if runtime.operation_log.status not in _LOG_ENDED:
+            fail(initiate_task, runtime, str(err))
+        return False
+
+
+_LOG_ENDED = (constants.OPERATION_LOG_STATUS_SUCCESS,
+              constants.OPERATION_LOG_STATUS_ERROR)

@@ -1,0 +1,49 @@
+"""The delete flow: checkpoint deleting -> deleted | error-deleting."""
+
+from karbor.common import constants
+from karbor.services.protection.flows import base
+from karbor.services.protection.flows import runtime as flow_runtime
+
+OPERATION = constants.OPERATION_DELETE
+EMPTY_GRAPH = '[{}, []]'
+
+
+class InitiateDeleteTask(base.InitiateTask):
+    operation_type = OPERATION
+
+    @staticmethod
+    def start(runtime):
+        runtime.checkpoint.status = constants.CHECKPOINT_STATUS_DELETING
+        runtime.checkpoint.commit()
+        return constants.CHECKPOINT_STATUS_DELETING
+
+    @staticmethod
+    def fail(runtime):
+        runtime.checkpoint.status = constants.CHECKPOINT_STATUS_ERROR_DELETING
+        runtime.checkpoint.commit()
+
+
+class CompleteDeleteTask(base.CompleteTask):
+    @staticmethod
+    def finish(runtime):
+        # Marks the checkpoint deleted and removes its indices.
+        runtime.checkpoint.delete()
+
+
+def get_flow(resource_graph, hooks, parameters):
+    """Flow factory (JSON arguments only, see ``base.run_operation``)."""
+    return base.build_flow(OPERATION, InitiateDeleteTask(),
+                           CompleteDeleteTask(), resource_graph, hooks,
+                           parameters)
+
+
+def delete(context, plugins, checkpoint, operation_log, backend=None):
+    """Delete what each plugin saved in ``checkpoint``, then the checkpoint.
+
+    :returns: True if the checkpoint ended ``deleted``.
+    """
+    runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
+                                       operation_log)
+    resource_graph = checkpoint.resource_graph or EMPTY_GRAPH
+    return base.run_operation(OPERATION, get_flow, InitiateDeleteTask,
+                              runtime, resource_graph, {}, backend)

@@ -1,0 +1,276 @@
+"""Crash-safe flow execution on taskflow's SQLAlchemy persistence.
+
+Each operation runs in its own logbook. The logbook's meta describes the
+operation in JSON (see ``FlowRuntime.persisted_meta``) and the flow detail
+records the factory that built the flow and its JSON arguments, so a
+restarted worker can rebuild the flow and either resume it or make it fail
+cleanly. A logbook is destroyed once its flow has ended (done or reverted),
+so every logbook left is an interrupted operation.
+"""
+
+import collections
+import contextlib
+import os
+import threading
+
+from oslo_config import cfg
+from oslo_db import options as db_options
+from oslo_log import log as logging
+import sqlalchemy as sa
+from taskflow import exceptions as tf_exc
+from taskflow.persistence import backends
+from taskflow.persistence.backends.sqlalchemy import tables
+from taskflow.persistence import models
+from taskflow import states
+
+from karbor.common import config  # noqa: F401 (host, state_path)
+from karbor.services.protection.flows import workflow
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+persistence_opts = [
+    cfg.StrOpt('flow_persistence_connection',
+               secret=True,
+               help='SQLAlchemy URL of the database where the state of '
+                    'running protection flows is saved, so that a '
+                    'restarted protection service resumes them. Defaults '
+                    'to [database] connection (for an SQLite database, '
+                    'the file karbor-flows.sqlite next to it); '
+                    '"memory://" disables crash safety.'),
+]
+CONF.register_opts(persistence_opts, group='protection')
+CONF.register_opts(db_options.database_opts, group='database')
+
+BOOK_PREFIX = 'karbor-flow:'
+FLOWS_DB = 'karbor-flows.sqlite'
+# Seconds an SQLite connection waits for another writer.
+SQLITE_BUSY_TIMEOUT = 60
+ENDED_STATES = (states.SUCCESS, states.REVERTED, states.FAILURE)
+
+UnfinishedFlow = collections.namedtuple(
+    'UnfinishedFlow', ('book_uuid', 'flow_uuid', 'state', 'meta'))
+
+_backends = {}
+_backends_lock = threading.Lock()
+
+
+def connection_url():
+    """The configured persistence URL (see ``flow_persistence_connection``).
+
+    When it falls back to an SQLite main database, a sibling file is used
+    instead, so that flow bookkeeping never waits for the main database's
+    write lock (SQLite has one writer at a time).
+    """
+    url = CONF.protection.flow_persistence_connection
+    if url:
+        return url
+    url = CONF.database.connection
+    if not url:
+        os.makedirs(CONF.state_path, exist_ok=True)
+        return 'sqlite:///%s' % os.path.join(CONF.state_path, FLOWS_DB)
+    parsed = sa.engine.make_url(url)
+    if (parsed.get_backend_name() == 'sqlite' and
+            parsed.database not in (None, '', ':memory:')):
+        path = os.path.join(os.path.dirname(parsed.database), FLOWS_DB)
+        return parsed.set(database=path).render_as_string(
+            hide_password=False)
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    cursor = dbapi_connection.cursor()
+    # Destroying a logbook relies on ON DELETE CASCADE.
+    cursor.execute('PRAGMA foreign_keys = ON')
+    # Concurrent flows wait for each other's writes instead of failing.
+    cursor.execute('PRAGMA busy_timeout = %d' % (SQLITE_BUSY_TIMEOUT * 1000))
+    # Every task state change is a commit: in WAL mode with synchronous
+    # NORMAL a commit survives a crash of the process without an fsync.
+    cursor.execute('PRAGMA journal_mode = WAL')
+    cursor.execute('PRAGMA synchronous = NORMAL')
+    cursor.close()
+
+
+def _create_schema(backend):
+    engine = getattr(backend, 'engine', None)
+    if engine is None:
+        with contextlib.closing(backend.get_connection()) as conn:
+            conn.upgrade()
+        return
+    if engine.dialect.name == 'sqlite':
+        sa.event.listen(engine, 'connect', _sqlite_pragmas)
+    # taskflow's own alembic migrations keep their version in the default
+    # "alembic_version" table, which the Karbor schema may use too; create
+    # the three tables from taskflow's metadata instead.
+    metadata = sa.MetaData()
+    flow_tables = tables.fetch(metadata)
+    if sa.inspect(engine).has_table(flow_tables.logbooks.name):
+        return
+    try:
+        metadata.create_all(engine, checkfirst=True)
+    except sa.exc.DBAPIError:
+        # Another worker starting at the same time may have won the race.
+        if not sa.inspect(engine).has_table(flow_tables.atomdetails.name):
+            raise
+        return
+    if engine.dialect.name == 'mysql':
+        _widen_json_columns(engine, flow_tables)
+
+
+def _widen_json_columns(engine, flow_tables):
+    # As taskflow's migrations do: TEXT (64 KiB) is too small for the flow
+    # factory arguments (a serialized graph) and for large task results.
+    with engine.begin() as conn:
+        for table in flow_tables:
+            for column in table.columns:
+                if isinstance(column.type, tables.JSONType):
+                    conn.exec_driver_sql(
+                        'ALTER TABLE %s MODIFY %s LONGTEXT' % (table.name,
+                                                               column.name))
+
+
+def _backend_conf(url):
+    conf = {'connection': url, 'checkin_yield': False}
+    if url.startswith('sqlite') and url.strip() not in ('sqlite://',
+                                                        'sqlite:///:memory:'):
+        # taskflow opens a new SQLite connection per statement by default.
+        conf['engine_args'] = {'poolclass': sa.pool.QueuePool}
+    return conf
+
+
+def get_backend(connection=None):
+    """The persistence backend of ``connection`` (default: configured).
+
+    The first call per URL creates the tables if needed.
+    """
+    url = connection or connection_url()
+    with _backends_lock:
+        if url not in _backends:
+            backend = backends.fetch(_backend_conf(url))
+            _create_schema(backend)
+            _backends[url] = backend
+        return _backends[url]
+
+
+def close_backends():
+    """Close every backend made by ``get_backend`` (their pools too)."""
+    with _backends_lock:
+        cached = list(_backends.values())
+        _backends.clear()
+    for backend in cached:
+        backend.close()
+
+
+def _connection(backend):
+    return contextlib.closing(backend.get_connection())
+
+
+def _destroy_book(backend, book_uuid):
+    try:
+        with _connection(backend) as conn:
+            conn.destroy_logbook(book_uuid)
+    except tf_exc.NotFound:
+        pass
+
+
+def _run_to_end(engine, runtime, backend, book_uuid):
+    """Run a loaded engine; True if it completed, False if reverted."""
+    try:
+        workflow.run(engine, {'runtime': runtime})
+    except Exception as err:
+        # The initiate task's revert already logged the reason.
+        LOG.debug('Flow %(name)s reverted: %(err)s',
+                  {'name': engine.storage.flow_name, 'err': err})
+        ok = False
+    else:
+        ok = True
+    if engine.storage.get_flow_state() in ENDED_STATES:
+        _destroy_book(backend, book_uuid)
+    return ok
+
+
+def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
+             owner=None):
+    """Record a new flow in its own logbook, then run it to its end.
+
+    :param flow_factory: module-level function building the flow.
+    :param factory_kwargs: JSON-serializable arguments of the factory.
+    :param runtime: the ``FlowRuntime`` (never persisted).
+    :param meta: JSON description of the operation, kept in the logbook.
+    :param owner: the worker owning the flow (default ``CONF.host``).
+    :returns: True if the flow completed, False if it was reverted.
+    """
+    backend = backend or get_backend()
+    book = models.LogBook(BOOK_PREFIX + meta.get('operation_type', 'flow'))
+    book.meta = dict(meta, owner=owner or CONF.host)
+    with _connection(backend) as conn:
+        conn.save_logbook(book)
+    try:
+        engine = workflow.load_from_factory(flow_factory, factory_kwargs,
+                                            book, backend)
+    except Exception:
+        _destroy_book(backend, book.uuid)
+        raise
+    return _run_to_end(engine, runtime, backend, book.uuid)
+
+
+def list_unfinished(backend=None, owner=None):
+    """Flows interrupted by a crash, oldest first, as ``UnfinishedFlow``.
+
+    Call it when the worker starts, before it runs flows of its own: a flow
+    still running is listed too.
+
+    :param owner: only the flows of this worker (default ``CONF.host``);
+        ``'*'`` for every worker's.
+    """
+    backend = backend or get_backend()
+    owner = owner or CONF.host
+    found = []
+    with _connection(backend) as conn:
+        books = list(conn.get_logbooks())
+    for book in sorted(books, key=lambda b: b.created_at or 0):
+        meta = book.meta or {}
+        if not book.name.startswith(BOOK_PREFIX):
+            continue
+        if owner != '*' and meta.get('owner') != owner:
+            continue
+        for flow_detail in book:
+            found.append(UnfinishedFlow(book.uuid, flow_detail.uuid,
+                                        flow_detail.state, meta))
+        if not len(book):
+            # Crashed between saving the logbook and the flow detail.
+            _destroy_book(backend, book.uuid)
+    return found
+
+
+def resume(unfinished, runtime, abort_reason=None, backend=None):
+    """Finish an interrupted flow with a freshly built ``runtime``.
+
+    Tasks that completed before the crash are not run again; the task that
+    was running is run again from its start. With ``abort_reason`` nothing
+    more runs: the flow is reverted and the operation ends in its failure
+    status with that reason.
+
+    :returns: True if the flow completed, False if it was reverted.
+    """
+    backend = backend or get_backend()
+    with _connection(backend) as conn:
+        flow_detail = conn.get_flow_details(unfinished.flow_uuid)
+    runtime.abort_reason = abort_reason
+    engine = workflow.load_from_detail(flow_detail, backend)
+    if flow_detail.state in ENDED_STATES:
+        _destroy_book(backend, unfinished.book_uuid)
+        return flow_detail.state == states.SUCCESS
+    return _run_to_end(engine, runtime, backend, unfinished.book_uuid)
+
+
+def discard(unfinished, backend=None):
+    """Forget an interrupted flow without running anything more.
+
+    For operations whose objects are gone (e.g. the checkpoint was purged).
+    """
+    _destroy_book(backend or get_backend(), unfinished.book_uuid)
+
+
+def list_opts():
+    return [('protection', persistence_opts)]

@@ -1,0 +1,62 @@
+"""The protect flow: checkpoint protecting -> available | error."""
+
+from karbor.common import constants
+from karbor.services.protection.flows import base
+from karbor.services.protection.flows import runtime as flow_runtime
+from karbor.services.protection import graph
+
+OPERATION = constants.OPERATION_PROTECT
+
+
+def _set_status(checkpoint, status):
+    checkpoint.status = status
+    checkpoint.commit()
+    return status
+
+
+class InitiateProtectTask(base.InitiateTask):
+    operation_type = OPERATION
+
+    @staticmethod
+    def start(runtime):
+        return _set_status(runtime.checkpoint,
+                           constants.CHECKPOINT_STATUS_PROTECTING)
+
+    @staticmethod
+    def fail(runtime):
+        _set_status(runtime.checkpoint, constants.CHECKPOINT_STATUS_ERROR)
+
+
+class CompleteProtectTask(base.CompleteTask):
+    @staticmethod
+    def finish(runtime):
+        _set_status(runtime.checkpoint, constants.CHECKPOINT_STATUS_AVAILABLE)
+
+
+def get_flow(resource_graph, hooks, parameters):
+    """Flow factory (JSON arguments only, see ``base.run_operation``)."""
+    return base.build_flow(OPERATION, InitiateProtectTask(),
+                           CompleteProtectTask(), resource_graph, hooks,
+                           parameters)
+
+
+def protect(context, plugins, checkpoint, operation_log, graph_roots,
+            parameters, backend=None):
+    """Protect the resources of ``graph_roots`` into ``checkpoint``.
+
+    Stores the serialized graph in the checkpoint first, then runs the flow
+    to its end (blocking).
+
+    :param plugins: dict resource type -> protection plugin instance.
+    :param graph_roots: root ``GraphNode``s (``ProtectableRegistry.
+        build_graph``).
+    :param parameters: the plan's parameters (``Type`` / ``Type#id`` keys).
+    :returns: True if the checkpoint ended ``available``.
+    """
+    resource_graph = graph.serialize_resource_graph(graph_roots)
+    checkpoint.resource_graph = resource_graph
+    checkpoint.commit()
+    runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
+                                       operation_log)
+    return base.run_operation(OPERATION, get_flow, InitiateProtectTask,
+                              runtime, resource_graph, parameters, backend)

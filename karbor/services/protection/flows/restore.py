@@ -1,0 +1,66 @@
+"""The restore flow: restore in_progress -> success | fail.
+
+Plugins report each restored resource on the restore record
+(``resources_status`` / ``resources_reason``); a resource whose hook raised
+is reported ``error`` with the error as reason.
+"""
+
+from karbor.common import constants
+from karbor.services.protection.flows import base
+from karbor.services.protection.flows import runtime as flow_runtime
+
+OPERATION = constants.OPERATION_RESTORE
+
+
+def _set_record_status(record, status):
+    record.status = status
+    record.save()
+    return status
+
+
+class InitiateRestoreTask(base.InitiateTask):
+    operation_type = OPERATION
+    # The runtime attribute holding the record (shared with verify).
+    record = 'restore'
+
+    @classmethod
+    def start(cls, runtime):
+        return _set_record_status(getattr(runtime, cls.record),
+                                  constants.RESTORE_STATUS_IN_PROGRESS)
+
+    @classmethod
+    def fail(cls, runtime):
+        _set_record_status(getattr(runtime, cls.record),
+                           constants.RESTORE_STATUS_FAILURE)
+
+
+class CompleteRestoreTask(base.CompleteTask):
+    record = 'restore'
+
+    @classmethod
+    def finish(cls, runtime):
+        _set_record_status(getattr(runtime, cls.record),
+                           constants.RESTORE_STATUS_SUCCESS)
+
+
+def get_flow(resource_graph, hooks, parameters):
+    """Flow factory (JSON arguments only, see ``base.run_operation``)."""
+    return base.build_flow(OPERATION, InitiateRestoreTask(),
+                           CompleteRestoreTask(), resource_graph, hooks,
+                           parameters)
+
+
+def restore(context, plugins, checkpoint, restore_record, operation_log,
+            parameters, backend=None):
+    """Restore the resources saved in ``checkpoint`` (blocking).
+
+    :param restore_record: the Restore object (``status``,
+        ``update_resource_status(type, id, status, reason)``, ``save()``).
+    :param parameters: restore parameters (``Type`` / ``Type#id`` keys).
+    :returns: True if the restore ended ``success``.
+    """
+    runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
+                                       operation_log, restore=restore_record)
+    return base.run_operation(OPERATION, get_flow, InitiateRestoreTask,
+                              runtime, checkpoint.resource_graph, parameters,
+                              backend)

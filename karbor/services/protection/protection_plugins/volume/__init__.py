@@ -1,0 +1,1 @@
+"""Protection plugins for OS::Cinder::Volume (Cinder backup, snapshot)."""

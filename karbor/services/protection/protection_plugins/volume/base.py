@@ -1,0 +1,210 @@
+"""What the Cinder volume protection plugins' operations share.
+
+Each protected volume has a bank section
+(``/checkpoints/<checkpoint>/resource-data/<volume id>/``) holding:
+
+* ``status``: ``protecting`` -> ``available`` | ``error``, and
+  ``deleting`` -> ``deleted`` | ``error`` when the checkpoint is deleted;
+* ``metadata``: what restore, verify and delete need (the ids of the Cinder
+  objects made), written as soon as each object exists so that a revert
+  or a restarted worker can find it.
+"""
+
+import contextlib
+
+from cinderclient import exceptions as cinder_exc
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from karbor.clients import factory
+from karbor.common import constants
+from karbor import exception
+from karbor.i18n import _
+from karbor.services.protection import protection_plugin
+from karbor.services.protection.protection_plugins.volume import status
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+VOLUME_TYPE = constants.VOLUME_RESOURCE_TYPE
+STATUS_KEY = 'status'
+METADATA_KEY = 'metadata'
+
+# A volume can be snapshotted or backed up in these statuses ...
+VOLUME_USABLE = ('available', 'in-use')
+# ... and will probably reach one of them from these.
+VOLUME_TRANSIENT = ('creating', 'attaching', 'detaching', 'reserved',
+                    'backing-up', 'restoring-backup', 'extending',
+                    'downloading', 'uploading', 'maintenance')
+# A restored volume is on its way to ``available`` in these.
+VOLUME_RESTORING = ('creating', 'restoring-backup', 'downloading')
+
+_FAILURES = {
+    constants.OPERATION_PROTECT: exception.ProtectResourceFailed,
+    constants.OPERATION_RESTORE: exception.RestoreResourceFailed,
+    constants.OPERATION_VERIFY: exception.VerifyResourceFailed,
+    constants.OPERATION_DELETE: exception.DeleteResourceFailed,
+}
+
+
+def poll_opt(default=15):
+    return cfg.FloatOpt('poll_interval', default=default, min=0,
+                        help='Seconds between two status polls of the '
+                             'Cinder objects the plugin waits for.')
+
+
+def register_opts(config, group, opts):
+    """Register ``opts`` in ``group`` of ``config`` (the provider's
+    ConfigOpts, or the global one); return the group."""
+    config = config if config is not None else CONF
+    config.register_opts(opts, group=group)
+    return config[group]
+
+
+def default_volume_name(checkpoint, resource):
+    """Name of a restored volume: ``<checkpoint id>@<original volume id>``."""
+    return '%s@%s' % (checkpoint.id, resource.id)
+
+
+class VolumeOperation(protection_plugin.Operation):
+    """Base of every volume operation: client, bank and waiting helpers."""
+
+    kind = None  # one of constants.OPERATION_*
+
+    def __init__(self, options):
+        self._options = options
+
+    # Cinder
+
+    @staticmethod
+    def cinder(context):
+        return factory.create('cinder', context)
+
+    def wait(self, fetch, success, failure=(), ignore=(),
+             ignore_unexpected=False):
+        return status.wait_for(fetch, self._options.poll_interval, success,
+                               failure, ignore, ignore_unexpected)
+
+    def wait_volume_usable(self, cinder, volume_id):
+        """Wait until the volume can be snapshotted or backed up."""
+        try:
+            return self.wait(
+                lambda: status.fetch_or_none(cinder.volumes, volume_id),
+                VOLUME_USABLE, ignore=VOLUME_TRANSIENT)
+        except status.StatusError as err:
+            if err.status == status.NOT_FOUND:
+                raise self.failure(volume_id,
+                                   _('volume %s does not exist') % volume_id)
+            raise self.failure(volume_id, _('volume %(id)s is in status '
+                                            '%(status)s') %
+                               {'id': volume_id, 'status': err.status})
+
+    @staticmethod
+    def delete_quietly(manager, object_id):
+        """Delete a Cinder object, ignoring that it is already gone."""
+        try:
+            manager.delete(object_id)
+        except cinder_exc.NotFound:
+            pass
+
+    def wait_deleted(self, manager, object_id, what):
+        try:
+            self.wait(lambda: status.fetch_or_none(manager, object_id),
+                      (status.NOT_FOUND,), ignore=('deleting',))
+        except status.StatusError as err:
+            raise exception.DeleteResourceFailed(
+                resource_id=object_id, resource_type=what,
+                reason=_('%(what)s %(id)s ended in status %(status)s') %
+                {'what': what, 'id': object_id, 'status': err.status})
+
+    # Errors
+
+    def failure(self, resource_id, reason):
+        """The exception of this operation kind for ``resource_id``."""
+        return _FAILURES[self.kind](resource_id=resource_id,
+                                    resource_type=VOLUME_TYPE, reason=reason)
+
+    @contextlib.contextmanager
+    def failing_as_karbor(self, resource):
+        """Turn client and polling errors into this operation's failure."""
+        try:
+            yield
+        except exception.KarborException:
+            raise
+        except status.StatusError as err:
+            raise self.failure(resource.id, _('unexpected status %s')
+                               % err.status)
+        except Exception as err:
+            LOG.warning('%(kind)s of volume %(id)s failed: %(err)s',
+                        {'kind': self.kind, 'id': resource.id, 'err': err})
+            raise self.failure(resource.id, str(err) or type(err).__name__)
+
+    # Bank
+
+    @staticmethod
+    def section(checkpoint, resource):
+        return checkpoint.get_resource_bank_section(resource.id)
+
+    @staticmethod
+    def set_status(section, value):
+        section.update_object(STATUS_KEY, value)
+
+    @staticmethod
+    def get_metadata(section):
+        """The resource's saved metadata, or {} if none was written."""
+        try:
+            return section.get_object(METADATA_KEY) or {}
+        except exception.BankObjectNotFound:
+            return {}
+
+    def update_metadata(self, section, **values):
+        metadata = self.get_metadata(section)
+        metadata.update(values)
+        section.update_object(METADATA_KEY, metadata)
+        return metadata
+
+    @staticmethod
+    def delete_metadata(section):
+        try:
+            section.delete_object(METADATA_KEY)
+        except exception.BankObjectNotFound:
+            pass
+
+    # Restore
+
+    def finish_restore(self, cinder, checkpoint, resource, new_volume_id,
+                       restore, new_resources, parameters):
+        """Wait for a restored volume; record its status and new id."""
+        restore.update_resource_status(VOLUME_TYPE, new_volume_id,
+                                       constants.RESOURCE_STATUS_RESTORING)
+        try:
+            self.wait(lambda: status.fetch_or_none(cinder.volumes,
+                                                   new_volume_id),
+                      ('available',), ignore=VOLUME_RESTORING)
+        except status.StatusError as err:
+            reason = (_('restored volume %(id)s ended in status '
+                        '%(status)s') % {'id': new_volume_id,
+                                         'status': err.status})
+            restore.update_resource_status(VOLUME_TYPE, new_volume_id,
+                                           constants.RESOURCE_STATUS_ERROR,
+                                           reason)
+            raise self.failure(resource.id, reason)
+        fields = {}
+        if parameters.get('restore_description') is not None:
+            fields['description'] = parameters['restore_description']
+        if parameters.get('restore_name'):
+            fields['name'] = parameters['restore_name']
+        if fields:
+            cinder.volumes.update(new_volume_id, **fields)
+        new_resources[resource.id] = new_volume_id
+        restore.update_resource_status(VOLUME_TYPE, new_volume_id,
+                                       constants.RESOURCE_STATUS_AVAILABLE)
+
+    # Verify
+
+    def report_verification(self, verify, resource, status_value, reason):
+        """Record the result; a non-available result fails the resource."""
+        verify.update_resource_status(VOLUME_TYPE, resource.id,
+                                      status_value, reason)
+        if status_value != constants.RESOURCE_STATUS_AVAILABLE:
+            raise self.failure(resource.id, reason)

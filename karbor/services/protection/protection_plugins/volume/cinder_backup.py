@@ -1,0 +1,400 @@
+"""Protect Cinder volumes with Cinder backups.
+
+Protect takes a temporary forced snapshot in ``on_prepare_finish`` (all
+volumes of a server are thus captured before any backup starts), backs the
+snapshot up in ``on_main`` and deletes the snapshot. Restore creates a new
+volume from the backup (or restores into ``volume_id``), named
+``<checkpoint id>@<volume id>`` unless ``restore_name`` is given. Delete
+removes the backup.
+"""
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from karbor.common import constants
+from karbor.i18n import _
+from karbor.services.protection import protection_plugin
+from karbor.services.protection.protection_plugins.volume import base
+from karbor.services.protection.protection_plugins.volume import status
+
+LOG = logging.getLogger(__name__)
+
+GROUP = 'cinder_backup_protection_plugin'
+
+cinder_backup_opts = [
+    base.poll_opt(),
+    cfg.BoolOpt('backup_from_snapshot', default=True,
+                help='Back a volume up from a temporary snapshot taken in '
+                     'the prepare phase (consistent with the volumes of '
+                     'the same server), instead of from the volume.'),
+]
+
+OPTIONS_SCHEMA = {
+    "title": "Cinder Protection Options",
+    "type": "object",
+    "properties": {
+        "backup_name": {
+            "type": "string",
+            "title": "Backup Name",
+            "description": "The name of the backup."
+        },
+        "backup_mode": {
+            "type": "string",
+            "title": "Backup Mode",
+            "description": "The backup mode.",
+            "enum": ["full", "incremental", "auto"],
+            "default": "auto"
+        },
+        "container": {
+            "type": "string",
+            "title": "Container",
+            "description": "The container which been chosen."
+        },
+        "description": {
+            "type": "string",
+            "title": "Description",
+            "description": "The description of the volume."
+        },
+        "force": {
+            "type": "boolean",
+            "title": "Force",
+            "description": "Whether to backup, even if the volumeis attached",
+            "default": False
+        }
+    },
+    "required": ["backup_name", "backup_mode", "container", "force"]
+}
+
+RESTORE_SCHEMA = {
+    "title": "Cinder Protection Restore",
+    "type": "object",
+    "properties": {
+        "volume_id": {
+            "type": "string",
+            "title": "Volume ID",
+            "description": "The target volume ID to restore to."
+        },
+        "restore_name": {
+            "type": "string",
+            "title": "Restore Name",
+            "description": "The name of the restored volume.",
+            "default": None
+        },
+        "restore_description": {
+            "type": "string",
+            "title": "Restore Description",
+            "description": "The description of the restored volume.",
+            "default": None
+        }
+    }
+}
+
+SAVED_INFO_SCHEMA = {
+    "title": "Cinder Protection Saved Info",
+    "type": "object",
+    "properties": {
+        "name": {
+            "type": "string",
+            "title": "Name",
+            "description": "The name for this backup."
+        },
+        "is_incremental": {
+            "type": "boolean",
+            "title": "Is Incremental",
+            "description":
+                "The type of the backup, True is incremental and False is "
+                "full."
+        },
+        "status": {
+            "type": "string",
+            "title": "Status",
+            "description": "The backup status, such as available.",
+            "enum": ["creating", "available", "deleting", "error",
+                     "restoring", "error_restoring"]
+        },
+        "progress": {
+            "type": "number",
+            "title": "Progress",
+            "description": "The current operation progress for this backup.",
+            "constraint": {"min": 0, "max": 1}
+        },
+        "fail_reason": {
+            "type": "string",
+            "title": "Fail Reason",
+            "description": "The reason for the failure status of the backup."
+        },
+        "size": {
+            "type": "integer",
+            "title": "Size",
+            "description": "The size of the backup, in GB."
+        },
+        "volume_id": {
+            "type": "string",
+            "title": "Volume ID",
+            "description": "The ID of the volume from which the backup was "
+                           "created."
+        }
+    },
+    "required": ["name", "status", "progress", "fail_reason", "size",
+                 "volume_id"]
+}
+
+SAVED_INFO_KEYS = tuple(SAVED_INFO_SCHEMA['properties'])
+
+BACKUP_MODE_FULL = 'full'
+BACKUP_MODE_INCREMENTAL = 'incremental'
+BACKUP_MODE_AUTO = 'auto'
+
+BACKUP_TRANSIENT = ('creating', 'restoring', 'backing-up')
+SNAPSHOT_TRANSIENT = ('creating',)
+
+
+def _saved_info(backup):
+    available = backup.status == 'available'
+    return {'name': backup.name, 'is_incremental': backup.is_incremental,
+            'status': backup.status, 'progress': 1 if available else 0,
+            'fail_reason': getattr(backup, 'fail_reason', None),
+            'size': backup.size, 'volume_id': backup.volume_id}
+
+
+class ProtectOperation(base.VolumeOperation):
+    """Snapshot (prepare), back up (main), drop the snapshot."""
+
+    kind = constants.OPERATION_PROTECT
+
+    def on_prepare_finish(self, checkpoint, resource, context, parameters,
+                          **kwargs):
+        section = self.section(checkpoint, resource)
+        self.set_status(section, constants.RESOURCE_STATUS_PROTECTING)
+        self.update_metadata(section, volume_id=resource.id)
+        if not self._options.backup_from_snapshot:
+            return
+        cinder = self.cinder(context)
+        try:
+            with self.failing_as_karbor(resource):
+                self.wait_volume_usable(cinder, resource.id)
+                snapshot = cinder.volume_snapshots.create(
+                    resource.id, force=True,
+                    name='karbor-%s' % checkpoint.id,
+                    description=_('Temporary snapshot of checkpoint %s')
+                    % checkpoint.id)
+                self.update_metadata(section, snapshot_id=snapshot.id)
+                self._wait_snapshot(cinder, resource, snapshot.id)
+        except Exception:
+            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+            self._drop_snapshot(cinder, section)
+            raise
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        cinder = self.cinder(context)
+        try:
+            with self.failing_as_karbor(resource):
+                backup = self._backup(cinder, section, resource, parameters)
+        except Exception:
+            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+            raise
+        finally:
+            self._drop_snapshot(cinder, section)
+        self.update_metadata(section, backup_id=backup.id,
+                             **_saved_info(backup))
+        self.set_status(section, constants.RESOURCE_STATUS_AVAILABLE)
+
+    def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        metadata = self.get_metadata(section)
+        cinder = self.cinder(context)
+        self._drop_snapshot(cinder, section)
+        if metadata.get('backup_id'):
+            try:
+                self.delete_quietly(cinder.backups, metadata['backup_id'])
+            except Exception as err:
+                LOG.warning('Could not delete backup %(id)s: %(err)s',
+                            {'id': metadata['backup_id'], 'err': err})
+        self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+
+    def _wait_snapshot(self, cinder, resource, snapshot_id):
+        try:
+            self.wait(lambda: status.fetch_or_none(cinder.volume_snapshots,
+                                                   snapshot_id),
+                      ('available',), ignore=SNAPSHOT_TRANSIENT)
+        except status.StatusError as err:
+            raise self.failure(resource.id, _(
+                'snapshot %(id)s ended in status %(status)s') %
+                {'id': snapshot_id, 'status': err.status})
+
+    def _backup(self, cinder, section, resource, parameters):
+        self.wait_volume_usable(cinder, resource.id)
+        backup = cinder.backups.create(
+            resource.id, container=parameters.get('container'),
+            name=parameters.get('backup_name'),
+            description=parameters.get('description'),
+            incremental=self._incremental(cinder, resource, parameters),
+            force=bool(parameters.get('force', False)),
+            snapshot_id=self.get_metadata(section).get('snapshot_id'))
+        self.update_metadata(section, backup_id=backup.id)
+        try:
+            return self.wait(
+                lambda: status.fetch_or_none(cinder.backups, backup.id),
+                ('available',), ignore=BACKUP_TRANSIENT)
+        except status.StatusError as err:
+            reason = _('backup %(id)s ended in status %(status)s') % {
+                'id': backup.id, 'status': err.status}
+            fail_reason = getattr(err.obj, 'fail_reason', None)
+            if fail_reason:
+                reason = '%s: %s' % (reason, fail_reason)
+            raise self.failure(resource.id, reason)
+
+    @staticmethod
+    def _incremental(cinder, resource, parameters):
+        mode = parameters.get('backup_mode') or BACKUP_MODE_AUTO
+        if mode != BACKUP_MODE_AUTO:
+            return mode == BACKUP_MODE_INCREMENTAL
+        previous = cinder.backups.list(search_opts={
+            'volume_id': resource.id, 'status': 'available'})
+        return any(b.volume_id == resource.id for b in previous)
+
+    def _drop_snapshot(self, cinder, section):
+        """Delete the temporary snapshot, if one was made."""
+        metadata = self.get_metadata(section)
+        snapshot_id = metadata.pop('snapshot_id', None)
+        if not snapshot_id:
+            return
+        try:
+            self.delete_quietly(cinder.volume_snapshots, snapshot_id)
+        except Exception as err:
+            LOG.warning('Could not delete temporary snapshot %(id)s: '
+                        '%(err)s', {'id': snapshot_id, 'err': err})
+            return
+        section.update_object(base.METADATA_KEY, metadata)
+
+
+class RestoreOperation(base.VolumeOperation):
+    """A volume from the backup (a new one, or ``volume_id``)."""
+
+    kind = constants.OPERATION_RESTORE
+
+    def on_main(self, checkpoint, resource, context, parameters,
+                restore=None, new_resources=None, **kwargs):
+        metadata = self.get_metadata(self.section(checkpoint, resource))
+        backup_id = metadata.get('backup_id')
+        if not backup_id:
+            raise self.failure(resource.id, _('the checkpoint holds no '
+                                              'backup of this volume'))
+        cinder = self.cinder(context)
+        with self.failing_as_karbor(resource):
+            target = parameters.get('volume_id') or None
+            name = None if target else (parameters.get('restore_name') or
+                                        base.default_volume_name(
+                                            checkpoint, resource))
+            result = cinder.restores.restore(backup_id, volume_id=target,
+                                             name=name)
+            self.finish_restore(cinder, checkpoint, resource,
+                                result.volume_id, restore, new_resources,
+                                parameters)
+
+
+class VerifyOperation(base.VolumeOperation):
+    """The backup must still be ``available``."""
+
+    kind = constants.OPERATION_VERIFY
+
+    def on_main(self, checkpoint, resource, context, parameters,
+                verify=None, **kwargs):
+        backup_id = self.get_metadata(
+            self.section(checkpoint, resource)).get('backup_id')
+        backup = None
+        if backup_id:
+            with self.failing_as_karbor(resource):
+                backup = status.fetch_or_none(self.cinder(context).backups,
+                                              backup_id)
+        if backup is None:
+            reason = (_('backup %s does not exist') % backup_id if backup_id
+                      else _('the checkpoint holds no backup of this '
+                             'volume'))
+            self.report_verification(
+                verify, resource, constants.RESOURCE_STATUS_ERROR, reason)
+        elif backup.status != 'available':
+            reason = _('backup %(id)s is in status %(status)s') % {
+                'id': backup_id, 'status': backup.status}
+            if getattr(backup, 'fail_reason', None):
+                reason = '%s: %s' % (reason, backup.fail_reason)
+            self.report_verification(verify, resource, backup.status, reason)
+        else:
+            self.report_verification(verify, resource, backup.status, None)
+
+
+class DeleteOperation(base.VolumeOperation):
+    """Delete the backup and wait until it is gone."""
+
+    kind = constants.OPERATION_DELETE
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        self.set_status(section, constants.RESOURCE_STATUS_DELETING)
+        backup_id = self.get_metadata(section).get('backup_id')
+        try:
+            if backup_id:
+                cinder = self.cinder(context)
+                with self.failing_as_karbor(resource):
+                    self.delete_quietly(cinder.backups, backup_id)
+                    self.wait_deleted(cinder.backups, backup_id,
+                                      'backup')
+        except Exception:
+            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+            raise
+        self.delete_metadata(section)
+        self.set_status(section, constants.RESOURCE_STATUS_DELETED)
+
+
+class CinderBackupProtectionPlugin(protection_plugin.ProtectionPlugin):
+    """``karbor-volume-protection-plugin``: Cinder backups of volumes."""
+
+    _SUPPORT_RESOURCE_TYPES = (constants.VOLUME_RESOURCE_TYPE,)
+
+    def __init__(self, config=None):
+        super().__init__(config)
+        self._options = base.register_opts(config, GROUP,
+                                           cinder_backup_opts)
+
+    def get_protect_operation(self, resource):
+        return ProtectOperation(self._options)
+
+    def get_restore_operation(self, resource):
+        return RestoreOperation(self._options)
+
+    def get_verify_operation(self, resource):
+        return VerifyOperation(self._options)
+
+    def get_delete_operation(self, resource):
+        return DeleteOperation(self._options)
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        return cls._SUPPORT_RESOURCE_TYPES
+
+    @classmethod
+    def get_options_schema(cls, resource_type):
+        return OPTIONS_SCHEMA
+
+    @classmethod
+    def get_restore_schema(cls, resource_type):
+        return RESTORE_SCHEMA
+
+    @classmethod
+    def get_saved_info_schema(cls, resource_type):
+        return SAVED_INFO_SCHEMA
+
+    @classmethod
+    def get_saved_info(cls, metadata_store, resource):
+        """The backup's saved info from the resource's bank section."""
+        try:
+            metadata = metadata_store.get_object(base.METADATA_KEY)
+        except Exception:
+            return None
+        return {key: metadata.get(key) for key in SAVED_INFO_KEYS
+                if key in metadata}
+
+
+def list_opts():
+    return [(GROUP, cinder_backup_opts)]

@@ -1,0 +1,111 @@
+"""Checkpoint layout and index listing on every bank plugin."""
+
+import json
+
+import pytest
+
+from karbor.common import constants
+from karbor import exception
+from karbor.services.protection.bank_plugin import Bank
+from karbor.services.protection import checkpoint as checkpoint_lib
+from karbor.tests.functional.banks import checkpoint_model as model
+
+RESOURCES = [{'id': 'v1', 'type': 'OS::Cinder::Volume', 'name': 'vol',
+              'extra_info': None}]
+GRAPH = ('[{"0x0": ["OS::Cinder::Volume", "v1", "vol", null]}, []]')
+
+
+@pytest.fixture
+def bank(bank_plugin):
+    return Bank(bank_plugin)
+
+
+@pytest.fixture
+def collection(bank):
+    return checkpoint_lib.CheckpointCollection(bank)
+
+
+def test_layout_in_the_bank(bank, collection):
+    plan = model.make_plan(model.PLANS[0]['id'], model.PROVIDERS[0],
+                           model.PROJECTS[0], RESOURCES)
+    checkpoint = collection.create(plan, {'timestamp': model.T0,
+                                          'extra_info': {'created_by':
+                                                         'manual'}})
+    cid = checkpoint.id
+    name = '%d@%s' % (model.T0, cid)
+    indices = [
+        '/indices/by-date/2026-11-20/%s/%s' % (model.PROJECTS[0], name),
+        '/indices/by-plan/%s/%s/2026-11-20/%s' % (plan['id'],
+                                                   model.PROJECTS[0], name),
+        '/indices/by-provider/%s/%s/%s' % (model.PROVIDERS[0],
+                                            model.PROJECTS[0], name)]
+    assert bank.list_objects() == ['/checkpoints/%s/index.json' % cid] + \
+        indices
+    assert all(bank.get_object(key) == cid for key in indices)
+    assert bank.get_object('/checkpoints/%s/index.json' % cid) == {
+        'version': '0.9', 'id': cid, 'status': 'protecting',
+        'owner_id': bank.get_owner_id(), 'provider_id': model.PROVIDERS[0],
+        'project_id': model.PROJECTS[0],
+        'protection_plan': {'id': plan['id'], 'name': plan['name'],
+                            'provider_id': model.PROVIDERS[0],
+                            'resources': RESOURCES},
+        'extra_info': '{"created_by": "manual"}',
+        'created_at': '2026-11-20', 'timestamp': model.T0}
+
+    checkpoint.resource_graph = GRAPH
+    checkpoint.status = constants.CHECKPOINT_STATUS_AVAILABLE
+    checkpoint.commit()
+    section = checkpoint.get_resource_bank_section('v1')
+    section.update_object('status', 'available')
+    section.update_object('data_1', b'\x00' * 10)
+    assert bank.get_object(
+        '/checkpoints/%s/resource-data/v1/data_1' % cid) == b'\x00' * 10
+
+    again = collection.get(cid)
+    assert again.to_dict() == {
+        'id': cid, 'project_id': model.PROJECTS[0], 'status': 'available',
+        'protection_plan': again.protection_plan, 'resource_graph': GRAPH,
+        'created_at': '2026-11-20',
+        'extra_info': '{"created_by": "manual"}'}
+    assert again.extra_info == {'created_by': 'manual'}
+
+
+def test_delete_then_purge(bank, collection):
+    checkpoint = collection.create(model.PLANS[0])
+    cid = checkpoint.id
+    section = checkpoint.get_resource_bank_section('v1')
+    section.update_object('metadata', {'backup_id': 'b1'})
+
+    checkpoint.delete()
+    assert collection.get(cid).status == constants.CHECKPOINT_STATUS_DELETED
+    assert bank.list_objects('/indices/') == []
+    assert collection.list_ids(model.PROVIDERS[0], model.PROJECTS[0]) == []
+
+    with pytest.raises(exception.CheckpointNotBeDeleted):
+        checkpoint.purge()
+    section.delete_object('metadata')
+    checkpoint.purge()
+    assert bank.list_objects() == []
+    with pytest.raises(exception.CheckpointNotFound):
+        collection.get(cid)
+
+
+def test_listing_follows_the_model(bank, collection):
+    rows = model.make_dataset(collection, count=15)
+    collection.get(rows[4]['id']).delete()
+    rows[4]['deleted'] = True
+    for query in model.query_grid(rows, full=False):
+        assert collection.list_ids(**query) == \
+            model.expected_ids(rows, **query), query
+
+
+def test_iter_all_rebuilds_a_catalog(bank_plugin, make_plugin, collection):
+    rows = model.make_dataset(collection, count=5)
+    collection.get(rows[0]['id']).delete()
+    # A fresh install pointed at the same bank sees every checkpoint.
+    fresh = checkpoint_lib.CheckpointCollection(Bank(make_plugin()))
+    found = {c.id: c.status for c in fresh.iter_all()}
+    assert set(found) == {row['id'] for row in rows}
+    assert found[rows[0]['id']] == constants.CHECKPOINT_STATUS_DELETED
+    assert json.loads(fresh.get(rows[1]['id']).to_dict()['extra_info']) == \
+        {'n': 1}

@@ -1,0 +1,110 @@
+"""The DB API and quotas on SQLite, MariaDB and PostgreSQL."""
+
+import datetime
+import threading
+import time
+
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from karbor import context
+from karbor.db import api as db
+from karbor.db.sqlalchemy import engine
+from karbor.db.sqlalchemy import models
+from karbor import exception
+from karbor import quota
+
+
+def test_filters_and_paging(db_backend, ctx):
+    for i, description in enumerate(['alpha', None, 'beta', None, 'Gamma']):
+        db.plan_create(ctx, {'name': 'plan-%d' % i, 'project_id': 'project',
+                             'description': description,
+                             'status': 'started' if i % 2 else 'suspended',
+                             'parameters': {'T': {'n': i}}})
+    names = lambda rows: sorted(r.name for r in rows)  # noqa: E731
+    assert names(db.plan_get_all(ctx, filters={'name': '^plan-[0-2]$'})) == [
+        'plan-0', 'plan-1', 'plan-2']
+    assert names(db.plan_get_all(ctx, filters={'description': 'a$'})) == [
+        'plan-0', 'plan-2', 'plan-4']
+    assert names(db.plan_get_all(
+        ctx, filters={'status': ['started']})) == ['plan-1', 'plan-3']
+    for direction in ('asc', 'desc'):
+        expected = [r.id for r in db.plan_get_all(
+            ctx, sort_keys=['description'], sort_dirs=[direction])]
+        paged, marker = [], None
+        while True:
+            page = db.plan_get_all(ctx, marker, 2, sort_keys=['description'],
+                                   sort_dirs=[direction])
+            paged += [r.id for r in page]
+            if len(page) < 2:
+                break
+            marker = page[-1].id
+        assert paged == expected
+
+
+def _bulk_checkpoints(provider_id, count):
+    start = datetime.datetime(2020, 1, 1)
+    rows = [{'id': uuidutils.generate_uuid(), 'project_id': 'project',
+             'provider_id': provider_id, 'plan_id': 'plan-%d' % (i % 7),
+             'status': 'available', 'protection_plan': {'id': 'p'},
+             'resource_graph': '[]', 'extra_info': {'created_by': 'manual'},
+             'created_at': start + datetime.timedelta(seconds=i),
+             'deleted': False} for i in range(count)]
+    with engine.get_engine().begin() as conn:
+        conn.execute(sa.insert(models.CheckpointRecord), rows)
+    return rows
+
+
+def _best_time(func, runs=7):
+    best = None
+    for _i in range(runs):
+        started = time.perf_counter()
+        result = func()
+        elapsed = time.perf_counter() - started
+        best = elapsed if best is None else min(best, elapsed)
+    return best, result
+
+
+def test_checkpoint_listing_is_fast(db_backend, ctx):
+    provider_id = uuidutils.generate_uuid()
+    rows = _bulk_checkpoints(provider_id, 10000)
+    filters = {'provider_id': provider_id}
+    elapsed, page = _best_time(lambda: db.checkpoint_record_get_all_by_project(
+        ctx, 'project', None, 50, filters=filters))
+    assert [r.id for r in page] == [r['id'] for r in rows[:-51:-1]]
+    assert elapsed < 0.010, elapsed
+    elapsed, page = _best_time(lambda: db.checkpoint_record_get_all_by_project(
+        ctx, 'project', rows[5000]['id'], 50,
+        filters=dict(filters, plan_id='plan-3', start_date='2020-01-01')))
+    assert len(page) == 50
+    assert elapsed < 0.010, elapsed
+
+
+def test_concurrent_reservations_never_exceed_the_limit(db_backend):
+    admin = context.get_admin_context()
+    project_id = uuidutils.generate_uuid()
+    quota.QUOTAS.set_project_quota(admin, project_id, 'plans', 5)
+    barrier = threading.Barrier(12)
+    outcomes = []
+
+    def reserve():
+        ctx = context.RequestContext(user_id='u', project_id=project_id,
+                                     is_admin=False)
+        barrier.wait()
+        try:
+            reservations = quota.QUOTAS.reserve(ctx, plans=1)
+            quota.QUOTAS.commit(ctx, reservations)
+            outcomes.append('ok')
+        except exception.OverQuota:
+            outcomes.append('over')
+        except Exception as err:
+            outcomes.append(repr(err))
+
+    threads = [threading.Thread(target=reserve) for _i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ['ok'] * 5 + ['over'] * 7
+    usage = quota.QUOTAS.get_project_quotas(admin, project_id)['plans']
+    assert usage == {'limit': 5, 'in_use': 5, 'reserved': 0}

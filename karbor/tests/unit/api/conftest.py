@@ -1,0 +1,106 @@
+"""Fixtures of the API tests.
+
+``api`` is the full noauth pipeline in front of a real SQLite database and
+a real protection manager reached over oslo.messaging's in-process
+``fake://`` transport.
+"""
+
+import textwrap
+import uuid
+
+from oslo_config import cfg
+import oslo_messaging as messaging
+from oslo_messaging import opts as messaging_opts
+import pytest
+
+from karbor.api import app as api_app
+from karbor import policy
+from karbor import rpc
+from karbor.tests.dbfixtures import sqlite_db  # noqa: F401
+
+CONF = cfg.CONF
+NOOP_PROVIDER_ID = 'b766f37c-d011-4026-8228-28730d734a3f'
+
+
+@pytest.fixture(autouse=True)
+def parsed_config():
+    """Parse an empty command line so that oslo.policy can look for its
+    (absent) policy file; default rules apply."""
+    CONF([], project='karbor', default_config_files=[])
+    policy.reset()
+    yield CONF
+    policy.reset()
+
+
+@pytest.fixture
+def noauth_app():
+    """The full pipeline with ``auth_strategy = noauth``."""
+    return api_app.setup_app(auth_strategy='noauth')
+
+
+def _write_providers(directory, bank_dir):
+    directory.mkdir()
+    (directory / 'noop.conf').write_text(textwrap.dedent("""\
+        [provider]
+        name = No-Op Provider
+        description = Does nothing
+        id = %s
+        plugin = karbor-noop-protection-plugin
+        bank = karbor-fs-bank-plugin
+        enabled = True
+
+        [file_system_bank_plugin]
+        file_system_bank_path = %s
+        """ % (NOOP_PROVIDER_ID, bank_dir)))
+    return directory
+
+
+def _apply(settings):
+    for name, value in settings.items():
+        CONF.set_override(name, value)
+
+
+@pytest.fixture(scope='module')
+def protection_server(tmp_path_factory):
+    """A protection manager served on a unique topic of ``fake://``, once
+    per test module (stopping an RPC server takes a second)."""
+    from karbor import objects
+    from karbor.services.protection import manager
+    objects.register_all()
+    for group, opts in messaging_opts.list_opts():
+        if group is None:
+            CONF.register_opts(opts)
+    tmp = tmp_path_factory.mktemp('protection')
+    settings = {
+        'transport_url': 'fake://',
+        'protection_topic': 'karbor-protection-%s' % uuid.uuid4().hex,
+        'state_path': str(tmp),
+        'provider_config_dir': str(_write_providers(tmp / 'providers.d',
+                                                    tmp / 'bank')),
+    }
+    _apply(settings)
+    rpc.cleanup()
+    rpc.init(CONF)
+    endpoint = manager.ProtectionManager(host='test-host')
+    server = rpc.get_server(
+        messaging.Target(topic=settings['protection_topic'], server='test'),
+        [endpoint])
+    server.start()
+    yield endpoint, settings
+    server.stop()
+    server.wait()
+    rpc.cleanup()
+
+
+@pytest.fixture
+def protection(protection_server, parsed_config):
+    """The module's protection manager, with its settings re-applied."""
+    endpoint, settings = protection_server
+    _apply(settings)
+    return endpoint
+
+
+@pytest.fixture
+def api(sqlite_db, protection):  # noqa: F811
+    """The noauth API with its database and protection service."""
+    return api_app.setup_app(auth_strategy='noauth')

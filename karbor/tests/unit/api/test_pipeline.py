@@ -1,0 +1,126 @@
+"""The WSGI pipeline: version root, noauth, faults, content types."""
+
+import pytest
+
+from karbor.tests.unit.api import helpers
+from karbor.tests.unit.api.helpers import PROJECT
+
+BASE = '/v1/' + PROJECT
+
+
+@pytest.mark.parametrize('path', ['/', '/v1', '/v1/'])
+def test_version_root_answers_300_without_auth(noauth_app, path):
+    response = helpers.request(noauth_app, 'GET', path, token=None)
+    assert response.status_int == 300
+    assert response.content_type == 'application/json'
+    version = response.json['versions'][0]
+    assert version['id'] == 'v1.0'
+    assert version['status'] == 'CURRENT'
+    assert version['links'][0]['href'].endswith('/v1/')
+
+
+def test_request_ids_are_returned(noauth_app):
+    response = helpers.request(noauth_app, 'GET', '/')
+    request_id = response.headers['x-openstack-request-id']
+    assert request_id.startswith('req-')
+    assert response.headers['x-compute-request-id'] == request_id
+
+
+def test_noauth_without_token_hands_out_one(noauth_app):
+    response = helpers.request(noauth_app, 'GET', BASE + '/providers',
+                               token=None,
+                               headers={'X-Auth-User': 'alice',
+                                        'X-Auth-Project-Id': PROJECT})
+    assert response.status_int == 204
+    assert response.headers['X-Auth-Token'] == 'alice:' + PROJECT
+    assert response.headers['X-Server-Management-Url'].endswith(
+        '/providers/' + PROJECT)
+    assert not response.body
+
+
+def test_noauth_defaults_to_admin_token(noauth_app):
+    response = helpers.request(noauth_app, 'GET', BASE + '/plans',
+                               token=None)
+    assert response.headers['X-Auth-Token'] == 'admin:admin'
+
+
+def test_url_project_must_match_token_project(noauth_app):
+    response = helpers.request(noauth_app, 'GET', '/v1/other/providers')
+    helpers.assert_fault(response, 400, 'badRequest',
+                         'Malformed request url')
+
+
+def test_token_without_project_uses_the_user(noauth_app):
+    response = helpers.request(noauth_app, 'GET', BASE + '/providers',
+                               token='alice')
+    helpers.assert_fault(response, 400, 'badRequest',
+                         'Malformed request url')
+
+
+def test_member_is_not_admin(noauth_app):
+    response = helpers.request(noauth_app, 'GET', BASE + '/os-services',
+                               token='alice:' + PROJECT)
+    helpers.assert_fault(response, 403, 'forbidden', 'service:get_all')
+
+
+def test_unknown_path_is_item_not_found(noauth_app):
+    response = helpers.request(noauth_app, 'GET', BASE + '/nothing')
+    helpers.assert_fault(response, 404, 'itemNotFound')
+
+
+def test_unknown_top_level_path_is_a_fault(noauth_app):
+    response = helpers.request(noauth_app, 'GET', '/v2/x', token=None)
+    assert response.status_int in (204, 404)
+    response = helpers.request(noauth_app, 'GET', '/v1/' + PROJECT)
+    helpers.assert_fault(response, 404, 'itemNotFound')
+
+
+def test_wrong_method_is_bad_method(noauth_app):
+    response = helpers.request(noauth_app, 'DELETE', BASE + '/providers')
+    helpers.assert_fault(response, 405, 'badMethod')
+
+
+def test_action_path_is_not_found(noauth_app):
+    response = helpers.request(noauth_app, 'POST',
+                               BASE + '/plans/x/action', body={})
+    helpers.assert_fault(response, 404, 'itemNotFound')
+
+
+def test_non_json_body_is_bad_media_type(noauth_app):
+    response = helpers.request(noauth_app, 'POST', BASE + '/plans',
+                               body='<plan/>', content_type='text/xml')
+    helpers.assert_fault(response, 415, 'badMediaType')
+
+
+def test_malformed_json_is_bad_request(noauth_app):
+    response = helpers.request(noauth_app, 'POST', BASE + '/plans',
+                               body='{"plan": ')
+    helpers.assert_fault(response, 400, 'badRequest',
+                         'Malformed request body')
+
+
+def test_schema_error_names_the_field(noauth_app):
+    body = {'plan': {'name': 'p', 'provider_id': 'not-a-uuid',
+                     'parameters': {}, 'resources': []}}
+    response = helpers.request(noauth_app, 'POST', BASE + '/plans',
+                               body=body)
+    message = helpers.assert_fault(response, 400, 'badRequest')
+    assert message.startswith(
+        'Invalid input for field/attribute plan/provider_id. '
+        'Value: not-a-uuid.')
+
+
+def test_schema_error_for_unknown_key(noauth_app):
+    body = {'plan': {'provider_id': PROJECT, 'parameters': {},
+                     'colour': 'red'}}
+    response = helpers.request(noauth_app, 'POST', BASE + '/plans',
+                               body=body)
+    message = helpers.assert_fault(response, 400, 'badRequest')
+    assert 'field/attribute plan/colour. Value: red.' in message
+
+
+def test_json_suffix_is_accepted(noauth_app):
+    response = helpers.request(noauth_app, 'POST', BASE + '/plans.json',
+                               body='{')
+    helpers.assert_fault(response, 400, 'badRequest',
+                         'Malformed request body')

@@ -1,0 +1,131 @@
+"""Paging, sorting and filtering of DB API lists (on SQLite)."""
+
+import datetime
+
+import pytest
+
+from karbor.db import api as db
+from karbor import exception
+
+BASE_TIME = datetime.datetime(2020, 1, 1)
+
+
+@pytest.fixture
+def plans(sqlite_db, ctx):
+    """Six plans in two projects; created_at increases with the index."""
+    rows = []
+    for i in range(6):
+        rows.append(db.plan_create(ctx, {
+            'name': 'plan-%d' % i, 'description': 'desc %d' % (i % 2),
+            'project_id': 'project' if i < 4 else 'other',
+            'status': 'started' if i % 3 == 0 else 'suspended',
+            'created_at': BASE_TIME + datetime.timedelta(minutes=i)}))
+    return rows
+
+
+def _names(rows):
+    return [row.name for row in rows]
+
+
+def test_default_order_is_newest_first(plans, ctx):
+    assert _names(db.plan_get_all(ctx)) == [
+        'plan-5', 'plan-4', 'plan-3', 'plan-2', 'plan-1', 'plan-0']
+
+
+def test_by_project(plans, ctx):
+    assert _names(db.plan_get_all_by_project(ctx, 'other')) == [
+        'plan-5', 'plan-4']
+
+
+def test_marker_walks_every_page(plans, ctx):
+    seen, marker = [], None
+    while True:
+        page = db.plan_get_all(ctx, marker, 4, sort_keys=['name'],
+                               sort_dirs=['asc'])
+        seen += _names(page)
+        if len(page) < 4:
+            break
+        marker = page[-1].id
+    assert seen == ['plan-%d' % i for i in range(6)]
+
+
+def test_marker_with_duplicate_sort_values(plans, ctx):
+    first = db.plan_get_all(ctx, None, 2, sort_keys=['status'],
+                            sort_dirs=['asc'])
+    rest = db.plan_get_all(ctx, first[-1].id, None, sort_keys=['status'],
+                           sort_dirs=['asc'])
+    everything = first + rest
+    assert len({row.id for row in everything}) == 6
+    assert [row.status for row in everything] == sorted(
+        row.status for row in everything)
+
+
+def test_marker_on_nullable_column(sqlite_db, ctx):
+    for i, description in enumerate([None, 'b', None, 'a']):
+        db.plan_create(ctx, {'name': 'p%d' % i, 'description': description,
+                             'project_id': 'project'})
+    for direction in ('asc', 'desc'):
+        all_rows = db.plan_get_all(ctx, sort_keys=['description'],
+                                   sort_dirs=[direction])
+        paged, marker = [], None
+        while True:
+            page = db.plan_get_all(ctx, marker, 1,
+                                   sort_keys=['description'],
+                                   sort_dirs=[direction])
+            if not page:
+                break
+            paged += page
+            marker = page[-1].id
+        assert [r.id for r in paged] == [r.id for r in all_rows]
+
+
+def test_offset_and_limit(plans, ctx):
+    rows = db.plan_get_all(ctx, limit=2, offset=1, sort_keys=['name'],
+                           sort_dirs=['asc'])
+    assert _names(rows) == ['plan-1', 'plan-2']
+
+
+def test_unknown_marker(plans, ctx):
+    with pytest.raises(exception.MarkerNotFound) as err:
+        db.plan_get_all(ctx, marker='nope')
+    assert err.value.code == 404
+
+
+@pytest.mark.parametrize('keys,dirs', [
+    (['nope'], None), (['name'], ['sideways']), (['name'], ['asc', 'asc'])])
+def test_bad_sort(plans, ctx, keys, dirs):
+    with pytest.raises(exception.InvalidInput):
+        db.plan_get_all(ctx, sort_keys=keys, sort_dirs=dirs)
+
+
+def test_bad_limit(plans, ctx):
+    with pytest.raises(exception.InvalidInput):
+        db.plan_get_all(ctx, limit=-1)
+
+
+def test_exact_list_and_regex_filters(plans, ctx):
+    assert _names(db.plan_get_all(ctx, filters={'status': 'started'})) == [
+        'plan-3', 'plan-0']
+    assert len(db.plan_get_all(
+        ctx, filters={'status': ['started', 'suspended']})) == 6
+    assert _names(db.plan_get_all(ctx, filters={'name': '^plan-[12]$'})) == [
+        'plan-2', 'plan-1']
+    assert _names(db.plan_get_all(
+        ctx, filters={'description': '1', 'project_id': 'project'})) == [
+        'plan-3', 'plan-1']
+
+
+def test_filter_on_unknown_column_matches_nothing(plans, ctx):
+    assert db.plan_get_all(ctx, filters={'colour': 'red'}) == []
+
+
+def test_bad_regex(plans, ctx):
+    with pytest.raises(exception.InvalidInput):
+        db.plan_get_all(ctx, filters={'name': '('})
+
+
+def test_soft_deleted_rows_are_hidden(plans, ctx):
+    db.plan_destroy(ctx, plans[0].id)
+    assert 'plan-0' not in _names(db.plan_get_all(ctx))
+    ctx.read_deleted = 'only'
+    assert _names(db.plan_get_all(ctx)) == ['plan-0']

@@ -1,0 +1,269 @@
+"""Bank, sections, value encoding and the file system bank plugin."""
+
+import io
+import os
+import threading
+
+from oslo_config import cfg
+import pytest
+
+from karbor import exception
+from karbor.services.protection import bank_plugin as bank_lib
+from karbor.services.protection.bank_plugins import file_system_bank_plugin
+from karbor.services.protection.bank_plugins import s3_bank_plugin
+from karbor.services.protection.bank_plugins import swift_bank_plugin
+
+
+def _conf(**fs_options):
+    conf = cfg.ConfigOpts()
+    conf([], project='karbor-test', default_config_files=[])
+    conf.register_opts(file_system_bank_plugin.file_system_bank_plugin_opts,
+                       group=file_system_bank_plugin.GROUP)
+    for name, value in fs_options.items():
+        conf.set_override(name, value, group=file_system_bank_plugin.GROUP)
+    return conf
+
+
+@pytest.fixture
+def bank_path(tmp_path):
+    return tmp_path / 'bank'
+
+
+@pytest.fixture
+def plugin(bank_path):
+    return file_system_bank_plugin.FileSystemBankPlugin(
+        _conf(file_system_bank_path=str(bank_path)))
+
+
+@pytest.fixture
+def bank(plugin):
+    return bank_lib.Bank(plugin)
+
+
+def _files(root):
+    return sorted(os.path.relpath(os.path.join(d, f), root)
+                  for d, _dirs, files in os.walk(root) for f in files)
+
+
+@pytest.mark.parametrize('key, normal', [
+    ('a', '/a'), ('/a/b', '/a/b'), ('a//b///c', '/a/b/c'),
+    ('//x@1.2_3-4', '/x@1.2_3-4'), ('/a/.hidden', '/a/.hidden'),
+    ('/a/b..c', '/a/b..c')])
+def test_normalize_key(key, normal):
+    assert bank_lib.normalize_key(key) == normal
+
+
+@pytest.mark.parametrize('key', [
+    '', '/', 'a/', '/a/b/', 'a b', 'a\tb', 'ä', 'a#b', 'a%b', 'a:b', '.',
+    '..', '/a/./b', '/a/../b', '/..', 'a/..', None, 5])
+def test_invalid_keys(key):
+    with pytest.raises(exception.InvalidInput):
+        bank_lib.normalize_key(key)
+
+
+@pytest.mark.parametrize('prefix, normal', [
+    ('', '/'), ('/', '/'), ('a', '/a'), ('a/', '/a/'), ('//a//b/', '/a/b/')])
+def test_normalize_prefix(prefix, normal):
+    assert bank_lib.normalize_prefix(prefix) == normal
+
+
+@pytest.mark.parametrize('prefix', ['a/../b', '../', 'a b/', 'a*'])
+def test_invalid_prefixes(prefix):
+    with pytest.raises(exception.InvalidInput):
+        bank_lib.normalize_prefix(prefix)
+
+
+def test_invalid_key_never_reaches_the_store(bank, bank_path):
+    with pytest.raises(exception.InvalidInput):
+        bank.update_object('/a/../../escape', 'x')
+    with pytest.raises(exception.InvalidInput):
+        bank.get_object('a/')
+    assert _files(bank_path) == []
+
+
+@pytest.mark.parametrize('name', ['', '/', '//', 'a/../b', 'a b'])
+def test_invalid_section_names(bank, name):
+    with pytest.raises(exception.InvalidInput):
+        bank.get_sub_section(name)
+
+
+def test_section_prefix_and_relative_keys(bank):
+    section = bank.get_sub_section('//checkpoints//abc')
+    assert section.prefix == '/checkpoints/abc/'
+    assert section.is_writable()
+    section.update_object('/resource-data//r1/status', 'available')
+    assert bank.list_objects() == ['/checkpoints/abc/resource-data/r1/status']
+    sub = section.get_sub_section('resource-data/r1/')
+    assert sub.prefix == '/checkpoints/abc/resource-data/r1/'
+    assert sub.list_objects() == ['status']
+    assert section.list_objects('resource-data/') == \
+        ['resource-data/r1/status']
+    with pytest.raises(exception.InvalidInput):
+        section.update_object('', 'x')
+
+
+def test_read_only_section_refuses_writes(bank):
+    bank.update_object('/ro/a', 'v')
+    section = bank.get_sub_section('ro', is_writable=False)
+    for call in (lambda: section.update_object('a', 'w'),
+                 lambda: section.delete_object('a'),
+                 lambda: section.get_sub_section('b')):
+        with pytest.raises(exception.BankReadonlyViolation) as err:
+            call()
+        assert err.value.code == 403
+    assert not section.get_sub_section('b', is_writable=False).is_writable()
+    assert bank.get_object('/ro/a') == 'v'
+
+
+def test_value_kinds_and_metadata():
+    assert bank_lib.encode_value('é') == ('str', 'é'.encode())
+    assert bank_lib.encode_value(b'x') == ('bytes', b'x')
+    assert bank_lib.encode_value({'a': 1}) == ('json', b'{"a": 1}')
+    kind, chunks = bank_lib.encode_value(io.BytesIO(b'abc'))
+    assert kind == 'bytes' and b''.join(chunks) == b'abc'
+    assert bank_lib.kind_to_metadata('json') == {'serialized': 'True',
+                                                 'value-type': 'json'}
+    # Objects written by the original Karbor carry only 'serialized'.
+    assert bank_lib.kind_from_metadata(
+        {'X-Object-Meta-Serialized': 'True'}) == 'json'
+    assert bank_lib.kind_from_metadata(
+        {'x-object-meta-serialized': 'False'}) == 'str'
+    assert bank_lib.kind_from_metadata({}) == 'str'
+    assert bank_lib.decode_value('str', b'\xff') == b'\xff'
+
+
+@pytest.mark.parametrize('value, streamed', [
+    ({}, False), ([], False), ((), False), ('s', False), (b'b', False),
+    (io.BytesIO(), True), (iter([b'x']), True), ((b for b in []), True)])
+def test_is_stream(value, streamed):
+    assert bank_lib.is_stream(value) is streamed
+
+
+def test_bank_reader():
+    reader = bank_lib.BankReader(iter([b'ab', b'', b'cde', b'f']))
+    assert reader.read(3) == b'abc'
+    assert reader.read(1) == b'd'
+    assert reader.read() == b'ef'
+    assert reader.read(5) == b''
+
+
+def test_files_on_disk(bank, bank_path):
+    bank.update_object('/a/b/c', {'x': 1})
+    assert _files(bank_path) == ['karbor/a/b/c']
+    with open(bank_path / 'karbor' / 'a' / 'b' / 'c', 'rb') as f:
+        assert f.read().endswith(b'\n{"x": 1}')
+    bank.delete_object('/a/b/c')
+    assert os.listdir(bank_path / 'karbor') == []  # empty dirs pruned
+
+
+def test_foreign_file_reads_as_text(bank, bank_path):
+    os.makedirs(bank_path / 'karbor' / 'old')
+    (bank_path / 'karbor' / 'old' / 'obj').write_bytes(b'{"raw": true}')
+    assert bank.get_object('/old/obj') == '{"raw": true}'
+    assert bank.list_objects('/old/') == ['/old/obj']
+
+
+def test_failed_stream_keeps_the_old_value(bank, bank_path):
+    bank.update_object('/obj', 'old')
+
+    def broken():
+        yield b'partial'
+        raise IOError('source went away')
+
+    with pytest.raises(exception.BankCreateObjectFailed):
+        bank.update_object('/obj', broken())
+    assert bank.get_object('/obj') == 'old'
+    assert _files(bank_path) == ['karbor/obj']
+
+
+def test_concurrent_writers_leave_one_complete_value(bank):
+    values = [bytes([i]) * 300000 for i in range(8)]
+    threads = [threading.Thread(target=bank.update_object, args=('/c', v))
+               for v in values]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert bank.get_object('/c') in values
+    assert bank.list_objects() == ['/c']
+
+
+def test_plugin_rejects_dot_dot_directly(plugin):
+    for call in (lambda: plugin.update_object('/a/../x', 'v'),
+                 lambda: plugin.get_object('/../x'),
+                 lambda: plugin.list_objects(prefix='/../')):
+        with pytest.raises(exception.InvalidInput):
+            call()
+
+
+def test_container_option(tmp_path):
+    plugin = file_system_bank_plugin.FileSystemBankPlugin(
+        _conf(file_system_bank_path=str(tmp_path), bank_object_container='c'))
+    plugin.update_object('/k', 'v')
+    assert _files(tmp_path) == ['c/k']
+
+
+def test_bank_path_is_required():
+    with pytest.raises(exception.InvalidInput):
+        file_system_bank_plugin.FileSystemBankPlugin(_conf())
+
+
+def test_remote_banks_need_their_endpoint():
+    for plugin_class in (swift_bank_plugin.SwiftBankPlugin,
+                         s3_bank_plugin.S3BankPlugin):
+        with pytest.raises(exception.InvalidInput):
+            plugin_class(_conf())
+
+
+def test_option_lists():
+    pairs = dict(file_system_bank_plugin.list_opts() +
+                 swift_bank_plugin.list_opts() + s3_bank_plugin.list_opts())
+    assert set(pairs) == {'file_system_bank_plugin', 'swift_client',
+                          'swift_bank_plugin', 's3_client', 's3_bank_plugin'}
+    secret = {opt.name for opts in pairs.values() for opt in opts
+              if opt.secret}
+    assert secret == {'swift_key', 's3_secret_key'}
+    defaults = {opt.name: opt.default for opt in pairs['swift_bank_plugin']}
+    assert defaults == {'bank_swift_object_container': 'karbor',
+                        'lease_expire_window': 600,
+                        'lease_renew_window': 120,
+                        'lease_validity_window': 100}
+    assert all(opt.help for opts in pairs.values() for opt in opts)
+
+
+class _CountingLease(bank_lib.LeasePlugin):
+    def __init__(self):
+        self.renewals = 0
+
+    def acquire_lease(self):
+        pass
+
+    def renew_lease(self):
+        self.renewals += 1
+        if self.renewals == 1:
+            raise RuntimeError('first renewal fails; the thread carries on')
+
+    def check_lease_validity(self):
+        return True
+
+
+def test_lease_renewer_thread_renews_and_stops():
+    lease = _CountingLease()
+    renewer = bank_lib.LeaseRenewer(lease, 0.01)
+    renewer.start()
+    while lease.renewals < 3:
+        threading.Event().wait(0.01)
+    renewer.stop()
+    assert not renewer.running
+    count = lease.renewals
+    threading.Event().wait(0.05)
+    assert lease.renewals == count
+
+
+@pytest.mark.parametrize('url, version', [
+    ('http://swift:8080/auth/v1.0', '1'),
+    ('http://keystone:5000/v2.0/', '2.0'),
+    ('http://keystone:5000/v3', '3'),
+    ('http://keystone/identity', '3')])
+def test_swift_auth_version(url, version):
+    assert swift_bank_plugin._auth_version(url) == version

@@ -1,0 +1,80 @@
+"""Tests of the flow persistence helpers."""
+
+from oslo_config import cfg
+import pytest
+from taskflow.persistence import models
+
+from karbor.common import constants
+from karbor.services.protection.flows import persistence
+from karbor.services.protection.flows import protect
+from karbor.services.protection.protection_plugins import (
+    noop_protection_plugin)
+from karbor.tests import dbfixtures
+from karbor.tests.unit.protection import flow_fakes as ff
+
+CONF = cfg.CONF
+
+
+def test_connection_url_defaults(tmp_path):
+    CONF.set_override('state_path', str(tmp_path))
+    CONF.set_override('connection', None, group='database')
+    assert persistence.connection_url() == (
+        'sqlite:///%s/karbor-flows.sqlite' % tmp_path)
+    CONF.set_override('connection', 'sqlite:////var/lib/k/karbor.sqlite',
+                      group='database')
+    assert persistence.connection_url() == (
+        'sqlite:////var/lib/k/karbor-flows.sqlite')
+    CONF.set_override('connection', 'mysql+pymysql://k:pw@db/karbor',
+                      group='database')
+    assert persistence.connection_url() == 'mysql+pymysql://k:pw@db/karbor'
+    CONF.set_override('flow_persistence_connection', 'memory://',
+                      group='protection')
+    assert persistence.connection_url() == 'memory://'
+
+
+def test_memory_backend_runs_flows(tmp_path, hook_recorder):
+    backend = persistence.get_backend('memory://')
+    roots, _res = ff.diamond()
+    checkpoint = ff.Checkpoint(str(tmp_path))
+    assert protect.protect(ff.make_context(), ff.recorder_plugins(),
+                           checkpoint, ff.OperationLog(str(tmp_path)), roots,
+                           {}, backend=backend)
+    assert checkpoint.status == 'available'
+    assert persistence.list_unfinished(backend, owner='*') == []
+
+
+def test_discard_forgets_an_unfinished_flow(flow_backend):
+    book = models.LogBook(persistence.BOOK_PREFIX + 'protect')
+    book.meta = {'owner': CONF.host, 'operation_type': 'protect'}
+    book.add(models.FlowDetail('protect_flow', 'a-flow-uuid'))
+    foreign = models.LogBook('not-karbor')
+    with persistence._connection(flow_backend) as conn:
+        conn.save_logbook(book)
+        conn.save_logbook(foreign)
+    unfinished = persistence.list_unfinished(flow_backend)
+    assert [u.meta['operation_type'] for u in unfinished] == ['protect']
+    persistence.discard(unfinished[0], backend=flow_backend)
+    assert persistence.list_unfinished(flow_backend) == []
+
+
+@pytest.mark.parametrize('db', dbfixtures.BACKENDS)
+def test_large_graph_flow_on_each_database(tmp_path, db):
+    """A 1,000-resource graph fits in the flow store of every database."""
+    if not dbfixtures.available(db):
+        pytest.skip('%s is not running' % db)
+    roots, _res = ff.independent(1000)
+    plugin = noop_protection_plugin.NoopProtectionPlugin()
+    plugins = {rtype: plugin for rtype in constants.RESOURCE_TYPES}
+    checkpoint = ff.Checkpoint(str(tmp_path))
+    with dbfixtures.database_url(db, directory=str(tmp_path)) as url:
+        try:
+            backend = persistence.get_backend(url)
+            # Twice: the second start finds the tables in place.
+            persistence.close_backends()
+            backend = persistence.get_backend(url)
+            assert protect.protect(ff.make_context(), plugins, checkpoint,
+                                   ff.OperationLog(str(tmp_path)), roots, {},
+                                   backend=backend)
+        finally:
+            persistence.close_backends()
+    assert checkpoint.status == 'available'

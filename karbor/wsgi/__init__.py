@@ -1,0 +1,1 @@
+"""WSGI entry points for external servers (uwsgi, gunicorn, mod_wsgi)."""

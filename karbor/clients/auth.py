@@ -7,6 +7,7 @@ so the session authenticates with the service credentials of the
 request's token.
 """
 
+import copy
 import threading
 
 from keystoneauth1 import access
@@ -29,7 +30,16 @@ common_opts = [
                 help='Skip TLS certificate verification.'),
 ]
 
-password_opts = ks_loading.get_auth_plugin_conf_options('password')
+def _optional(opt):
+    # keystoneauth marks auth_url required; Karbor only needs it when
+    # service credentials are used, so parsing must not fail without it.
+    opt = copy.deepcopy(opt)
+    opt.required = False
+    return opt
+
+
+password_opts = [_optional(o) for o in
+                 ks_loading.get_auth_plugin_conf_options('password')]
 CONF.register_opts(common_opts + password_opts,
                    group=SERVICE_CREDENTIALS_GROUP)
 

@@ -78,6 +78,9 @@ CONF.register_opts(global_opts)
 
 def set_defaults():
     """Override library defaults for Karbor."""
+    from oslo_db import options as db_options
+    db_options.set_defaults(CONF,
+                            connection='sqlite:///$state_path/karbor.sqlite')
     logging.set_defaults(default_log_levels=logging.get_default_log_levels() + [
         'stevedore=WARN', 'taskflow=WARN', 'kazoo=WARN', 'alembic=WARN'])
     cors.set_defaults(

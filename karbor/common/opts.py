@@ -21,6 +21,7 @@ _MODULES_WITH_OPTS = (
     'karbor.services.protection.bank_plugins.s3_bank_plugin',
     'karbor.services.protection.bank_plugins.swift_bank_plugin',
     'karbor.services.protection.flows.persistence',
+    'karbor.services.protection.operation_runner',
     'karbor.services.protection.flows.workflow',
     'karbor.services.protection.provider',
     'karbor.services.protection.protection_plugins.volume.cinder_backup',

@@ -1,6 +1,7 @@
 """Field types of Karbor objects beyond oslo.versionedobjects'."""
 
 import copy
+import json
 
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
@@ -27,7 +28,7 @@ class Json(fields.FieldType):
                              % (obj.obj_name(), attr,
                                 self.python_type.__name__, value))
         try:
-            jsonutils.dumps(value)
+            json.dumps(value)
         except (TypeError, ValueError) as err:
             raise ValueError('%s.%s is not JSON serializable: %s'
                              % (obj.obj_name(), attr, err))

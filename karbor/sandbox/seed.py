@@ -148,3 +148,115 @@ def kubernetes_pod(target, log):
         'demo-pod', 'demo').status.phase == 'Running', 'pod demo/demo-pod')
     log('  pod demo/demo-pod on PVC demo-pvc -> PV demo-pv -> volume %s'
         % volume.id)
+
+
+# OpenStack compute estate: an image, a network, a server, a share.
+
+DEMO_IMAGE_DATA = b'KARBOR-DEMO-DISK\n' * 4096
+
+
+def _status(get, wanted, what, failed=('error', 'killed', 'ERROR')):
+    def check():
+        obj = get()
+        if obj.status in failed:
+            raise RuntimeError('%s went to %s' % (what, obj.status))
+        return obj if obj.status == wanted else None
+    return wait_for(check, what)
+
+
+@step(30)
+def images(target, log):
+    if not target.has('image'):
+        return
+    import glanceclient
+    glance = glanceclient.Client('2', session=target.session())
+    found = list(glance.images.list(filters={'name': 'demo-image'}))
+    image = found[0] if found else glance.images.create(
+        name='demo-image', disk_format='raw', container_format='bare')
+    if image.status == 'queued':
+        glance.images.upload(image.id, DEMO_IMAGE_DATA)
+    image = _status(lambda: glance.images.get(image.id), 'active',
+                    'image demo-image')
+    log('  image demo-image: %s (%d bytes)' % (image.id, image.size))
+
+
+def _find_or_create(lister, creator, key, name, body):
+    found = lister(name=name)[key + 's']
+    return found[0] if found else creator({key: dict(body, name=name)})[key]
+
+
+@step(40)
+def network(target, log):
+    if not target.has('network'):
+        return
+    from neutronclient.v2_0 import client
+    neutron = client.Client(session=target.session())
+    admin = client.Client(session=Target(target.base_url, 'admin',
+                                         'admin').session())
+    public = _find_or_create(admin.list_networks, admin.create_network,
+                             'network', 'public', {'router:external': True})
+    _find_or_create(admin.list_subnets, admin.create_subnet, 'subnet',
+                    'public-subnet', {'network_id': public['id'],
+                                      'cidr': '172.24.4.0/24',
+                                      'ip_version': 4})
+    net = _find_or_create(neutron.list_networks, neutron.create_network,
+                          'network', 'demo-net', {})
+    subnet = _find_or_create(neutron.list_subnets, neutron.create_subnet,
+                             'subnet', 'demo-subnet', {
+                                 'network_id': net['id'],
+                                 'cidr': '10.0.0.0/24', 'ip_version': 4})
+    router = _find_or_create(neutron.list_routers, neutron.create_router,
+                             'router', 'demo-router', {
+                                 'external_gateway_info': {
+                                     'network_id': public['id']}})
+    if not neutron.list_ports(device_id=router['id'],
+                              network_id=net['id'])['ports']:
+        neutron.add_interface_router(router['id'],
+                                     {'subnet_id': subnet['id']})
+    log('  network demo-net (%s), subnet %s, router demo-router'
+        % (net['id'], subnet['cidr']))
+
+
+@step(50)
+def server(target, log):
+    if not all(target.has(s) for s in ('compute', 'image', 'network',
+                                       'volume')):
+        return
+    import glanceclient
+    from cinderclient import client as cinder_client
+    from neutronclient.v2_0 import client as neutron_client
+    from novaclient import client as nova_client
+    sess = target.session()
+    nova = nova_client.Client('2.1', session=sess)
+    cinder = cinder_client.Client('3.60', session=sess)
+    found = nova.servers.list(search_opts={'name': '^demo-server$'})
+    if found:
+        vm = found[0]
+    else:
+        glance = glanceclient.Client('2', session=sess)
+        image = list(glance.images.list(filters={'name': 'demo-image'}))[0]
+        net = neutron_client.Client(session=sess).list_networks(
+            name='demo-net')['networks'][0]
+        vm = nova.servers.create('demo-server', image.id, '1',
+                                 nics=[{'net-id': net['id']}])
+    vm = _status(lambda: nova.servers.get(vm.id), 'ACTIVE',
+                 'server demo-server')
+    volume = _volume(cinder, 'demo-volume-1', 1)
+    if not volume.attachments:
+        nova.volumes.create_server_volume(vm.id, volume.id)
+    log('  server demo-server: %s with volume demo-volume-1 attached'
+        % vm.id)
+
+
+@step(60)
+def share(target, log):
+    if not target.has('share'):
+        return
+    from manilaclient import client
+    manila = client.Client('2', session=target.session())
+    found = manila.shares.list(search_opts={'name': 'demo-share'})
+    demo = found[0] if found else manila.shares.create(
+        'NFS', 1, name='demo-share')
+    demo = _status(lambda: manila.shares.get(demo.id), 'available',
+                   'share demo-share')
+    log('  share demo-share: %s' % demo.id)

@@ -25,6 +25,9 @@ SERVICE_MODULES = (
     'karbor.sandbox.services.k8s',
     'karbor.sandbox.services.image',
     'karbor.sandbox.services.network',
+    'karbor.sandbox.services.compute',
+    'karbor.sandbox.services.share',
+    'karbor.sandbox.services.database',
 )
 
 

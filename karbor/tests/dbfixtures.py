@@ -13,6 +13,7 @@ Use the fixtures from a test module or a ``conftest.py``::
 empty, uniquely named database and drops it on exit.
 """
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -108,8 +109,9 @@ def configured(url, sync=True):
 
 def _sqlite_template():
     """A migrated SQLite file, made once per process and copied per test."""
-    if 'path' not in _SQLITE_TEMPLATE:
+    if not os.path.exists(_SQLITE_TEMPLATE.get('path', '')):
         tmp = tempfile.mkdtemp(prefix='karbor-db-template-')
+        atexit.register(shutil.rmtree, tmp, True)
         path = os.path.join(tmp, 'template.sqlite')
         engine = sa.create_engine('sqlite:///' + path)
         migration.db_sync(engine=engine)

@@ -9,6 +9,7 @@ details only go to the log.
 import http.client
 
 from oslo_log import log as logging
+import oslo_messaging as messaging
 from oslo_serialization import jsonutils
 import webob
 import webob.exc
@@ -66,6 +67,10 @@ def exception_response(error):
                               getattr(error, 'headers', None))
     if isinstance(error, webob.exc.HTTPException):
         return _rewrite_http_error(error)
+    if isinstance(error, messaging.MessagingTimeout):
+        LOG.error('An RPC call timed out: %s', error)
+        return fault_response(503, _('A Karbor service did not answer in '
+                                     'time; try again later.'))
     LOG.exception('Unexpected error while handling an API request')
     return fault_response(500, GENERIC_MESSAGE)
 

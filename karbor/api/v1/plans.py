@@ -3,6 +3,7 @@
 from oslo_config import cfg
 
 from karbor.api import common
+from karbor.api import notifications
 from karbor.api import parameters
 from karbor.api.schemas import plans as schemas
 from karbor.api.v1 import base
@@ -65,6 +66,16 @@ class PlansController(base.Controller):
         check_resources(values.get('resources'))
         self._check_provider(ctxt, values['provider_id'],
                              values['parameters'])
+        payload = {'name': values.get('name'),
+                   'provider_id': values['provider_id'],
+                   'project_id': ctxt.project_id}
+        with notifications.notify(ctxt, 'plan_create', payload):
+            plan = self._create(ctxt, values)
+            payload['id'] = plan.id
+        return views.detail(plan)
+
+    @staticmethod
+    def _create(ctxt, values):
         reservations = QUOTAS.reserve(ctxt, plans=1)
         try:
             plan = objects.Plan(
@@ -80,7 +91,7 @@ class PlansController(base.Controller):
             QUOTAS.rollback(ctxt, reservations)
             raise
         QUOTAS.commit(ctxt, reservations)
-        return views.detail(plan)
+        return plan
 
     @validation.schema(schemas.update)
     def update(self, request, id, body):
@@ -95,9 +106,11 @@ class PlansController(base.Controller):
             raise exception.InvalidPlan(
                 message=_('The plan can be only updated in suspended '
                           'status.'))
-        for key, value in values.items():
-            setattr(plan, key, value)
-        plan.save()
+        with notifications.notify(ctxt, 'plan_update',
+                                  {'id': plan.id, 'changes': values}):
+            for key, value in values.items():
+                setattr(plan, key, value)
+            plan.save()
         return views.detail(plan)
 
     def delete(self, request, id):
@@ -105,6 +118,11 @@ class PlansController(base.Controller):
         plan = self._get(ctxt, id)
         base.authorize(ctxt, 'plan:delete',
                        base.owner_target(ctxt, plan.project_id))
+        with notifications.notify(ctxt, 'plan_delete', {'id': plan.id}):
+            self._destroy(ctxt, plan)
+
+    @staticmethod
+    def _destroy(ctxt, plan):
         reservations = QUOTAS.reserve(ctxt, project_id=plan.project_id,
                                       plans=-1)
         try:

@@ -1,25 +1,59 @@
-"""The protection manager: providers, protectables, and protection flows.
+"""The protection manager: providers, protectables, checkpoints, restores.
 
-It is the endpoint of the ``karbor-protection`` RPC topic. Each method
-answers one call of ``karbor.services.protection.rpcapi.ProtectionAPI``.
+It is the endpoint of the ``karbor-protection`` RPC topic; each public
+method answers one call of ``rpcapi.ProtectionAPI``. Calls that start an
+operation validate and record it, hand the flow to the operation runner,
+and return at once.
 """
 
 from oslo_config import cfg
 from oslo_log import log as logging
 import oslo_messaging as messaging
+from oslo_service import periodic_task
 
+from karbor.api import parameters as parameter_check
+from karbor.common import constants
+from karbor import context as karbor_context
 from karbor import exception
 from karbor import manager
+from karbor import objects
 from karbor import resource
+from karbor.services.protection import checkpoint_catalog as catalog
+from karbor.services.protection import operation_runner
 from karbor.services.protection import protectable_registry
 from karbor.services.protection import provider
+from karbor.services.protection import recovery
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
+RESETTABLE_STATUSES = (
+    constants.CHECKPOINT_STATUS_AVAILABLE, constants.CHECKPOINT_STATUS_ERROR,
+    constants.CHECKPOINT_STATUS_COPYING,
+    constants.CHECKPOINT_STATUS_WAIT_COPYING,
+    constants.CHECKPOINT_STATUS_COPY_FINISHED)
+DELETABLE_STATUSES = (constants.CHECKPOINT_STATUS_AVAILABLE,
+                      constants.CHECKPOINT_STATUS_ERROR)
+CHECKPOINT_ERRORS = (exception.ProviderNotFound, exception.CheckpointNotFound,
+                     exception.Invalid, exception.NotAuthorized)
+
+
+def _plan_dict(plan):
+    fields = ('id', 'name', 'provider_id', 'project_id', 'resources',
+              'parameters')
+    if isinstance(plan, dict):
+        return {f: plan.get(f) for f in fields}
+    return {f: getattr(plan, f, None) for f in fields}
+
+
+def _check_owner(context, checkpoint):
+    """Another project's checkpoint does not exist, as far as we say."""
+    if not context.is_admin and checkpoint.project_id != context.project_id:
+        raise exception.CheckpointNotFound(checkpoint_id=checkpoint.id)
+
 
 class ProtectionManager(manager.Manager):
-    """Owns the providers and protectable registries of this worker."""
+    """Owns the providers, registries and operations of this worker."""
 
     RPC_API_VERSION = '1.0'
     target = messaging.Target(version=RPC_API_VERSION)
@@ -29,12 +63,30 @@ class ProtectionManager(manager.Manager):
         super().__init__(host=host, service_name=service_name)
         self.provider_registry = provider.ProviderRegistry()
         self.protectable_registry = protectable_registry.ProtectableRegistry()
+        self.runner = operation_runner.OperationRunner(
+            self.protectable_registry)
+        self.recovery = recovery.Recovery(self)
+
+    def init_host(self, service_id=None, **kwargs):
+        super().init_host(service_id=service_id, **kwargs)
+        self.recovery.resume_own()
+
+    def cleanup_host(self):
+        self.runner.shutdown(wait=False)
+
+    @periodic_task.periodic_task(spacing=30, run_immediately=False)
+    def take_over_interrupted(self, context):
+        """Finish the work of workers that died, and fail orphans."""
+        self.recovery.take_over()
 
     # Providers
 
+    def _provider(self, provider_id):
+        return self.provider_registry.show_provider(provider_id)
+
     @messaging.expected_exceptions(exception.ProviderNotFound)
     def show_provider(self, context, provider_id):
-        return self.provider_registry.show_provider(provider_id).to_dict()
+        return self._provider(provider_id).to_dict()
 
     @messaging.expected_exceptions(exception.ProviderNotFound)
     def list_providers(self, context, marker=None, limit=None,
@@ -59,9 +111,8 @@ class ProtectionManager(manager.Manager):
                                    parameters=None):
         resources = self.protectable_registry.list_resources(
             context, protectable_type, parameters)
-        views = [{'id': r.id, 'type': r.type, 'name': r.name,
-                  'extra_info': r.extra_info} for r in resources]
-        views.sort(key=lambda v: v['id'])
+        views = sorted((r.to_dict() for r in resources),
+                       key=lambda v: v['id'])
         if marker is not None:
             ids = [v['id'] for v in views]
             views = views[ids.index(marker) + 1:] if marker in ids else []
@@ -73,16 +124,230 @@ class ProtectionManager(manager.Manager):
                                     protectable_type, protectable_name):
         parent = resource.Resource(type=protectable_type, id=protectable_id,
                                    name=protectable_name)
-        dependents = self.protectable_registry.fetch_dependent_resources(
-            context, parent)
-        return [{'type': r.type, 'id': r.id, 'name': r.name,
-                 'extra_info': r.extra_info} for r in dependents]
+        return [r.to_dict() for r in
+                self.protectable_registry.fetch_dependent_resources(
+                    context, parent)]
 
     @messaging.expected_exceptions(exception.InvalidProtectableType,
                                    exception.ProtectableResourceNotFound)
     def show_protectable_instance(self, context, protectable_type,
                                   protectable_id, parameters=None):
-        found = self.protectable_registry.show_resource(
-            context, protectable_type, protectable_id, parameters=parameters)
-        return {'id': found.id, 'type': found.type, 'name': found.name,
-                'extra_info': found.extra_info}
+        return self.protectable_registry.show_resource(
+            context, protectable_type, protectable_id,
+            parameters=parameters).to_dict()
+
+    # Checkpoints
+
+    def _checkpoint(self, context, provider_id, checkpoint_id):
+        checkpoint = self._provider(provider_id).checkpoint_collection.get(
+            checkpoint_id)
+        _check_owner(context, checkpoint)
+        return catalog.CatalogedCheckpoint(context, checkpoint)
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def protect(self, context, plan, checkpoint_properties=None):
+        """Start protecting ``plan``; returns the new checkpoint's view."""
+        plan = _plan_dict(plan)
+        provider_ = self._provider(plan['provider_id'])
+        properties = dict(checkpoint_properties or {})
+        extra_info = properties.get('extra_info') or {}
+        extra_info.setdefault('created_by', constants.MANUAL)
+        checkpoint = provider_.checkpoint_collection.create(
+            plan, {'extra_info': extra_info}, context=context)
+        record = catalog.create_record(context, checkpoint)
+        log = operation_runner.new_operation_log(
+            context, constants.OPERATION_PROTECT, checkpoint.status,
+            checkpoint_id=checkpoint.id, plan_id=plan['id'],
+            provider_id=provider_.id,
+            scheduled_operation_id=extra_info.get('scheduled_operation_id'))
+        self.runner.submit(self.runner.protect, context, provider_,
+                           catalog.CatalogedCheckpoint(context, checkpoint),
+                           log, plan)
+        return catalog.record_view(record)
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def show_checkpoint(self, context, provider_id, checkpoint_id):
+        return self._checkpoint(context, provider_id, checkpoint_id).to_dict()
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def list_checkpoints(self, context, provider_id, marker=None, limit=None,
+                         sort_keys=None, sort_dirs=None, filters=None,
+                         all_tenants=False):
+        self._provider(provider_id)
+        filters = dict(filters or {})
+        query = {'provider_id': provider_id,
+                 'status': list(catalog.LISTED_STATUSES)}
+        for key in ('plan_id', 'start_date', 'end_date'):
+            if filters.get(key):
+                query[key] = filters[key]
+        if marker is not None:
+            self._check_marker(context, marker)
+        lister = objects.CheckpointRecordList
+        if all_tenants and context.is_admin:
+            if filters.get('project_id'):
+                query['project_id'] = filters['project_id']
+            records = lister.get_all(context, marker, limit, sort_keys,
+                                     sort_dirs, query)
+        else:
+            records = lister.get_all_by_project(
+                context, context.project_id, marker, limit, sort_keys,
+                sort_dirs, query)
+        return [catalog.record_view(r) for r in records]
+
+    @staticmethod
+    def _check_marker(context, marker):
+        record = objects.CheckpointRecord.get_by_id(context, marker)
+        if not context.is_admin and record.project_id != context.project_id:
+            raise exception.CheckpointNotFound(checkpoint_id=marker)
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def delete(self, context, provider_id, checkpoint_id):
+        provider_ = self._provider(provider_id)
+        checkpoint = self._checkpoint(context, provider_id, checkpoint_id)
+        if checkpoint.status not in DELETABLE_STATUSES:
+            raise exception.CheckpointNotBeDeleted(
+                checkpoint_id=checkpoint_id)
+        checkpoint.status = constants.CHECKPOINT_STATUS_DELETING
+        checkpoint.commit()
+        log = operation_runner.new_operation_log(
+            context, constants.OPERATION_DELETE, checkpoint.status,
+            checkpoint_id=checkpoint_id, provider_id=provider_id,
+            plan_id=checkpoint.protection_plan.get('id'))
+        self.runner.submit(self.runner.delete, context, provider_,
+                           checkpoint, log)
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def reset_state(self, context, provider_id, checkpoint_id, state):
+        checkpoint = self._checkpoint(context, provider_id, checkpoint_id)
+        if checkpoint.status not in RESETTABLE_STATUSES:
+            raise exception.CheckpointNotBeReset(checkpoint_id=checkpoint_id)
+        checkpoint.status = state
+        checkpoint.commit()
+
+    # Restores and verifications
+
+    def _prepare_recovery(self, context, request, schema_kind):
+        provider_ = self._provider_as_input(request['provider_id'])
+        checkpoint = self._checkpoint(context, provider_.id,
+                                      request['checkpoint_id'])
+        if checkpoint.status != constants.CHECKPOINT_STATUS_AVAILABLE:
+            raise exception.CheckpointNotAvailable(
+                checkpoint_id=checkpoint.id)
+        parameter_check.check(request.get('parameters') or {},
+                              provider_.extended_info_schema[schema_kind])
+        return provider_, checkpoint
+
+    def _provider_as_input(self, provider_id):
+        try:
+            return self._provider(provider_id)
+        except exception.ProviderNotFound:
+            raise exception.ProviderNotFoundAsInput()
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def restore(self, context, restore, restore_auth=None):
+        """Validate and start a restore; returns the new Restore."""
+        provider_, checkpoint = self._prepare_recovery(context, restore,
+                                                       'restore_schema')
+        record = objects.Restore(
+            context=context, project_id=context.project_id,
+            provider_id=provider_.id, checkpoint_id=checkpoint.id,
+            restore_target=restore.get('restore_target'),
+            parameters=restore.get('parameters') or {},
+            status=constants.RESTORE_STATUS_IN_PROGRESS,
+            resources_status={}, resources_reason={})
+        record.create()
+        log = operation_runner.new_operation_log(
+            context, constants.OPERATION_RESTORE, record.status,
+            checkpoint_id=checkpoint.id, provider_id=provider_.id,
+            restore_id=record.id,
+            plan_id=checkpoint.protection_plan.get('id'))
+        self.runner.submit(self.runner.restore, context, provider_,
+                           checkpoint, record, log)
+        return record
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def verification(self, context, verification):
+        """Validate and start a verification; returns the Verification."""
+        provider_, checkpoint = self._prepare_recovery(
+            context, verification, 'verify_schema')
+        record = objects.Verification(
+            context=context, project_id=context.project_id,
+            provider_id=provider_.id, checkpoint_id=checkpoint.id,
+            parameters=verification.get('parameters') or {},
+            status=constants.VERIFICATION_STATUS_IN_PROGRESS,
+            resources_status={}, resources_reason={})
+        record.create()
+        log = operation_runner.new_operation_log(
+            context, constants.OPERATION_VERIFY, record.status,
+            checkpoint_id=checkpoint.id, provider_id=provider_.id,
+            plan_id=checkpoint.protection_plan.get('id'),
+            extra_info='{"verification_id": "%s"}' % record.id)
+        self.runner.submit(self.runner.verify, context, provider_,
+                           checkpoint, record, log)
+        return record
+
+    # Copies
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def copy(self, context, plan, parameters=None):
+        """Copy every not yet copied available checkpoint of ``plan``.
+
+        Returns ``[{checkpoint_protect_id, checkpoint_copy_id}, ...]``.
+        """
+        plan = _plan_dict(plan)
+        source_provider = self._provider(plan['provider_id'])
+        target = self._provider(source_provider.copy_provider_id or
+                                source_provider.id)
+        sources = self._uncopied_checkpoints(context, source_provider,
+                                             target, plan['id'])
+        if not sources:
+            raise exception.InvalidInput(
+                reason='The plan has no available checkpoint to copy.')
+        copies, result = [], []
+        for source in sources:
+            checkpoint_copy = self._new_copy(context, target, plan, source)
+            log = operation_runner.new_operation_log(
+                context, constants.OPERATION_COPY, checkpoint_copy.status,
+                checkpoint_id=checkpoint_copy.id, plan_id=plan['id'],
+                provider_id=target.id,
+                extra_info='{"copy_from": "%s"}' % source.id)
+            copies.append((source, checkpoint_copy, log))
+            result.append({'checkpoint_protect_id': source.id,
+                           'checkpoint_copy_id': checkpoint_copy.id})
+        params = dict(plan.get('parameters') or {}, **(parameters or {}))
+        self.runner.submit(self.runner.copy, context, source_provider,
+                           copies, params)
+        return result
+
+    def _uncopied_checkpoints(self, context, source_provider, target,
+                              plan_id):
+        def records(provider_id):
+            return objects.CheckpointRecordList.get_all_by_project(
+                context, context.project_id, filters={
+                    'provider_id': provider_id, 'plan_id': plan_id,
+                    'status': list(catalog.LISTED_STATUSES)})
+
+        copied = {(r.extra_info or {}).get('copy_from')
+                  for r in records(target.id)}
+        collection = source_provider.checkpoint_collection
+        return [catalog.CatalogedCheckpoint(context, collection.get(r.id))
+                for r in records(source_provider.id)
+                if r.status == constants.CHECKPOINT_STATUS_AVAILABLE
+                and r.id not in copied
+                and not (r.extra_info or {}).get('copy_from')]
+
+    @staticmethod
+    def _new_copy(context, target, plan, source):
+        extra_info = dict(source.extra_info or {}, copy_from=source.id)
+        checkpoint_copy = target.checkpoint_collection.create(
+            dict(plan, provider_id=target.id,
+                 resources=source.protection_plan.get('resources')),
+            {'status': constants.CHECKPOINT_STATUS_WAIT_COPYING,
+             'extra_info': extra_info,
+             'resource_graph': source.resource_graph}, context=context)
+        catalog.create_record(context, checkpoint_copy)
+        return catalog.CatalogedCheckpoint(context, checkpoint_copy)
+
+
+def admin_context():
+    return karbor_context.get_admin_context()

@@ -41,6 +41,11 @@ provider_opts = [
     cfg.StrOpt('bank', help='The bank plugin entry point name.'),
     cfg.BoolOpt('enabled', default=False,
                 help='Whether the provider is offered to users.'),
+    cfg.StrOpt('copy_provider_id',
+               help='The provider whose bank receives the copies of this '
+                    'provider\'s checkpoints (checkpoint copy API). It '
+                    'should have the same protection plugins. Unset: copies '
+                    'are kept in this provider\'s own bank.'),
 ]
 
 SCHEMA_KINDS = ('options_schema', 'restore_schema', 'saved_info_schema',
@@ -61,6 +66,7 @@ class PluggableProtectionProvider(object):
         self.id = section.id
         self.name = section.name
         self.description = section.description
+        self.copy_provider_id = section.copy_provider_id
         self.config = provider_config
         if not self.id or not self.name:
             raise ValueError('[provider] needs both "id" and "name"')

@@ -65,3 +65,45 @@ class ProtectionAPI(object):
                           protectable_type=protectable_type,
                           protectable_id=protectable_id,
                           parameters=parameters)
+
+    # Checkpoints
+
+    def protect(self, ctxt, plan, checkpoint_properties=None):
+        """Start protecting ``plan``; returns the new checkpoint (dict)."""
+        return self._call(ctxt, 'protect', plan=plan,
+                          checkpoint_properties=checkpoint_properties)
+
+    def show_checkpoint(self, ctxt, provider_id, checkpoint_id):
+        return self._call(ctxt, 'show_checkpoint', provider_id=provider_id,
+                          checkpoint_id=checkpoint_id)
+
+    def list_checkpoints(self, ctxt, provider_id, marker=None, limit=None,
+                         sort_keys=None, sort_dirs=None, filters=None,
+                         all_tenants=False):
+        return self._call(ctxt, 'list_checkpoints', provider_id=provider_id,
+                          marker=marker, limit=limit, sort_keys=sort_keys,
+                          sort_dirs=sort_dirs, filters=filters,
+                          all_tenants=all_tenants)
+
+    def delete(self, ctxt, provider_id, checkpoint_id):
+        return self._call(ctxt, 'delete', provider_id=provider_id,
+                          checkpoint_id=checkpoint_id)
+
+    def reset_state(self, ctxt, provider_id, checkpoint_id, state):
+        return self._call(ctxt, 'reset_state', provider_id=provider_id,
+                          checkpoint_id=checkpoint_id, state=state)
+
+    def copy(self, ctxt, plan, parameters=None):
+        """Copy the plan's checkpoints; returns the id pairs."""
+        return self._call(ctxt, 'copy', plan=plan, parameters=parameters)
+
+    # Restores and verifications
+
+    def restore(self, ctxt, restore, restore_auth=None):
+        """Validate and start a restore (a dict); returns the Restore."""
+        return self._call(ctxt, 'restore', restore=restore,
+                          restore_auth=restore_auth)
+
+    def verification(self, ctxt, verification):
+        """Validate and start a verification; returns the Verification."""
+        return self._call(ctxt, 'verification', verification=verification)

@@ -1,6 +1,7 @@
 """Helpers shared by the Nova controllers: versions, lookups, conflicts."""
 
 from karbor.sandbox import service
+from karbor.sandbox.services import microversions
 from karbor.sandbox import utils
 from karbor.sandbox import wsgi
 
@@ -15,22 +16,8 @@ FLAVORS = (('1', 'm1.tiny', 512, 1, 1), ('2', 'm1.small', 2048, 20, 1),
            ('84', 'm1.micro', 192, 1, 1))
 
 
-def parse(text):
-    major, _sep, minor = text.partition('.')
-    try:
-        return int(major), int(minor)
-    except ValueError:
-        raise wsgi.BadRequest('Invalid API version request string %s'
-                              % text)
-
-
-def version(req):
-    """The request's microversion as a ``(major, minor)`` tuple."""
-    return parse(req.environ.get('sandbox.microversion', MIN_VERSION))
-
-
 def at_least(req, text):
-    return version(req) >= parse(text)
+    return microversions.at_least(req, text)
 
 
 def now():

@@ -58,7 +58,7 @@ def plug(store, ctx, server_id, request, group_ids=None):
                     status='ACTIVE')
         return net.put(store, 'port', port, bump=True)
     networks = _network_for(store, ctx, request.get('uuid', 'auto'))
-    if request.get('uuid') and not networks:
+    if request.get('uuid') not in (None, 'auto') and not networks:
         raise wsgi.BadRequest('Network %s could not be found.'
                               % request['uuid'])
     if not networks:

@@ -133,7 +133,10 @@ def _copied(cloud, image_id, source_key, error=None):
         return
     sha, md5 = hashlib.new(HASH_ALGO), hashlib.md5(usedforsecurity=False)
     key = blob_key(image_id)
-    cloud.blobs.copy(source_key, key)
+    if source_key:
+        cloud.blobs.copy(source_key, key)
+    else:
+        cloud.blobs.write(key, [])
     for chunk in cloud.blobs.read(key):
         sha.update(chunk)
         md5.update(chunk)

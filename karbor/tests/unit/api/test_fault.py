@@ -2,6 +2,7 @@
 
 import logging
 
+import oslo_messaging as messaging
 import pytest
 import webob
 import webob.exc
@@ -82,3 +83,10 @@ def test_plain_error_responses_are_rewritten():
     response = call(fault.FaultWrapper(app))
     assert response.json == {'itemNotFound': {'code': 404,
                                               'message': 'Not Found'}}
+
+
+def test_rpc_timeouts_are_service_unavailable():
+    response = call(wrapped(messaging.MessagingTimeout('no reply on q')))
+    assert response.status_int == 503
+    assert 'did not answer' in \
+        response.json['serviceUnavailable']['message']

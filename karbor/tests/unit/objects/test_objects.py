@@ -35,6 +35,8 @@ def test_plan_lifecycle(sqlite_db, ctx):
     loaded.save()
     again = objects.Plan.get_by_id(ctx, plan.id)
     assert again.name == 'renamed'
+    plan.refresh()
+    assert plan.name == 'renamed' and not plan.obj_what_changed()
     assert again.resources == [{'id': 'v', 'type': 'OS::Cinder::Volume',
                                 'name': 'vol', 'extra_info': {}}]
     again.destroy()
@@ -46,6 +48,8 @@ def test_plan_lifecycle(sqlite_db, ctx):
 def test_plan_fields_are_validated(ctx):
     with pytest.raises(ValueError):
         objects.Plan(context=ctx, parameters=['not', 'a', 'dict'])
+    with pytest.raises(ValueError):
+        objects.Trigger(context=ctx, properties={'when': object()})
 
 
 def test_plan_lists(sqlite_db, ctx, admin_ctx):

@@ -12,6 +12,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from karbor.common import constants
+from karbor import exception
 from karbor.i18n import _
 from karbor.services.protection import protection_plugin
 from karbor.services.protection.protection_plugins.volume import base
@@ -172,14 +173,17 @@ class ProtectOperation(base.VolumeOperation):
         cinder = self.cinder(context)
         try:
             with self.failing_as_karbor(resource):
-                self.wait_volume_usable(cinder, resource.id)
-                snapshot = cinder.volume_snapshots.create(
-                    resource.id, force=True,
-                    name='karbor-%s' % checkpoint.id,
-                    description=_('Temporary snapshot of checkpoint %s')
-                    % checkpoint.id)
-                self.update_metadata(section, snapshot_id=snapshot.id)
-                self._wait_snapshot(cinder, resource, snapshot.id)
+                snapshot_id = self._resumable(
+                    cinder.volume_snapshots, section, 'snapshot_id')
+                if snapshot_id is None:
+                    self.wait_volume_usable(cinder, resource.id)
+                    snapshot_id = cinder.volume_snapshots.create(
+                        resource.id, force=True,
+                        name='karbor-%s' % checkpoint.id,
+                        description=_('Temporary snapshot of checkpoint '
+                                      '%s') % checkpoint.id).id
+                    self.update_metadata(section, snapshot_id=snapshot_id)
+                self._wait_snapshot(cinder, resource, snapshot_id)
         except Exception:
             self.set_status(section, constants.RESOURCE_STATUS_ERROR)
             self._drop_snapshot(cinder, section)
@@ -223,23 +227,37 @@ class ProtectOperation(base.VolumeOperation):
                 'snapshot %(id)s ended in status %(status)s') %
                 {'id': snapshot_id, 'status': err.status})
 
+    @staticmethod
+    def _resumable(manager, section, key):
+        """The id under ``key`` if a previous run made that object and
+        it is still usable (a restarted flow re-runs its hook)."""
+        object_id = base.VolumeOperation.get_metadata(section).get(key)
+        if object_id is None:
+            return None
+        found = status.fetch_or_none(manager, object_id)
+        if found is None or found.status not in ('creating', 'available'):
+            return None
+        return object_id
+
     def _backup(self, cinder, section, resource, parameters):
-        self.wait_volume_usable(cinder, resource.id)
-        backup = cinder.backups.create(
-            resource.id, container=parameters.get('container'),
-            name=parameters.get('backup_name'),
-            description=parameters.get('description'),
-            incremental=self._incremental(cinder, resource, parameters),
-            force=bool(parameters.get('force', False)),
-            snapshot_id=self.get_metadata(section).get('snapshot_id'))
-        self.update_metadata(section, backup_id=backup.id)
+        backup_id = self._resumable(cinder.backups, section, 'backup_id')
+        if backup_id is None:
+            self.wait_volume_usable(cinder, resource.id)
+            backup_id = cinder.backups.create(
+                resource.id, container=parameters.get('container'),
+                name=parameters.get('backup_name'),
+                description=parameters.get('description'),
+                incremental=self._incremental(cinder, resource, parameters),
+                force=bool(parameters.get('force', False)),
+                snapshot_id=self.get_metadata(section).get('snapshot_id')).id
+            self.update_metadata(section, backup_id=backup_id)
         try:
             return self.wait(
-                lambda: status.fetch_or_none(cinder.backups, backup.id),
+                lambda: status.fetch_or_none(cinder.backups, backup_id),
                 ('available',), ignore=BACKUP_TRANSIENT)
         except status.StatusError as err:
             reason = _('backup %(id)s ended in status %(status)s') % {
-                'id': backup.id, 'status': err.status}
+                'id': backup_id, 'status': err.status}
             fail_reason = getattr(err.obj, 'fail_reason', None)
             if fail_reason:
                 reason = '%s: %s' % (reason, fail_reason)
@@ -390,7 +408,7 @@ class CinderBackupProtectionPlugin(protection_plugin.ProtectionPlugin):
         """The backup's saved info from the resource's bank section."""
         try:
             metadata = metadata_store.get_object(base.METADATA_KEY)
-        except Exception:
+        except exception.NotFound:
             return None
         return {key: metadata.get(key) for key in SAVED_INFO_KEYS
                 if key in metadata}

@@ -1,0 +1,43 @@
+"""The seed's OpenStack estate: image, network, server + volume, share."""
+
+from cinderclient import client as cinder_client
+import glanceclient
+from manilaclient import client as manila_client
+from neutronclient.v2_0 import client as neutron_client
+from novaclient import client as nova_client
+import pytest
+
+from karbor.sandbox import seed
+
+
+@pytest.mark.timeout(120)
+def test_seed_builds_the_openstack_estate(sandbox):
+    logged = []
+    seed.run(seed.Target(sandbox.base_url), log=logged.append)
+    seed.run(seed.Target(sandbox.base_url), log=logged.append)
+    sess = sandbox.session()
+    glance = glanceclient.Client('2', session=sess)
+    images = list(glance.images.list(filters={'name': 'demo-image'}))
+    assert len(images) == 1 and images[0].status == 'active'
+    assert b''.join(glance.images.data(images[0].id)) == \
+        seed.DEMO_IMAGE_DATA
+    neutron = neutron_client.Client(session=sess)
+    assert [n['name'] for n in neutron.list_networks(
+        name='demo-net')['networks']] == ['demo-net']
+    router = neutron.list_routers(name='demo-router')['routers'][0]
+    assert router['external_gateway_info']['network_id']
+    nova = nova_client.Client('2.1', session=sess)
+    servers = nova.servers.list(detailed=True)
+    assert [s.name for s in servers] == ['demo-server']
+    vm = servers[0]
+    assert vm.status == 'ACTIVE' and vm.image['id'] == images[0].id
+    assert vm.addresses['demo-net'][0]['addr'].startswith('10.0.0.')
+    cinder = cinder_client.Client('3.60', session=sess)
+    volume = cinder.volumes.list(search_opts={'name': 'demo-volume-1'})[0]
+    assert volume.status == 'in-use'
+    assert volume.attachments[0]['server_id'] == vm.id
+    assert getattr(vm, 'os-extended-volumes:volumes_attached') == [
+        {'id': volume.id}]
+    manila = manila_client.Client('2', session=sess)
+    shares = manila.shares.list(search_opts={'name': 'demo-share'})
+    assert len(shares) == 1 and shares[0].status == 'available'

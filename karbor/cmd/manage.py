@@ -4,6 +4,7 @@
     karbor-manage [--config-file FILE] db version
     karbor-manage [--config-file FILE] db purge AGE_IN_DAYS
     karbor-manage [--config-file FILE] service list
+    karbor-manage [--config-file FILE] checkpoint rebuild_catalog [PROVIDER]
 """
 
 import sys
@@ -69,14 +70,38 @@ class ServiceCommands(object):
                          _state(svc, now), svc.updated_at or ''))
 
 
-CATEGORIES = {'db': DbCommands, 'service': ServiceCommands}
+class CheckpointCommands(object):
+    """Checkpoints kept in the providers' banks."""
+
+    def rebuild_catalog(self, provider_id=None):
+        """Recreate the SQL catalog of checkpoints from the banks."""
+        from karbor.services.protection import checkpoint_catalog
+        from karbor.services.protection import provider as provider_module
+        objects.register_all()
+        registry = provider_module.ProviderRegistry()
+        providers = ([registry.show_provider(provider_id)] if provider_id
+                     else [registry.show_provider(p['id'])
+                           for p in registry.list_providers()])
+        ctxt = context.get_admin_context()
+        for provider in providers:
+            count = checkpoint_catalog.rebuild(ctxt, provider)
+            print('%s (%s): %d checkpoints' % (provider.name, provider.id,
+                                               count))
+
+
+CATEGORIES = {'db': DbCommands, 'service': ServiceCommands,
+              'checkpoint': CheckpointCommands}
 ARGUMENTS = {
     ('db', 'sync'): [('version', {
         'nargs': '?', 'default': None,
         'help': 'Schema version (default: latest)'})],
     ('db', 'purge'): [('age_in_days', {'type': int,
                                        'help': 'Minimum age in days'})],
+    ('checkpoint', 'rebuild_catalog'): [('provider_id', {
+        'nargs': '?', 'default': None,
+        'help': 'Only this provider (default: every provider)'})],
 }
+ACTIONS = ('sync', 'version', 'purge', 'list', 'rebuild_catalog')
 
 
 def add_command_parsers(subparsers):
@@ -84,7 +109,7 @@ def add_command_parsers(subparsers):
         parser = subparsers.add_parser(category, help=cls.__doc__)
         actions = parser.add_subparsers(dest='action')
         actions.required = True
-        for action in ('sync', 'version', 'purge', 'list'):
+        for action in ACTIONS:
             if not hasattr(cls, action):
                 continue
             action_parser = actions.add_parser(
@@ -106,6 +131,7 @@ def _run(category, action):
 
 
 def main(argv=None):
+    CONF.reset()  # main() may run more than once in one process (tests)
     CONF.register_cli_opt(command_opt)
     logging.register_options(CONF)
     try:

@@ -10,6 +10,7 @@ skip itself when its service is not served. Add steps for new services::
         ...
 """
 
+import io
 import time
 
 import requests
@@ -174,7 +175,7 @@ def images(target, log):
     image = found[0] if found else glance.images.create(
         name='demo-image', disk_format='raw', container_format='bare')
     if image.status == 'queued':
-        glance.images.upload(image.id, DEMO_IMAGE_DATA)
+        glance.images.upload(image.id, io.BytesIO(DEMO_IMAGE_DATA))
     image = _status(lambda: glance.images.get(image.id), 'active',
                     'image demo-image')
     log('  image demo-image: %s (%d bytes)' % (image.id, image.size))

@@ -28,18 +28,24 @@ def at_least(req, text):
 
 class MicroversionService(service.Service):
     """Subclasses set ``api_type`` (``compute``, ``share``...),
-    ``legacy_header`` (or None), ``min_version`` and ``max_version``."""
+    ``legacy_header`` (or None), ``min_version``, ``max_version`` and
+    ``version_roots`` (paths of discovery documents besides ``/``)."""
 
     api_type = None
     legacy_header = None
     min_version = None
     max_version = None
+    version_roots = ()
 
     def handle(self, req, path):
         try:
             version = self._microversion(req)
         except wsgi.HTTPError as err:
-            return self.error(err)
+            if self._is_version_root(path):
+                # Discovery documents answer whatever version is asked.
+                version = self.max_version
+            else:
+                return self.error(err)
         req.environ[ENVIRON_KEY] = version
         resp = super().handle(req, path)
         resp.headers['OpenStack-API-Version'] = '%s %s' % (self.api_type,
@@ -50,6 +56,9 @@ class MicroversionService(service.Service):
             vary.append(self.legacy_header)
         resp.headers['Vary'] = ', '.join(vary)
         return resp
+
+    def _is_version_root(self, path):
+        return path.strip('/') in ('',) + self.version_roots
 
     def _microversion(self, req):
         parts = req.headers.get('OpenStack-API-Version', '').split()

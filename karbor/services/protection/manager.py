@@ -79,6 +79,12 @@ class ProtectionManager(manager.Manager):
         """Finish the work of workers that died, and fail orphans."""
         self.recovery.take_over()
 
+    @periodic_task.periodic_task(spacing=300, run_immediately=False)
+    def expire_reservations(self, context):
+        """Release quota reservations that were never committed."""
+        from karbor import quota
+        quota.QUOTAS.expire(context)
+
     # Providers
 
     def _provider(self, provider_id):

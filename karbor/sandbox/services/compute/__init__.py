@@ -26,6 +26,7 @@ class ComputeService(microversions.MicroversionService):
     legacy_header = 'X-OpenStack-Nova-API-Version'
     min_version = common.MIN_VERSION
     max_version = common.MAX_VERSION
+    version_roots = ('v2.1',)
 
     def bootstrap(self):
         if not self.store.list(common.S, 'flavor'):

@@ -40,8 +40,9 @@ def save(store, doc):
 
 
 def conflict(doc, action):
+    state = doc['OS-EXT-STS:vm_state']
     return wsgi.Conflict("Cannot '%s' instance %s while it is in vm_state "
-                         "%s" % (action, doc['id'], doc['OS-EXT-STS:vm_state']),
+                         "%s" % (action, doc['id'], state),
                          fault='conflictingRequest')
 
 

@@ -23,6 +23,7 @@ class ShareService(microversions.MicroversionService):
     legacy_header = 'X-OpenStack-Manila-API-Version'
     min_version = common.MIN_VERSION
     max_version = common.MAX_VERSION
+    version_roots = ('v2',)
 
     def bootstrap(self):
         if not self.store.list(common.S, 'share_type'):

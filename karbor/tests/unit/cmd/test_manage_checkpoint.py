@@ -1,0 +1,51 @@
+"""karbor-manage checkpoint rebuild_catalog."""
+
+import textwrap
+
+from oslo_config import cfg
+
+from karbor.cmd import manage
+from karbor import context
+from karbor import objects
+from karbor.services.protection import checkpoint_catalog
+from karbor.services.protection import provider as provider_module
+from karbor.tests import dbfixtures
+
+CONF = cfg.CONF
+NOOP = 'b766f37c-d011-4026-8228-28730d734a3f'
+
+
+def test_rebuild_catalog_from_a_moved_bank(tmp_path, capsys):
+    providers = tmp_path / 'providers.d'
+    providers.mkdir()
+    (providers / 'noop.conf').write_text(textwrap.dedent("""\
+        [provider]
+        name = No-Op
+        id = %s
+        plugin = karbor-noop-protection-plugin
+        bank = karbor-fs-bank-plugin
+        enabled = True
+        [file_system_bank_plugin]
+        file_system_bank_path = %s
+        """ % (NOOP, tmp_path / 'bank')))
+    CONF.set_override('provider_config_dir', str(providers))
+    registry = provider_module.ProviderRegistry()
+    collection = registry.show_provider(NOOP).checkpoint_collection
+    made = [collection.create({'id': 'plan-%d' % i, 'name': 'p',
+                               'provider_id': NOOP, 'project_id': 'proj',
+                               'resources': []}).id for i in range(3)]
+    objects.register_all()
+    with dbfixtures.database_url('sqlite', str(tmp_path)) as url:
+        conf = tmp_path / 'karbor.conf'
+        conf.write_text('[DEFAULT]\nprovider_config_dir = %s\n'
+                        '[database]\nconnection = %s\n' % (providers, url))
+        assert manage.main(['--config-file', str(conf), 'db', 'sync']) == 0
+        assert manage.main(['--config-file', str(conf), 'checkpoint',
+                            'rebuild_catalog']) == 0
+        assert 'No-Op (%s): 3 checkpoints' % NOOP in capsys.readouterr().out
+        with dbfixtures.configured(url, sync=False):
+            ctxt = context.get_admin_context()
+            records = objects.CheckpointRecordList.get_all(ctxt)
+            assert sorted(r.id for r in records) == sorted(made)
+            assert {checkpoint_catalog.record_view(r)['status']
+                    for r in records} == {'protecting'}

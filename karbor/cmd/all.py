@@ -3,12 +3,15 @@
 With no ``--config-file`` it runs on embedded defaults: a state directory
 (``--state-dir``, default ``~/.local/state/karbor``) holding a SQLite
 database and file-system banks, in-process messaging, ``noauth``, the
-providers shipped in ``etc/providers.d``, and the API on 127.0.0.1:8799.
+providers shipped in ``etc/providers.d``, the API on 127.0.0.1:8799, and
+the sandbox cloud (``karbor-sandbox``, seeded with a demo estate) on
+127.0.0.1:8798 as the OpenStack and Kubernetes it protects.
 """
 
 import argparse
 import os
 import sys
+import uuid
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -35,7 +38,21 @@ connection = sqlite:///{state}/karbor.sqlite
 
 [oslo_concurrency]
 lock_path = {state}/locks
+
+# The sandbox cloud started by karbor-all; in noauth mode Karbor calls it
+# as this user, scoped to the project of each request.
+[service_credentials]
+auth_url = {cloud}/identity/v3
+username = demo
+password = password
+user_domain_id = default
+project_domain_id = default
+
+[k8s_client]
+k8s_host = {cloud}/k8s
 """
+SANDBOX_PORT = 8798
+SANDBOX_DELAY = 1.0
 
 
 def shipped_providers_dir():
@@ -48,7 +65,7 @@ def shipped_providers_dir():
 
 
 def write_embedded_config(state_dir, host='127.0.0.1', port=8799,
-                          providers_dir=None):
+                          providers_dir=None, sandbox_port=SANDBOX_PORT):
     """Write ``<state_dir>/karbor.conf`` unless it exists; return its path."""
     os.makedirs(os.path.join(state_dir, 'locks'), exist_ok=True)
     path = os.path.join(state_dir, 'karbor.conf')
@@ -56,8 +73,35 @@ def write_embedded_config(state_dir, host='127.0.0.1', port=8799,
         with open(path, 'w') as conf_file:
             conf_file.write(EMBEDDED_CONF.format(
                 state=state_dir, host=host, port=port,
-                providers=providers_dir or shipped_providers_dir()))
+                providers=providers_dir or shipped_providers_dir(),
+                cloud='http://127.0.0.1:%d' % sandbox_port))
     return path
+
+
+class EmbeddedCloud(object):
+    """The sandbox cloud of the embedded default, seeded on first start."""
+
+    def __init__(self, state_dir, port=SANDBOX_PORT, delay=SANDBOX_DELAY):
+        from karbor.sandbox import server
+        self.server = server.SandboxServer(
+            os.path.join(state_dir, 'sandbox'), port=port, delay=delay)
+        self._marker = os.path.join(state_dir, 'sandbox', '.seeded')
+
+    def start(self):
+        from karbor.sandbox import seed
+        self.server.start()
+        if not os.path.exists(self._marker):
+            seed.run(seed.Target(self.server.base_url),
+                     log=lambda *args: LOG.info(' '.join(map(str, args))))
+            open(self._marker, 'w').close()
+
+    @property
+    def demo_project_id(self):
+        return self.server.cloud.service('identity').find_project(
+            'demo')['id']
+
+    def stop(self):
+        self.server.stop()
 
 
 class AllInOne(object):
@@ -88,7 +132,7 @@ class AllInOne(object):
             svc.stop()
 
 
-def print_cli_hint(host, port, project='demo', user='demo'):
+def print_cli_hint(host, port, project, user='demo', cloud=None):
     url = 'http://%s:%s/v1/%s' % (host, port, project)
     print('Karbor is running on http://%s:%s/ (noauth).\n'
           'Point the karbor CLI at it with:\n\n'
@@ -98,6 +142,13 @@ def print_cli_hint(host, port, project='demo', user='demo'):
           '  export OS_AUTH_TOKEN=%s:%s\n'
           '  karbor provider-list\n' % (host, port, url, user, project),
           flush=True)
+    if cloud is not None:
+        print('The sandbox cloud is on %s. For the cinder, openstack and\n'
+              'kubectl-free clients, as the demo user:\n\n%s\n' % (
+                  cloud.server.base_url,
+                  '\n'.join('  ' + line for line in
+                             cloud.server.openrc().splitlines())),
+              flush=True)
 
 
 def parse_args(argv):
@@ -108,21 +159,33 @@ def parse_args(argv):
         'KARBOR_STATE_DIR',
         os.path.expanduser('~/.local/state/karbor')))
     parser.add_argument('--port', type=int, default=8799)
+    parser.add_argument('--sandbox-port', type=int, default=SANDBOX_PORT)
+    parser.add_argument('--no-sandbox', dest='sandbox', action='store_false',
+                        help='Do not start the sandbox cloud.')
     return parser.parse_known_args(argv)
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     options, rest = parse_args(argv)
-    default_files = None
+    default_files, cloud = None, None
     if not any(a.startswith('--config-file') or a.startswith('--config-dir')
                for a in rest):
         state_dir = os.path.abspath(options.state_dir)
-        default_files = [write_embedded_config(state_dir, port=options.port)]
+        default_files = [write_embedded_config(
+            state_dir, port=options.port, sandbox_port=options.sandbox_port)]
+        if options.sandbox:
+            cloud = EmbeddedCloud(state_dir, port=options.sandbox_port)
     launcher.prepare(rest, default_config_files=default_files)
+    stoppables = []
+    if cloud is not None:
+        cloud.start()
+        stoppables.append(cloud)
     karbor = AllInOne()
     karbor.start()
+    stoppables.append(karbor)
     if CONF.auth_strategy == 'noauth':
+        project = cloud.demo_project_id if cloud else uuid.uuid4().hex
         print_cli_hint(CONF.osapi_karbor_listen,
-                       CONF.osapi_karbor_listen_port)
-    launcher.serve([karbor])
+                       CONF.osapi_karbor_listen_port, project, cloud=cloud)
+    launcher.serve(stoppables)

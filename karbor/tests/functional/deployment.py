@@ -19,6 +19,12 @@ import requests
 
 BIN = os.path.dirname(sys.executable)
 SERVICES = ('karbor-api', 'karbor-protection', 'karbor-operationengine')
+# What each binary logs once it serves requests.
+STARTED_MARKERS = {
+    'karbor-api': 'Karbor API listening on',
+    'karbor-protection': 'Started karbor-protection on',
+    'karbor-operationengine': 'Started karbor-operationengine on',
+}
 
 
 def free_port():
@@ -37,6 +43,8 @@ class Deployment(object):
         self.url = 'http://127.0.0.1:%d' % self.port
         self.conf_path = os.path.join(self.workdir, 'karbor.conf')
         self.processes = {}
+        self._binaries = {}
+        self._log_offsets = {}
         self._write_config(database_url, transport_url, providers_dir,
                            auth_strategy, extra_conf)
 
@@ -79,48 +87,77 @@ class Deployment(object):
             self.start_service(binary)
         self.wait_until_up(timeout)
 
-    def start_service(self, binary):
-        log = open(os.path.join(self.workdir, binary + '.log'), 'ab')
-        self.processes[binary] = subprocess.Popen(
-            [os.path.join(BIN, binary), '--config-file', self.conf_path],
+    def start_service(self, binary, conf_path=None, name=None):
+        """Start ``binary``; ``name`` tells apart several of one binary."""
+        name = name or binary
+        path = os.path.join(self.workdir, name + '.log')
+        log = open(path, 'ab')
+        self._log_offsets[name] = log.tell()
+        self.processes[name] = subprocess.Popen(
+            [os.path.join(BIN, binary), '--config-file',
+             conf_path or self.conf_path],
             stdout=log, stderr=subprocess.STDOUT)
+        self._binaries[name] = binary
         log.close()
 
-    def kill_service(self, binary, sig=9):
-        process = self.processes.pop(binary)
+    def kill_service(self, name, sig=9):
+        process = self.processes.pop(name)
         process.send_signal(sig)
         process.wait(timeout=30)
 
-    def wait_until_up(self, timeout=60):
+    def wait_service(self, name, timeout=60):
+        """Wait until ``name`` (started last) listens for work."""
+        marker = STARTED_MARKERS[self._binaries[name]]
         deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._check_alive()
+            with open(os.path.join(self.workdir, name + '.log'), 'rb') as log:
+                log.seek(self._log_offsets[name])
+                if marker.encode() in log.read():
+                    return
+            time.sleep(0.1)
+        raise TimeoutError('%s did not start; logs in %s' % (
+            name, self.workdir))
+
+    def wait_until_up(self, timeout=60):
+        """Wait for every running service, then for an API answer.
+
+        A service consumes its RPC topic only once it has logged that it
+        started: a call sent before would wait for its reply timeout.
+        """
+        deadline = time.monotonic() + timeout
+        for name in list(self.processes):
+            self.wait_service(name, max(deadline - time.monotonic(), 1))
         while time.monotonic() < deadline:
             self._check_alive()
             try:
                 resp = requests.get(
-                    self.url + '/v1/admin/providers', timeout=5,
+                    self.url + '/v1/admin/providers', timeout=10,
                     headers={'X-Auth-Token': 'admin:admin'})
                 if resp.status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.2)
         raise TimeoutError('Karbor did not come up; logs in %s' %
                            self.workdir)
 
     def _check_alive(self):
-        for binary, process in self.processes.items():
+        for name, process in self.processes.items():
             if process.poll() is not None:
                 raise RuntimeError('%s exited with %s; log:\n%s' % (
-                    binary, process.returncode, self.log(binary)[-4000:]))
+                    name, process.returncode, self.log(name)[-4000:]))
 
-    def log(self, binary):
-        with open(os.path.join(self.workdir, binary + '.log'),
+    def log(self, name):
+        with open(os.path.join(self.workdir, name + '.log'),
                   errors='replace') as log:
             return log.read()
 
     def stop(self):
+        """Stop every process (SIGTERM, then SIGKILL after 15 s)."""
         for process in self.processes.values():
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
         for process in self.processes.values():
             try:
                 process.wait(timeout=15)

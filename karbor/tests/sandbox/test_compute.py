@@ -151,6 +151,17 @@ def test_actions_and_create_image(clients):
     assert b''.join(clients.glance.images.data(image_id)) == DISK
     latest_id = clients.nova_latest.servers.create_image(server, 'snap2')
     assert clients.glance.images.get(latest_id).name == 'snap2'
+    vol = clients.cinder.volumes.create(1)
+    wait_status(lambda: clients.cinder.volumes.get(vol.id), 'available')
+    bfv = clients.nova.servers.create('bfv', '', '1', block_device_mapping_v2=[
+        {'boot_index': 0, 'uuid': vol.id, 'source_type': 'volume',
+         'destination_type': 'volume'}])
+    wait_status(lambda: clients.nova.servers.get(bfv.id), 'ACTIVE')
+    bfv_image = clients.glance.images.get(
+        clients.nova.servers.create_image(bfv, 'bfv-snap'))
+    assert vol.id in bfv_image.block_device_mapping
+    assert wait_status(lambda: clients.glance.images.get(bfv_image.id),
+                       'active').size == 0
 
 
 def test_floating_ip_and_interfaces(clients, sandbox):
@@ -209,6 +220,15 @@ def test_errors_faults_and_isolation(clients, sandbox):
         clients.nova.servers.create('x', image.id, 'no-such-flavor')
     with pytest.raises(n_exc.BadRequest):
         clients.nova.servers.create('x', 'no-such-image', '1')
+    sandbox.inject_fault(service='compute', operation='create',
+                         action='slow', delay=30)
+    slow = clients.nova.servers.create('slow', image.id, '1')
+    slow = clients.nova.servers.get(slow.id)
+    assert slow.status == 'BUILD'
+    assert getattr(slow, 'OS-EXT-STS:task_state') == 'scheduling'
+    with pytest.raises(n_exc.Conflict):
+        clients.nova.servers.stop(slow)
+    clients.nova.servers.delete(slow)
     sandbox.inject_fault(service='compute', operation='create')
     broken = clients.nova.servers.create('broken', image.id, '1')
     broken = wait_status(lambda: clients.nova.servers.get(broken.id),

@@ -41,3 +41,30 @@ def test_seed_builds_the_openstack_estate(sandbox):
     manila = manila_client.Client('2', session=sess)
     shares = manila.shares.list(search_opts={'name': 'demo-share'})
     assert len(shares) == 1 and shares[0].status == 'available'
+
+
+def test_clients_on_catalog_endpoints(sandbox):
+    """Karbor's client factory passes the catalog URL as the endpoint."""
+    from troveclient import client as trove_client
+    seed.run(seed.Target(sandbox.base_url), log=lambda msg: None)
+    sess = sandbox.session()
+
+    def url(stype):
+        return sess.get_endpoint(service_type=stype, interface='public')
+
+    glance = glanceclient.Client('2', session=sess,
+                                 endpoint_override=url('image'))
+    assert [i.name for i in glance.images.list()] == ['demo-image']
+    nova = nova_client.Client('2.1', session=sess,
+                              endpoint_override=url('compute'))
+    assert [s.name for s in nova.servers.list()] == ['demo-server']
+    neutron = neutron_client.Client(session=sess,
+                                    endpoint_override=url('network'))
+    assert 'demo-net' in [n['name'] for n in
+                          neutron.list_networks()['networks']]
+    manila = manila_client.Client('2', session=sess,
+                                  endpoint_override=url('sharev2'))
+    assert [s.name for s in manila.shares.list()] == ['demo-share']
+    trove = trove_client.Client('1.0', session=sess,
+                                endpoint_override=url('database'))
+    assert list(trove.instances.list()) == []

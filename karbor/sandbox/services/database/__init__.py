@@ -1,6 +1,7 @@
 """Trove v1.0 (database): instances, backups, datastores."""
 
 from karbor.sandbox import service
+from karbor.sandbox.services.compute import common as compute
 from karbor.sandbox.services.database import backups
 from karbor.sandbox.services.database import common
 from karbor.sandbox.services.database import instances
@@ -55,6 +56,29 @@ class DatastoreController(wsgi.Controller):
         return {'version': dict(item, datastore=found['id'], links=[])}
 
 
+class FlavorController(wsgi.Controller):
+    """Trove's read-only view of the compute flavors."""
+
+    @staticmethod
+    def _view(doc):
+        return {'id': doc['id'], 'str_id': doc['id'], 'name': doc['name'],
+                'ram': doc['ram'], 'vcpus': doc['vcpus'],
+                'disk': doc['disk'],
+                'ephemeral': doc['OS-FLV-EXT-DATA:ephemeral'], 'links': []}
+
+    @wsgi.route('GET', '/flavors')
+    def index(self, req):
+        return {'flavors': [self._view(d) for d in self.store.list(
+            compute.S, 'flavor')]}
+
+    @wsgi.route('GET', '/flavors/{flavor_id}')
+    def show(self, req, flavor_id):
+        doc = compute.flavor(self.store, flavor_id)
+        if doc is None:
+            raise wsgi.NotFound('Resource %s cannot be found.' % flavor_id)
+        return {'flavor': self._view(doc)}
+
+
 @service.register
 class DatabaseService(service.Service):
     name = 'database'
@@ -64,7 +88,7 @@ class DatabaseService(service.Service):
     route_prefixes = ('/v1.0/{_tenant:[0-9a-f]{32}}',)
     root_controllers = (VersionController,)
     controllers = (instances.InstanceController, backups.BackupController,
-                   DatastoreController)
+                   DatastoreController, FlavorController)
 
     def bootstrap(self):
         if not self.store.list(common.S, 'datastore'):

@@ -11,7 +11,8 @@ PROTOCOLS = ('NFS', 'CIFS', 'GLUSTERFS', 'HDFS', 'CEPHFS', 'MAPRFS')
 DELETABLE = ('available', 'error', 'inactive', 'manage_error',
              'unmanage_error', 'extending_error', 'shrinking_error')
 FILTERS = ('name', 'status', 'share_network_id', 'snapshot_id', 'host',
-           'share_type_id', 'availability_zone', 'share_proto')
+           'share_type_id', 'availability_zone', 'share_proto',
+           'is_soft_deleted')
 
 
 def view(req, doc):

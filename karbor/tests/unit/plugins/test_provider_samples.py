@@ -14,7 +14,7 @@ VOLUME = 'OS::Cinder::Volume'
 EXPECTED = {
     # file: (id, enabled, bank, plugins)
     'openstack-infra.conf': (
-        'cf56bd3e-97a7-4078-b6d5-f36246333fd9', False,
+        'cf56bd3e-97a7-4078-b6d5-f36246333fd9', True,
         'karbor-swift-bank-plugin', ['karbor-volume-protection-plugin']),
     'openstack-fs-bank.conf': (
         '6659007d-6f66-4a0f-9cb4-17d6aded0bb9', True,
@@ -62,14 +62,20 @@ def test_os_infra_schemas_match_the_user_guide(tmp_path):
         'Cinder Protection Saved Info'
 
 
-def test_embedded_default_enables_file_system_banks_only(tmp_path):
+def test_embedded_default_enables_local_banks(tmp_path):
+    # File-system banks, and the sandbox cloud's Swift for OS Infra.
     cfg.CONF.set_override('state_path', str(tmp_path))
     registry = provider_mod.ProviderRegistry(config_dir=SAMPLES)
     enabled = {p['id'] for p in registry.list_providers()}
     assert enabled == {'b766f37c-d011-4026-8228-28730d734a3f',
                        '6659007d-6f66-4a0f-9cb4-17d6aded0bb9',
-                       '90d5bfea-a259-41e6-80c6-dcfcfcd9d827'}
-    for provider_id in enabled:
+                       '90d5bfea-a259-41e6-80c6-dcfcfcd9d827',
+                       'cf56bd3e-97a7-4078-b6d5-f36246333fd9'}
+    swift = registry.show_provider('cf56bd3e-97a7-4078-b6d5-f36246333fd9')
+    assert swift.config.provider.bank == 'karbor-swift-bank-plugin'
+    text = open(os.path.join(SAMPLES, 'openstack-infra.conf')).read()
+    assert 'swift_auth_url = http://127.0.0.1:8798/identity/v3' in text
+    for provider_id in enabled - {swift.id}:
         provider = registry.show_provider(provider_id)
         assert provider.config.provider.bank == 'karbor-fs-bank-plugin'
         provider.bank  # the bank directory is made under state_path

@@ -27,6 +27,8 @@ def _cinder(session, endpoint, version, **kwargs):
 
 def _nova(session, endpoint, version, **kwargs):
     from novaclient import client
+    # novaclient names the interface endpoint_type.
+    kwargs['endpoint_type'] = kwargs.pop('interface', None)
     return client.Client(version, session=session,
                          endpoint_override=endpoint, **kwargs)
 

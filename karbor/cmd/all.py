@@ -160,6 +160,9 @@ def parse_args(argv):
         os.path.expanduser('~/.local/state/karbor')))
     parser.add_argument('--port', type=int, default=8799)
     parser.add_argument('--sandbox-port', type=int, default=SANDBOX_PORT)
+    parser.add_argument('--sandbox-delay', type=float, default=SANDBOX_DELAY,
+                        help='Seconds the sandbox cloud takes for each '
+                             'asynchronous status change.')
     parser.add_argument('--no-sandbox', dest='sandbox', action='store_false',
                         help='Do not start the sandbox cloud.')
     return parser.parse_known_args(argv)
@@ -175,7 +178,8 @@ def main(argv=None):
         default_files = [write_embedded_config(
             state_dir, port=options.port, sandbox_port=options.sandbox_port)]
         if options.sandbox:
-            cloud = EmbeddedCloud(state_dir, port=options.sandbox_port)
+            cloud = EmbeddedCloud(state_dir, port=options.sandbox_port,
+                                  delay=options.sandbox_delay)
     launcher.prepare(rest, default_config_files=default_files)
     stoppables = []
     if cloud is not None:

@@ -82,7 +82,8 @@ def set_defaults():
     db_options.set_defaults(CONF,
                             connection='sqlite:///$state_path/karbor.sqlite')
     logging.set_defaults(default_log_levels=logging.get_default_log_levels() + [
-        'stevedore=WARN', 'taskflow=WARN', 'kazoo=WARN', 'alembic=WARN'])
+        'stevedore=WARN', 'taskflow=WARN', 'kazoo=WARN', 'alembic=WARN',
+        'neutronclient.v2_0.client=ERROR'])
     cors.set_defaults(
         allow_headers=['X-Auth-Token', 'X-Openstack-Request-Id',
                        'X-Identity-Status', 'X-Roles', 'X-Service-Catalog',

@@ -24,6 +24,7 @@ _MODULES_WITH_OPTS = (
     'karbor.services.protection.operation_runner',
     'karbor.services.protection.flows.workflow',
     'karbor.services.protection.provider',
+    'karbor.services.protection.protectable_plugins.pod',
     'karbor.services.protection.protection_plugins.volume.cinder_backup',
     'karbor.services.protection.protection_plugins.volume.volume_snapshot',
 )

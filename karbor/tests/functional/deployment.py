@@ -42,6 +42,7 @@ class Deployment(object):
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         self.conf_path = os.path.join(self.workdir, 'karbor.conf')
+        self.database_url = database_url
         self.processes = {}
         self._binaries = {}
         self._log_offsets = {}
@@ -74,6 +75,20 @@ class Deployment(object):
                             providers=providers_dir, port=self.port,
                             db=database_url))
             conf.write(textwrap.dedent(extra_conf))
+
+    def config_for_host(self, host):
+        """A copy of the configuration with another ``host``; its path.
+
+        Starting a second ``karbor-protection`` with it gives a second
+        worker on the same topic.
+        """
+        with open(self.conf_path) as conf:
+            lines = conf.read().splitlines(True)
+        path = os.path.join(self.workdir, 'karbor-%s.conf' % host)
+        with open(path, 'w') as conf:
+            conf.writelines('host = %s\n' % host if line.startswith('host =')
+                            else line for line in lines)
+        return path
 
     def manage(self, *args):
         return subprocess.run(
@@ -217,3 +232,32 @@ def property_table(output):
 
 def json_value(text):
     return json.loads(text)
+
+
+def wait_for(predicate, timeout=60, interval=0.2, what='a condition'):
+    """Poll ``predicate`` until it returns a true value; return that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError('Timed out after %ss waiting for %s' % (
+                timeout, what))
+        time.sleep(interval)
+
+
+def assert_fault(response, status):
+    """``response`` is an HTTP ``status`` error in Karbor's fault format:
+    ``{"<faultName>": {"code": status, "message": "..."}}``; returns the
+    message.
+    """
+    assert response.status_code == status, (response.status_code,
+                                            response.text)
+    assert 'application/json' in response.headers.get('Content-Type', '')
+    body = response.json()
+    assert len(body) == 1, body
+    fault = next(iter(body.values()))
+    assert fault['code'] == status, body
+    assert isinstance(fault['message'], str) and fault['message'], body
+    return fault['message']

@@ -181,7 +181,6 @@ class ImageController(wsgi.Controller):
             keys, dirs = [key], [direction or 'desc']
         if dirs[0] not in ('asc', 'desc'):
             raise wsgi.BadRequest('Invalid sort direction: %s' % dirs[0])
-        docs = list(docs) if keys[0] != 'created_at' else docs
         # Creation order is the store's; created_at ties on one second.
         if keys[0] == 'created_at':
             return docs[::-1] if dirs[0] == 'desc' else docs
@@ -248,10 +247,8 @@ class ImageController(wsgi.Controller):
         if op['op'] == 'remove':
             if key in schema.PROPERTIES and schema.PROPERTIES[key].get(
                     'is_base', True):
-                raise wsgi.Forbidden('Properties %s must be set prior to '
-                                     'removal' % key
-                                     if key in doc else
-                                     "Attribute '%s' is reserved." % key)
+                raise wsgi.Forbidden("Base property '%s' cannot be "
+                                     "removed." % key)
             if key not in doc:
                 raise wsgi.Conflict('Property %s does not exist.' % key)
             del doc[key]

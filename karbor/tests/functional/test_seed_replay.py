@@ -1,0 +1,195 @@
+"""The user guide's transcripts (seeds 000 and 001) replayed on the quick start.
+
+The real ``karbor`` and ``cinder`` command-line clients drive ``karbor-all``
+and its sandbox cloud, as a newcomer following the guide would.
+"""
+
+import json
+import os
+import time
+
+import pytest
+
+from karbor.tests.functional import deployment
+from karbor.tests.functional import quickstart
+
+OS_INFRA = 'cf56bd3e-97a7-4078-b6d5-f36246333fd9'
+SNAPSHOT = '90d5bfea-a259-41e6-80c6-dcfcfcd9d827'
+VOLUME = 'OS::Cinder::Volume'
+DATA = os.path.join(os.path.dirname(__file__), 'data')
+
+
+@pytest.fixture(scope='module')
+def karbor(tmp_path_factory):
+    setup = quickstart.QuickStart(tmp_path_factory.mktemp('quickstart'))
+    setup.start()
+    yield setup
+    setup.stop()
+
+
+def rows(output):
+    """Table rows (header dropped) of a CLI's output."""
+    return deployment.table_rows(output)[1:]
+
+
+def create_volumes(karbor, *names):
+    for name in names:
+        karbor.cinder('create', '1', '--name', name)
+    wanted = set(names)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        volumes = {row[2]: row for row in rows(karbor.cinder('list').stdout)}
+        if all(volumes.get(n, [None, None])[1] == 'available'
+               for n in wanted):
+            return {name: volumes[name][0] for name in names}
+        time.sleep(0.2)
+    raise AssertionError('volumes not available: %s' % volumes)
+
+
+def plan_create(karbor, provider_id, volumes, name='plan'):
+    resources = ','.join('%s=%s=%s' % (vid, VOLUME, vname)
+                         for vname, vid in volumes.items())
+    return karbor.show('plan-create', name, provider_id, resources)
+
+
+def protect(karbor, provider_id, plan_id, final=('available',)):
+    created = karbor.show('checkpoint-create', provider_id, plan_id)
+    assert created['status'] == 'protecting'
+    return karbor.wait_for(('checkpoint-show', provider_id, created['id']),
+                           'status', final + ('error',))
+
+
+def restore(karbor, provider_id, checkpoint_id, *args):
+    created = karbor.show('restore-create', provider_id, checkpoint_id, *args)
+    assert created['status'] == 'in_progress'
+    return karbor.wait_for(('restore-show', created['id']), 'status',
+                           ('success', 'fail'))
+
+
+def backups(karbor):
+    return rows(karbor.cinder('backup-list').stdout)
+
+
+def test_provider_show_prints_the_guides_volume_schemas(karbor):
+    shown = karbor.show('provider-show', OS_INFRA)
+    assert shown['name'] == 'OS Infra Provider'
+    schemas = json.loads(shown['extended_info_schema'])
+    with open(os.path.join(DATA, 'seed000_volume_schemas.json')) as seed:
+        expected = json.load(seed)
+    for kind in ('options_schema', 'restore_schema', 'saved_info_schema'):
+        assert schemas[kind][VOLUME] == expected[kind]
+
+
+def test_protectables_as_in_the_guide(karbor):
+    types = [row[0] for row in rows(karbor.karbor('protectable-list').stdout)]
+    assert {'OS::Cinder::Volume', 'OS::Glance::Image',
+            'OS::Keystone::Project', 'OS::Nova::Server'} <= set(types)
+    server = karbor.show('protectable-show', 'OS::Nova::Server')
+    assert server['dependent_types'] == (
+        "['OS::Cinder::Volume', 'OS::Glance::Image']")
+
+
+def test_seed_000_backup_restore_delete(karbor):
+    volumes = create_volumes(karbor, 'volume1', 'volume2')
+    listed = rows(karbor.karbor('protectable-list-instances', VOLUME).stdout)
+    assert set(volumes.values()) <= {row[0] for row in listed}
+    plan = plan_create(karbor, OS_INFRA, volumes,
+                       'OS volumes protection plan.')
+    assert plan['status'] == 'suspended'
+    assert plan['parameters'] == '{}'
+
+    checkpoint = protect(karbor, OS_INFRA, plan['id'])
+    assert checkpoint['status'] == 'available'
+    graph = json.loads(checkpoint['resource_graph'])
+    assert sorted(node[1:] for node in graph[0].values()) == sorted(
+        [vid, name] for name, vid in volumes.items())
+    assert graph[1] == []
+    assert sorted(row[1] for row in backups(karbor)) == sorted(
+        volumes.values())
+
+    done = restore(karbor, OS_INFRA, checkpoint['id'])
+    assert done['status'] == 'success'
+    statuses = eval(done['resources_status'])  # the CLI prints a repr
+    assert len(statuses) == 2
+    assert set(statuses.values()) == {'available'}
+    names = {row[2] for row in rows(karbor.cinder('list').stdout)}
+    for vid in volumes.values():
+        assert '%s@%s' % (checkpoint['id'], vid) in names
+
+    karbor.karbor('checkpoint-delete', OS_INFRA, checkpoint['id'])
+    deadline = time.monotonic() + 30
+    while backups(karbor) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert backups(karbor) == []
+
+
+def test_seed_001_openstack_cli_and_plan(karbor):
+    created = karbor.run('openstack', 'volume', 'create', '--size', '1',
+                         'Volume1')
+    assert 'Volume1' in created.stdout
+    deadline = time.monotonic() + 30
+    while True:
+        listed = rows(karbor.run('openstack', 'volume', 'list').stdout)
+        found = [row for row in listed if row[1] == 'Volume1']
+        if found and found[0][2] == 'available' or \
+                time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert found[0][2] == 'available'
+    volume_id = found[0][0]
+    plan = plan_create(karbor, OS_INFRA, {'Volume1': volume_id}, 'Plan1')
+    checkpoint = protect(karbor, OS_INFRA, plan['id'])
+    assert checkpoint['status'] == 'available'
+    listed = rows(karbor.karbor('checkpoint-list', OS_INFRA).stdout)
+    assert checkpoint['id'] in {row[0] for row in listed}
+
+
+def test_volume_snapshot_provider(karbor):
+    volumes = create_volumes(karbor, 'snapvol')
+    plan = plan_create(karbor, SNAPSHOT, volumes)
+    checkpoint = protect(karbor, SNAPSHOT, plan['id'])
+    assert checkpoint['status'] == 'available'
+    snapshots = rows(karbor.cinder('snapshot-list').stdout)
+    assert volumes['snapvol'] in {row[1] for row in snapshots}
+    done = restore(karbor, SNAPSHOT, checkpoint['id'])
+    assert done['status'] == 'success'
+    names = {row[2] for row in rows(karbor.cinder('list').stdout)}
+    assert '%s@%s' % (checkpoint['id'], volumes['snapvol']) in names
+
+
+def test_failed_backup_gives_a_checkpoint_error_with_reason(karbor):
+    volumes = create_volumes(karbor, 'doomed')
+    karbor.cinder('metadata', volumes['doomed'], 'set',
+                  'sandbox:fault:backup=error')
+    plan = plan_create(karbor, OS_INFRA, volumes)
+    checkpoint = protect(karbor, OS_INFRA, plan['id'])
+    assert checkpoint['status'] == 'error'
+    logs = rows(karbor.karbor('operationlog-list').stdout)
+    errors = [row for row in logs if row[2] == checkpoint['id']
+              and row[7] == 'error']
+    assert errors and volumes['doomed'] in errors[0][10]
+
+
+def test_volume_deleted_after_planning_is_named(karbor):
+    volumes = create_volumes(karbor, 'ephemeral')
+    plan = plan_create(karbor, OS_INFRA, volumes)
+    karbor.cinder('delete', volumes['ephemeral'])
+    checkpoint = protect(karbor, OS_INFRA, plan['id'])
+    assert checkpoint['status'] == 'error'
+    logs = rows(karbor.karbor('operationlog-list').stdout)
+    reasons = [row[10] for row in logs if row[2] == checkpoint['id']]
+    assert any(volumes['ephemeral'] in reason for reason in reasons)
+
+
+def test_restore_parameters_not_in_the_schema_answer_400(karbor):
+    volumes = create_volumes(karbor, 'strict')
+    plan = plan_create(karbor, OS_INFRA, volumes)
+    checkpoint = protect(karbor, OS_INFRA, plan['id'])
+    before = rows(karbor.karbor('restore-list').stdout)
+    result = karbor.karbor(
+        'restore-create', OS_INFRA, checkpoint['id'], '--parameters',
+        'resource_type=%s,no_such_option=1' % VOLUME, check=False)
+    assert result.returncode == 1
+    assert 'HTTP 400' in result.stderr
+    assert 'no_such_option' in result.stderr
+    assert rows(karbor.karbor('restore-list').stdout) == before

@@ -79,8 +79,7 @@ class Client(object):
         self.host, self.port, self.timeout = host, port, timeout
         self.prefix = '/v1/%s' % project
         self.headers = {'X-Auth-Token': 'bench:%s' % project,
-                        'Content-Type': 'application/json',
-                        'Accept': 'application/json'}
+                        'Content-Type': 'application/json'}
         self._conn = None
 
     def _connection(self):
@@ -148,16 +147,21 @@ class Client(object):
 
     def wait_checkpoint(self, checkpoint_id, interval=0.002, timeout=60,
                         provider_id=NOOP_PROVIDER):
-        """Poll until ``available``; return the final status."""
-        deadline = time.monotonic() + timeout
+        """Poll until it leaves ``protecting``; return the final status.
+
+        Polls every ``interval`` for the first second, then every 20 ms
+        at most, so long operations are not slowed by the polling.
+        """
+        start = time.monotonic()
         while True:
             status = self.checkpoint_status(checkpoint_id, provider_id)
             if status != 'protecting':
                 return status
-            if time.monotonic() > deadline:
+            elapsed = time.monotonic() - start
+            if elapsed > timeout:
                 raise Timeout('checkpoint %s still protecting after %ss'
                               % (checkpoint_id, timeout))
-            time.sleep(interval)
+            time.sleep(interval if elapsed < 1 else max(interval, 0.02))
 
     def protect(self, plan_id, interval=0.002, timeout=60):
         """POST a checkpoint and wait for it: ``(seconds, status)``."""

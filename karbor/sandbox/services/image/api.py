@@ -313,6 +313,18 @@ class DataController(wsgi.Controller):
 
     @wsgi.route('PUT', '/v2/images/{image_id}/file')
     def upload(self, req, image_id):
+        try:
+            doc = self._start_upload(req, image_id)
+        except wsgi.HTTPError:
+            # Drain the refused body, or a keep-alive connection would
+            # read its rest as the next request.
+            for _chunk in wsgi.read_input(req.environ):
+                pass
+            raise
+        images.receive(self.service, doc, wsgi.read_input(req.environ))
+        return wsgi.json_response(None, 204)
+
+    def _start_upload(self, req, image_id):
         ctx = service.context(req)
         with self.store.transaction():
             doc = images.owned(self.store, ctx, image_id)
@@ -324,9 +336,7 @@ class DataController(wsgi.Controller):
                 raise wsgi.BadRequest('Properties disk_format, '
                                       'container_format must be set prior '
                                       'to saving data.')
-            doc = images.set_fields(self.store, image_id, status='saving')
-        images.receive(self.service, doc, wsgi.read_input(req.environ))
-        return wsgi.json_response(None, 204)
+            return images.set_fields(self.store, image_id, status='saving')
 
     @wsgi.route('GET', '/v2/images/{image_id}/file')
     def download(self, req, image_id):

@@ -1,0 +1,143 @@
+"""Checkpoints: ``/v1/{project_id}/providers/{provider_id}/checkpoints``."""
+
+import datetime
+
+from oslo_config import cfg
+
+from karbor.api import common
+from karbor.api.schemas import checkpoints as schemas
+from karbor.api.v1 import base
+from karbor.api.v1.views import checkpoints as views
+from karbor.api import validation
+from karbor import exception
+from karbor.i18n import _
+from karbor import objects
+from karbor import quota
+
+CONF = cfg.CONF
+QUOTAS = quota.QUOTAS
+
+DATE_FILTERS = ('start_date', 'end_date')
+DATE_FORMAT = '%Y-%m-%d'
+
+
+def get_owned_plan(ctxt, plan_id):
+    """The caller's plan ``plan_id``; another project's reads as 404."""
+    base.Controller.check_uuid(plan_id, 'plan')
+    plan = objects.Plan.get_by_id(ctxt, plan_id)
+    base.authorize_get(ctxt, 'plan:get',
+                       base.owner_target(ctxt, plan.project_id),
+                       exception.PlanNotFound(plan_id=plan_id))
+    return plan
+
+
+def check_plan_provider(plan, provider_id):
+    if plan.provider_id != provider_id:
+        raise exception.InvalidInput(
+            reason=_('The provider of plan %(plan)s is not %(provider)s.')
+            % {'plan': plan.id, 'provider': provider_id})
+
+
+def _list_filters(ctxt, params):
+    """Allowed filters; dates must be ``YYYY-MM-DD`` and ids stay strings."""
+    raw = dict(params)
+    filters = common.filter_params(ctxt, params,
+                                   CONF.query_checkpoint_filters)
+    for key in DATE_FILTERS + ('plan_id', 'project_id'):
+        if key in filters:
+            filters[key] = raw[key]
+    for key in DATE_FILTERS:
+        if key in filters:
+            try:
+                datetime.datetime.strptime(filters[key], DATE_FORMAT)
+            except ValueError:
+                raise exception.InvalidInput(
+                    reason=_('The format of %s should be YYYY-MM-DD')
+                    % key)
+    if 'plan_id' in filters:
+        base.Controller.check_uuid(filters['plan_id'], 'plan')
+    return filters
+
+
+class CheckpointsController(base.Controller):
+    """Protect, list, show, delete and reset checkpoints of a provider."""
+
+    def index(self, request, provider_id):
+        ctxt = self.context(request)
+        self.check_uuid(provider_id, 'provider')
+        base.authorize(ctxt, 'provider:checkpoint_get_all')
+        params = common.list_params(request)
+        marker, limit, _offset = common.get_pagination_params(params)
+        sort_keys, sort_dirs = common.get_sort_params(params)
+        all_tenants = common.all_tenants(params)
+        filters = _list_filters(ctxt, params)
+        if marker is not None:
+            self.check_uuid(marker, 'marker')
+        checkpoints = self.protection_api.list_checkpoints(
+            ctxt, provider_id, marker=marker, limit=limit,
+            sort_keys=sort_keys, sort_dirs=sort_dirs, filters=filters,
+            all_tenants=all_tenants and ctxt.is_admin)
+        return views.detail_list(request, provider_id, checkpoints, limit)
+
+    def show(self, request, provider_id, checkpoint_id):
+        ctxt = self.context(request)
+        return views.detail(self._get(ctxt, provider_id, checkpoint_id))
+
+    @validation.schema(schemas.create)
+    def create(self, request, provider_id, body):
+        ctxt = self.context(request)
+        self.check_uuid(provider_id, 'provider')
+        base.authorize(ctxt, 'provider:checkpoint_create')
+        values = body['checkpoint']
+        plan = get_owned_plan(ctxt, values['plan_id'])
+        check_plan_provider(plan, provider_id)
+        extra_info = values.get('extra_info') or values.get('extra-info')
+        properties = {'extra_info': dict(extra_info or {})}
+        reservations = QUOTAS.reserve(ctxt, checkpoints=1)
+        try:
+            checkpoint = self.protection_api.protect(
+                ctxt, plan, checkpoint_properties=properties)
+        except Exception:
+            QUOTAS.rollback(ctxt, reservations)
+            raise
+        QUOTAS.commit(ctxt, reservations)
+        return views.detail(checkpoint)
+
+    def delete(self, request, provider_id, checkpoint_id):
+        ctxt = self.context(request)
+        checkpoint = self._get(ctxt, provider_id, checkpoint_id)
+        project_id = checkpoint['project_id']
+        base.authorize(ctxt, 'provider:checkpoint_delete',
+                       base.owner_target(ctxt, project_id))
+        reservations = QUOTAS.reserve(ctxt, project_id=project_id,
+                                      checkpoints=-1)
+        try:
+            self.protection_api.delete(ctxt, provider_id, checkpoint_id)
+        except Exception:
+            QUOTAS.rollback(ctxt, reservations, project_id=project_id)
+            raise
+        QUOTAS.commit(ctxt, reservations, project_id=project_id)
+        return {}
+
+    @validation.schema(schemas.reset_state)
+    def update(self, request, provider_id, checkpoint_id, body):
+        """Reset the checkpoint's state (``os-resetState``)."""
+        ctxt = self.context(request)
+        checkpoint = self._get(ctxt, provider_id, checkpoint_id)
+        base.authorize(ctxt, 'provider:checkpoint_update',
+                       base.owner_target(ctxt, checkpoint['project_id']))
+        self.protection_api.reset_state(
+            ctxt, provider_id, checkpoint_id,
+            body['os-resetState']['state'])
+        return {}
+
+    def _get(self, ctxt, provider_id, checkpoint_id):
+        self.check_uuid(provider_id, 'provider')
+        self.check_uuid(checkpoint_id, 'checkpoint')
+        checkpoint = self.protection_api.show_checkpoint(
+            ctxt, provider_id, checkpoint_id)
+        base.authorize_get(
+            ctxt, 'provider:checkpoint_get',
+            base.owner_target(ctxt, checkpoint['project_id']),
+            exception.CheckpointNotFound(checkpoint_id=checkpoint_id))
+        return checkpoint

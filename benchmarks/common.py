@@ -298,6 +298,12 @@ class AnchorServer(object):
             self._tool('stop')
             self.started_here = False
 
+    def restart(self):
+        """Stop and start again, e.g. to drop work left running."""
+        self._tool('stop')
+        self._tool('start')
+        _wait_up(self.host, self.port, 60, log=ANCHOR_DIR + '/logs')
+
     def __enter__(self):
         return self.start()
 

@@ -109,6 +109,10 @@ class Service(object):
             LOG.exception('Sandbox %s failed on %s %s', self.name,
                           req.method, path)
             resp = self.error(wsgi.HTTPError(500, 'Internal error'))
+        if resp.status_code >= 400 and _has_body(req):
+            # The handler may not have read the body; a kept-alive
+            # connection would then parse its rest as the next request.
+            resp.headers['Connection'] = 'close'
         return self.finish(req, resp)
 
     @staticmethod
@@ -161,3 +165,8 @@ def catalog_entry(service_id, stype, name, url, interfaces=None):
 def context(req):
     """The :class:`~karbor.sandbox.auth.Context` of the request."""
     return req.environ.get('sandbox.context')
+
+
+def _has_body(req):
+    return bool(req.content_length) or \
+        req.headers.get('Transfer-Encoding', '').lower() == 'chunked'

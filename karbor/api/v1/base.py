@@ -56,3 +56,24 @@ def authorize_get(ctxt, action, target, not_found):
 def owner_target(ctxt, project_id):
     """Policy target of an object owned by ``project_id``."""
     return {'project_id': project_id, 'user_id': ctxt.user_id}
+
+
+def list_objects(ctxt, request, list_cls, allowed_filters):
+    """``(objects, limit)`` of a project-owned object list request.
+
+    Paging, sorting and filters come from the query; admins may add
+    ``all_tenants`` (and then filter on ``project_id``).
+    """
+    from karbor.api import common
+    params = common.list_params(request)
+    marker, limit, offset = common.get_pagination_params(params)
+    sort_keys, sort_dirs = common.get_sort_params(params)
+    all_tenants = common.all_tenants(params)
+    filters = common.filter_params(ctxt, params, allowed_filters)
+    kwargs = dict(sort_keys=sort_keys, sort_dirs=sort_dirs,
+                  filters=filters, offset=offset)
+    if ctxt.is_admin and all_tenants:
+        return list_cls.get_all(ctxt, marker, limit, **kwargs), limit
+    filters.pop('project_id', None)
+    return list_cls.get_all_by_project(ctxt, ctxt.project_id, marker,
+                                       limit, **kwargs), limit

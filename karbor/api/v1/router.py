@@ -23,7 +23,15 @@ CONTROLLERS = {
     'services': 'karbor.api.v1.services.ServiceController',
     'quotas': 'karbor.api.v1.quotas.QuotasController',
     'quota_classes': 'karbor.api.v1.quota_classes.QuotaClassesController',
+    'checkpoints': 'karbor.api.v1.checkpoints.CheckpointsController',
+    'copies': 'karbor.api.v1.copies.CopiesController',
+    'restores': 'karbor.api.v1.restores.RestoresController',
+    'verifications': 'karbor.api.v1.verifications.VerificationsController',
+    'operation_logs': 'karbor.api.v1.operation_logs.OperationLogsController',
 }
+
+_CHECKPOINTS = 'providers/{provider_id}/checkpoints'
+_CHECKPOINT = _CHECKPOINTS + '/{checkpoint_id}'
 
 ROUTES = [
     ('GET', 'providers', 'providers', 'index'),
@@ -48,6 +56,20 @@ ROUTES = [
     ('GET', 'quotas/{id}/detail', 'quotas', 'detail'),
     ('GET', 'quota_classes/{id}', 'quota_classes', 'show'),
     ('PUT', 'quota_classes/{id}', 'quota_classes', 'update'),
+    ('GET', _CHECKPOINTS, 'checkpoints', 'index'),
+    ('POST', _CHECKPOINTS, 'checkpoints', 'create'),
+    ('POST', _CHECKPOINTS + '/action', 'copies', 'create'),
+    ('GET', _CHECKPOINT, 'checkpoints', 'show'),
+    ('PUT', _CHECKPOINT, 'checkpoints', 'update'),
+    ('DELETE', _CHECKPOINT, 'checkpoints', 'delete'),
+    ('GET', 'restores', 'restores', 'index'),
+    ('POST', 'restores', 'restores', 'create'),
+    ('GET', 'restores/{id}', 'restores', 'show'),
+    ('GET', 'verifications', 'verifications', 'index'),
+    ('POST', 'verifications', 'verifications', 'create'),
+    ('GET', 'verifications/{id}', 'verifications', 'show'),
+    ('GET', 'operation_logs', 'operation_logs', 'index'),
+    ('GET', 'operation_logs/{id}', 'operation_logs', 'show'),
 ]
 
 BODY_METHODS = ('POST', 'PUT')

@@ -51,6 +51,8 @@ class Deployment(object):
 
     def _write_config(self, database_url, transport_url, providers_dir,
                       auth_strategy, extra_conf):
+        # RabbitMQ queues are named after the topic alone, whatever the
+        # exchange: unique topics keep deployments sharing a broker apart.
         state = os.path.join(self.workdir, 'state')
         os.makedirs(os.path.join(state, 'locks'), exist_ok=True)
         with open(self.conf_path, 'w') as conf:
@@ -59,6 +61,8 @@ class Deployment(object):
                 state_path = {state}
                 transport_url = {transport}
                 control_exchange = karbor_test_{tag}
+                protection_topic = karbor-protection-{tag}
+                operationengine_topic = karbor-operationengine-{tag}
                 auth_strategy = {auth}
                 provider_config_dir = {providers}
                 osapi_karbor_listen = 127.0.0.1

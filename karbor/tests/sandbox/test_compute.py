@@ -239,6 +239,11 @@ def test_errors_faults_and_isolation(clients, sandbox):
     assert [s.id for s in admin.servers.list(
         search_opts={'all_tenants': 1})] == [broken.id]
     theirs = admin.servers.create('theirs', image.id, '1')
+    first = admin.servers.list(search_opts={'all_tenants': 1}, limit=1)
+    assert [s.id for s in first] == [theirs.id]
+    rest = admin.servers.list(search_opts={'all_tenants': 1},
+                              marker=theirs.id)
+    assert [s.id for s in rest] == [broken.id]
     with pytest.raises(n_exc.NotFound):
         clients.nova.servers.get(theirs.id)
 

@@ -101,6 +101,10 @@ def test_errors(glance, sandbox):
     image = _active(glance, data=b'x')
     with pytest.raises(g_exc.HTTPConflict):
         glance.images.upload(image.id, io.BytesIO(b'again'))
+    resp = requests.patch(url + '/' + image.id, timeout=5, json=[
+        {'op': 'replace', 'path': '/name', 'value': 'x'}],
+        headers={'X-Auth-Token': token})
+    assert resp.status_code == 415
     glance.images.update(image.id, protected=True)
     with pytest.raises(g_exc.HTTPForbidden):
         glance.images.delete(image.id)

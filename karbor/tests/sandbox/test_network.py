@@ -159,3 +159,6 @@ def test_projects_are_isolated(neutron, admin_neutron, sandbox):
     external = neutron.list_networks(**{'router:external': True})
     assert [n['id'] for n in external['networks']] == [public['id']]
     assert len(admin_neutron.list_networks()['networks']) == 3
+    paged = admin_neutron.list_networks(limit=1, shared=False)['networks']
+    assert [n['id'] for n in paged] == [mine['id'], theirs['id'],
+                                        public['id']]

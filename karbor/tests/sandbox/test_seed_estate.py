@@ -6,7 +6,9 @@ from manilaclient import client as manila_client
 from neutronclient.v2_0 import client as neutron_client
 from novaclient import client as nova_client
 import pytest
+from troveclient import client as trove_client
 
+from karbor.sandbox import fixture
 from karbor.sandbox import seed
 
 
@@ -45,7 +47,6 @@ def test_seed_builds_the_openstack_estate(sandbox):
 
 def test_clients_on_catalog_endpoints(sandbox):
     """Karbor's client factory passes the catalog URL as the endpoint."""
-    from troveclient import client as trove_client
     seed.run(seed.Target(sandbox.base_url), log=lambda msg: None)
     sess = sandbox.session()
 
@@ -68,3 +69,24 @@ def test_clients_on_catalog_endpoints(sandbox):
     trove = trove_client.Client('1.0', session=sess,
                                 endpoint_override=url('database'))
     assert list(trove.instances.list()) == []
+
+
+@pytest.mark.timeout(120)
+def test_estate_survives_a_restart(tmp_path):
+    state = str(tmp_path / 'state')
+    with fixture.running_sandbox(state) as first:
+        seed.run(seed.Target(first.base_url), log=lambda msg: None)
+        nova = nova_client.Client('2.1', session=first.session())
+        vm_id = nova.servers.list()[0].id
+    with fixture.running_sandbox(state) as again:
+        sess = again.session()
+        nova = nova_client.Client('2.1', session=sess)
+        vm = nova.servers.get(vm_id)
+        assert vm.status == 'ACTIVE' and vm.addresses['demo-net']
+        assert [f.name for f in nova.flavors.list()].count('m1.tiny') == 1
+        glance = glanceclient.Client('2', session=sess)
+        image = list(glance.images.list(filters={'name': 'demo-image'}))[0]
+        assert b''.join(glance.images.data(image.id)) == \
+            seed.DEMO_IMAGE_DATA
+        manila = manila_client.Client('2', session=sess)
+        assert [t.name for t in manila.share_types.list()] == ['default']

@@ -1,6 +1,7 @@
 """Nova servers: boot (from image or volume), list, show, update, delete."""
 
 import re
+import urllib.parse
 
 from karbor.sandbox import service
 from karbor.sandbox.services.compute import common
@@ -239,8 +240,7 @@ class ServerController(wsgi.Controller):
         if more and docs:
             query = dict(req.GET, marker=docs[-1]['id'])
             body['servers_links'] = [{'rel': 'next', 'href': '%s?%s' % (
-                req.path_url, '&'.join('%s=%s' % kv
-                                       for kv in query.items()))}]
+                req.path_url, urllib.parse.urlencode(query))}]
         return body
 
     @wsgi.route('GET', '/servers')

@@ -1,5 +1,8 @@
 """Glance v2 controllers: versions, schemas, images, data, tags, members."""
 
+import json
+import urllib.parse
+
 import webob
 
 from karbor.sandbox import service
@@ -120,8 +123,7 @@ class ImageController(wsgi.Controller):
         if more:
             query = [(k, v) for k, v in req.GET.items() if k != 'marker']
             query.append(('marker', page[-1]['id']))
-            body['next'] = '/v2/images?' + '&'.join('%s=%s' % kv
-                                                    for kv in query)
+            body['next'] = '/v2/images?' + urllib.parse.urlencode(query)
         return body
 
     def _by_visibility(self, ctx, docs, params):
@@ -211,11 +213,12 @@ class ImageController(wsgi.Controller):
 
     @wsgi.route('PATCH', '/v2/images/{image_id}')
     def update(self, req, image_id):
+        raw = req.body
         if req.content_type not in PATCH_TYPES:
             raise wsgi.HTTPError(415, 'Unsupported Content-Type')
         ctx = service.context(req)
         try:
-            ops = req.json
+            ops = json.loads(raw)
         except ValueError:
             raise wsgi.BadRequest('Malformed JSON in request body.')
         if not isinstance(ops, list):

@@ -1,5 +1,7 @@
 """Neutron v2.0 HTTP layer: one generic controller for every collection."""
 
+import urllib.parse
+
 from karbor.sandbox import service
 from karbor.sandbox.services.network import common
 from karbor.sandbox.services.network import kinds
@@ -112,9 +114,11 @@ class CollectionController(wsgi.Controller):
         body = {collection.replace('-', '_'): [self._view(req, d)
                                                for d in docs]}
         if next_marker:
+            query = [(k, v) for k, v in req.GET.items() if k != 'marker']
+            query.append(('marker', next_marker))
             body[collection.replace('-', '_') + '_links'] = [{
-                'rel': 'next', 'href': '%s?limit=%s&marker=%s' % (
-                    req.path_url, req.GET['limit'], next_marker)}]
+                'rel': 'next', 'href': '%s?%s' % (
+                    req.path_url, urllib.parse.urlencode(query))}]
         return body
 
     @staticmethod

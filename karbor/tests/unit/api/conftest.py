@@ -20,6 +20,8 @@ from karbor.tests.dbfixtures import sqlite_db  # noqa: F401
 
 CONF = cfg.CONF
 NOOP_PROVIDER_ID = 'b766f37c-d011-4026-8228-28730d734a3f'
+# Served too when the test module sets ``RECORDER_PROVIDER = True``.
+RECORDER_PROVIDER_ID = '3f1c4b2a-8d5e-4f60-9a7b-0c1d2e3f4a5b'
 
 
 def parse_empty_config():
@@ -71,6 +73,21 @@ def _write_providers(directory, bank_dir):
     return directory
 
 
+def _write_recorder_provider(directory, bank_dir):
+    (directory / 'recorder.conf').write_text(textwrap.dedent("""\
+        [provider]
+        name = Hook Recorder
+        description = Records every hook
+        id = %s
+        plugin = karbor-hook-recorder-plugin
+        bank = karbor-fs-bank-plugin
+        enabled = True
+
+        [file_system_bank_plugin]
+        file_system_bank_path = %s
+        """ % (RECORDER_PROVIDER_ID, bank_dir)))
+
+
 def _apply(settings):
     for name, value in settings.items():
         group, _sep, name = name.rpartition('.')
@@ -91,12 +108,14 @@ def protection_server(request, tmp_path_factory):
         if group in (None, 'oslo_messaging_notifications'):
             CONF.register_opts(opts, group=group)
     tmp = tmp_path_factory.mktemp('protection')
+    providers_dir = _write_providers(tmp / 'providers.d', tmp / 'bank')
+    if getattr(request.module, 'RECORDER_PROVIDER', False):
+        _write_recorder_provider(providers_dir, tmp / 'recorder-bank')
     settings = {
         'transport_url': 'fake://',
         'protection_topic': 'karbor-protection-%s' % uuid.uuid4().hex,
         'state_path': str(tmp),
-        'provider_config_dir': str(_write_providers(tmp / 'providers.d',
-                                                    tmp / 'bank')),
+        'provider_config_dir': str(providers_dir),
         'oslo_messaging_notifications.driver': getattr(
             request.module, 'NOTIFICATION_DRIVERS', []),
     }

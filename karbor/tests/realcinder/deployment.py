@@ -1,0 +1,482 @@
+"""A real Keystone and a real Cinder (fake volume driver) for tests.
+
+Both come from PyPI, each in its own virtualenv outside the source tree
+(``$KARBOR_TEST_CACHE``, by default ``~/.cache/karbor-tests``), installed
+once with the versions pinned in ``tools/real-cinder-constraints.txt`` and
+reused while that file is unchanged. :class:`Deployment` starts, in a
+temporary directory and on free ports: Keystone (gunicorn, SQLite, fernet
+tokens), cinder-api (gunicorn), cinder-scheduler and cinder-volume with
+``FakeLoggingVolumeDriver`` on SQLite, messaging through the machine's
+RabbitMQ in a vhost of its own. Keystone holds a ``demo`` project whose
+``demo`` user has the ``member`` role, and the ``volumev3`` endpoint.
+
+``tools/real-cinder-tier`` is the command line of this module.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+
+from keystoneauth1.identity import v3
+from keystoneauth1 import session as ks_session
+
+from karbor.tests.functional.banks import swift_aio
+
+REPO_ROOT = swift_aio.REPO_ROOT
+CONSTRAINTS = os.path.join(REPO_ROOT, 'tools', 'real-cinder-constraints.txt')
+VENVS = {
+    'keystone': ('keystone', 'gunicorn'),
+    'cinder': ('cinder', 'gunicorn', 'fixtures'),
+}
+RABBIT = os.environ.get('KARBOR_TEST_RABBIT_HOST', '127.0.0.1:5672')
+ENV_FILE = 'realcinder.env'
+PID_FILE = 'pids'
+
+# gunicorn passes its own flags in sys.argv; oslo.config must not see them.
+_WSGI_WRAPPER = '''\
+import sys
+sys.argv = [sys.argv[0]] + %(argv)r
+from %(module)s import application  # noqa
+'''
+
+
+def cache_dir():
+    return os.environ.get('KARBOR_TEST_CACHE') or os.path.join(
+        os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'),
+        'karbor-tests')
+
+
+def venv_path(name):
+    return os.path.join(cache_dir(), '%s-venv' % name)
+
+
+def _stamp():
+    with open(CONSTRAINTS, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
+
+
+def ensure_venvs():
+    """Install the Keystone and Cinder virtualenvs unless up to date."""
+    stamp = '.karbor-realcinder-%s' % _stamp()
+    for name, packages in VENVS.items():
+        path = venv_path(name)
+        if os.path.exists(os.path.join(path, stamp)):
+            continue
+        os.makedirs(cache_dir(), exist_ok=True)
+        with open(path + '.lock', 'w') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not os.path.exists(os.path.join(path, stamp)):
+                _install(path, packages)
+                open(os.path.join(path, stamp), 'w').close()
+
+
+def _install(path, packages):
+    shutil.rmtree(path, ignore_errors=True)
+    pip = os.path.join(path, 'bin', 'pip')
+    for step in ([sys.executable, '-m', 'venv', path],
+                 [pip, 'install', '-q', '-c', CONSTRAINTS] + list(packages)):
+        _run(step)
+
+
+def _run(cmd, **kwargs):
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if result.returncode:
+        raise RuntimeError('%s failed:\n%s' % (' '.join(cmd),
+                                               result.stderr[-3000:]))
+    return result.stdout
+
+
+def _rabbitmqctl(*args):
+    return _run(['rabbitmqctl', '-q'] + list(args))
+
+
+def _die_with_parent():
+    os.setsid()
+    swift_aio._die_with_parent()
+
+
+class Deployment(object):
+    """Keystone + Cinder processes of one test run.
+
+    ``attached=True`` (pytest) ties the servers to this process: they get
+    SIGTERM if it dies. The command line starts them detached and stops
+    them later from the PID file.
+    """
+
+    region = 'RegionOne'
+
+    def __init__(self, base_dir=None, attached=True, timeout=120):
+        self.base_dir = base_dir
+        self.attached = attached
+        self.timeout = timeout
+        self.env = {}
+
+    # -- public interface -------------------------------------------------
+
+    def start(self):
+        ensure_venvs()
+        self.base_dir = self.base_dir or tempfile.mkdtemp(
+            prefix='karbor-realcinder-')
+        suffix = uuid.uuid4().hex[:12]
+        ks_port, cinder_port = swift_aio.free_ports(2)
+        self.env = {
+            'KARBOR_RC_DIR': self.base_dir,
+            'KARBOR_RC_AUTH_URL': 'http://127.0.0.1:%d/v3' % ks_port,
+            'KARBOR_RC_CINDER_URL': 'http://127.0.0.1:%d/v3' % cinder_port,
+            'KARBOR_RC_VHOST': 'karbor-rc-%s' % suffix,
+            'KARBOR_RC_ADMIN_PASSWORD': uuid.uuid4().hex,
+            'KARBOR_RC_DEMO_PASSWORD': uuid.uuid4().hex,
+            'KARBOR_RC_CINDER_PASSWORD': uuid.uuid4().hex,
+        }
+        try:
+            self._start_keystone(ks_port)
+            self._register_cinder(cinder_port)
+            self._start_cinder(cinder_port, suffix)
+            self._write_env_file()
+        except BaseException:
+            self.stop(keep_files=True)
+            raise
+        return self
+
+    def stop(self, keep_files=False):
+        """Stop every server (by process group) and drop the vhost."""
+        if not self.base_dir:
+            return
+        pids = self._pids()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGTERM)
+        deadline = time.time() + 15
+        for pid in pids:
+            while _group_alive(pid) and time.time() < deadline:
+                _reap(pid)
+                time.sleep(0.05)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            _reap(pid)
+        vhost = self.env.get('KARBOR_RC_VHOST') or self._read_env().get(
+            'KARBOR_RC_VHOST')
+        if vhost:
+            with contextlib.suppress(RuntimeError, OSError):
+                _rabbitmqctl('delete_vhost', vhost)
+        if keep_files or os.environ.get('KARBOR_RC_KEEP_LOGS'):
+            print('real-cinder-tier: files kept in %s' % self.base_dir,
+                  file=sys.stderr)
+        else:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+        self.base_dir = None
+
+    def admin_session(self):
+        return self._session('admin', 'admin',
+                             self.env['KARBOR_RC_ADMIN_PASSWORD'])
+
+    def demo_session(self):
+        return self._session('demo', 'demo',
+                             self.env['KARBOR_RC_DEMO_PASSWORD'])
+
+    @classmethod
+    def from_env_file(cls, path):
+        """A handle on a deployment started by ``tools/real-cinder-tier``."""
+        deployment = cls(os.path.dirname(os.path.abspath(path)),
+                         attached=False)
+        deployment.env = deployment._read_env()
+        return deployment
+
+    # -- keystone ---------------------------------------------------------
+
+    def _start_keystone(self, port):
+        work = self._mkdir('keystone')
+        conf = os.path.join(work, 'keystone.conf')
+        with open(conf, 'w') as f:
+            f.write(textwrap.dedent('''\
+                [DEFAULT]
+                log_file = {w}/keystone.log
+                [database]
+                connection = sqlite:///{w}/keystone.db
+                [token]
+                provider = fernet
+                [fernet_tokens]
+                key_repository = {w}/fernet-keys
+                [fernet_receipts]
+                key_repository = {w}/fernet-keys
+                [credential]
+                key_repository = {w}/credential-keys
+                [identity]
+                password_hash_rounds = 4
+                ''').format(w=work))
+        for sub in ('fernet-keys', 'credential-keys'):
+            os.makedirs(os.path.join(work, sub))
+        manage = [os.path.join(venv_path('keystone'), 'bin',
+                               'keystone-manage'), '--config-file', conf]
+        url = self.env['KARBOR_RC_AUTH_URL'] + '/'
+        user = _current_user()
+        for args in (['db_sync'],
+                     ['fernet_setup', '--keystone-user', user,
+                      '--keystone-group', user],
+                     ['credential_setup', '--keystone-user', user,
+                      '--keystone-group', user],
+                     ['bootstrap', '--bootstrap-region-id', self.region,
+                      '--bootstrap-admin-url', url,
+                      '--bootstrap-public-url', url,
+                      '--bootstrap-internal-url', url]):
+            _run(manage + args, env=dict(
+                os.environ, OS_BOOTSTRAP_PASSWORD=self.env[
+                    'KARBOR_RC_ADMIN_PASSWORD']))
+        self._serve_wsgi('keystone', 'keystone.wsgi.api', [], port,
+                         {'OS_KEYSTONE_CONFIG_FILES': conf})
+        self._wait_http(self.env['KARBOR_RC_AUTH_URL'], 'keystone')
+
+    def _register_cinder(self, cinder_port):
+        """Service user, catalog entry and the demo project for Cinder."""
+        s = self.admin_session()
+        base = self.env['KARBOR_RC_AUTH_URL']
+
+        def post(path, key, body):
+            return s.post(base + path, json={key: body}).json()[key]['id']
+
+        roles = {r['name']: r['id'] for r in s.get(
+            base + '/roles').json()['roles']}
+        # bootstrap creates 'service' in recent releases
+        service_role = roles.get('service') or post('/roles', 'role',
+                                                    {'name': 'service'})
+        for project, user, role_ids in (
+                ('service', 'cinder', (roles['admin'], service_role)),
+                ('demo', 'demo', (roles['member'],))):
+            project_id = post('/projects', 'project', {
+                'name': project, 'domain_id': 'default'})
+            password = self.env['KARBOR_RC_%s_PASSWORD' % user.upper()]
+            user_id = post('/users', 'user', {
+                'name': user, 'domain_id': 'default', 'password': password})
+            for role_id in role_ids:
+                s.put(base + '/projects/%s/users/%s/roles/%s' % (
+                    project_id, user_id, role_id))
+            self.env['KARBOR_RC_%s_PROJECT_ID' % project.upper()] = (
+                project_id)
+        service_id = post('/services', 'service', {
+            'type': 'volumev3', 'name': 'cinderv3'})
+        url = 'http://127.0.0.1:%d/v3/$(project_id)s' % cinder_port
+        for interface in ('public', 'internal', 'admin'):
+            post('/endpoints', 'endpoint', {
+                'service_id': service_id, 'interface': interface,
+                'url': url, 'region_id': self.region})
+
+    # -- cinder -----------------------------------------------------------
+
+    def _start_cinder(self, port, suffix):
+        work = self._mkdir('cinder')
+        for sub in ('state', 'lock', 'log'):
+            os.makedirs(os.path.join(work, sub))
+        venv = venv_path('cinder')
+        shutil.copy(os.path.join(venv, 'etc', 'cinder', 'api-paste.ini'),
+                    work)
+        vhost = self.env['KARBOR_RC_VHOST']
+        _rabbitmqctl('add_vhost', vhost)
+        _rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*',
+                     '.*')
+        conf = os.path.join(work, 'cinder.conf')
+        with open(conf, 'w') as f:
+            f.write(_CINDER_CONF.format(
+                w=work, rabbit=RABBIT, vhost=vhost, host='rc-%s' % suffix,
+                auth_url=self.env['KARBOR_RC_AUTH_URL'][:-3],
+                password=self.env['KARBOR_RC_CINDER_PASSWORD']))
+        _run([os.path.join(venv, 'bin', 'cinder-manage'), '--config-file',
+              conf, 'db', 'sync'])
+        for service in ('volume', 'scheduler'):
+            self._spawn('cinder-%s' % service, [
+                os.path.join(venv, 'bin', 'cinder-%s' % service),
+                '--config-file', conf])
+        self._serve_wsgi('cinder', 'cinder.wsgi.api',
+                         ['--config-file', conf], port, {})
+        self._wait_http(self.env['KARBOR_RC_CINDER_URL'][:-3], 'cinder-api')
+        self._wait_cinder_ready()
+
+    def _wait_cinder_ready(self):
+        """Wait until the scheduler knows the fake backend's pool."""
+        s = self.admin_session()
+        url = '%s/%s/scheduler-stats/get_pools' % (
+            self.env['KARBOR_RC_CINDER_URL'],
+            self.env['KARBOR_RC_SERVICE_PROJECT_ID'])
+        deadline = time.time() + self.timeout
+        while time.time() < deadline:
+            self._check_alive()
+            resp = s.get(url, raise_exc=False)
+            if resp.status_code == 200 and resp.json().get('pools'):
+                return
+            time.sleep(0.25)
+        raise RuntimeError('cinder found no backend; logs in %s'
+                           % self.base_dir)
+
+    # -- processes --------------------------------------------------------
+
+    def _serve_wsgi(self, name, module, argv, port, env):
+        work = os.path.join(self.base_dir, name)
+        with open(os.path.join(work, '%s_wsgi.py' % name), 'w') as f:
+            f.write(_WSGI_WRAPPER % {'argv': argv, 'module': module})
+        self._spawn('%s-api' % name, [
+            os.path.join(venv_path(name), 'bin', 'gunicorn'),
+            '--chdir', work, '-b', '127.0.0.1:%d' % port, '-w', '1',
+            '--timeout', '120', '%s_wsgi:application' % name], env)
+
+    def _spawn(self, name, cmd, env=None):
+        log = open(os.path.join(self.base_dir, 'log', '%s.out' % name), 'wb')
+        with log:
+            proc = subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, env=dict(os.environ, **(env or {})),
+                preexec_fn=_die_with_parent if self.attached else os.setsid)
+        with open(os.path.join(self.base_dir, PID_FILE), 'a') as f:
+            f.write('%d %s\n' % (proc.pid, name))
+
+    def _pids(self):
+        path = os.path.join(self.base_dir, PID_FILE)
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [int(line.split()[0]) for line in f if line.strip()]
+
+    def _check_alive(self):
+        path = os.path.join(self.base_dir, PID_FILE)
+        with open(path) as f:
+            for line in f:
+                pid, name = line.split()
+                _reap(int(pid))
+                if not _group_alive(int(pid)):
+                    raise RuntimeError('%s exited; see %s' % (
+                        name, self._log_tail(name)))
+
+    def _log_tail(self, name):
+        path = os.path.join(self.base_dir, 'log', '%s.out' % name)
+        with open(path, errors='replace') as f:
+            return '%s:\n%s' % (path, f.read()[-3000:])
+
+    def _wait_http(self, url, name):
+        import requests
+        deadline = time.time() + self.timeout
+        while time.time() < deadline:
+            self._check_alive()
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(url, timeout=2).status_code < 500:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError('%s did not answer at %s' % (name, url))
+
+    # -- files ------------------------------------------------------------
+
+    def _mkdir(self, name):
+        os.makedirs(os.path.join(self.base_dir, 'log'), exist_ok=True)
+        path = os.path.join(self.base_dir, name)
+        os.makedirs(path)
+        return path
+
+    def _write_env_file(self):
+        path = os.path.join(self.base_dir, ENV_FILE)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, 'w') as f:
+            for key in sorted(self.env):
+                f.write('%s=%s\n' % (key, self.env[key]))
+        return path
+
+    def _read_env(self):
+        path = os.path.join(self.base_dir or '', ENV_FILE)
+        if not os.path.exists(path):
+            return {}
+        with open(path) as f:
+            return dict(line.rstrip('\n').split('=', 1) for line in f
+                        if '=' in line)
+
+    def _session(self, user, project, password):
+        return ks_session.Session(auth=v3.Password(
+            auth_url=self.env['KARBOR_RC_AUTH_URL'], username=user,
+            password=password, project_name=project,
+            user_domain_id='default', project_domain_id='default'))
+
+
+def _group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _reap(pid):
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _current_user():
+    import pwd
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+_CINDER_CONF = '''\
+[DEFAULT]
+transport_url = rabbit://guest:guest@{rabbit}/{vhost}
+auth_strategy = keystone
+enabled_backends = fake
+state_path = {w}/state
+api_paste_config = {w}/api-paste.ini
+log_dir = {w}/../log
+host = {host}
+my_ip = 127.0.0.1
+[database]
+connection = sqlite:///{w}/cinder.db
+[oslo_concurrency]
+lock_path = {w}/lock
+[oslo_messaging_notifications]
+driver = noop
+[fake]
+volume_driver = cinder.tests.fake_driver.FakeLoggingVolumeDriver
+volume_backend_name = fake
+[keystone_authtoken]
+www_authenticate_uri = {auth_url}
+auth_url = {auth_url}
+auth_type = password
+project_domain_id = default
+user_domain_id = default
+project_name = service
+username = cinder
+password = {password}
+'''
+
+
+def _current_file():
+    return os.path.join(cache_dir(), 'realcinder-current')
+
+
+def main(argv=None):
+    """``install`` | ``start`` | ``stop``: see tools/real-cinder-tier."""
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv else ''
+    if command == 'install':
+        ensure_venvs()
+    elif command == 'start':
+        deployment = Deployment(attached=False).start()
+        with open(_current_file(), 'w') as f:
+            f.write(deployment.base_dir)
+        print(os.path.join(deployment.base_dir, ENV_FILE))
+    elif command == 'stop':
+        if os.path.exists(_current_file()):
+            with open(_current_file()) as f:
+                base_dir = f.read().strip()
+            Deployment.from_env_file(os.path.join(base_dir, ENV_FILE)).stop()
+            os.unlink(_current_file())
+    else:
+        print('usage: real-cinder-tier install|start|stop', file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

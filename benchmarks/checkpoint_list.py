@@ -63,7 +63,17 @@ def create_anchor(server, project, count, concurrency):
     def protect(plan_id):
         worker = server.client(project)
         try:
-            worker.protect(plan_id, interval=0.02, timeout=120)
+            checkpoint_id = worker.create_checkpoint(plan_id)
+            for attempt in range(5):
+                try:
+                    return worker.wait_checkpoint(checkpoint_id, 0.02, 120)
+                except common.Timeout:
+                    raise
+                except common.BenchmarkError:
+                    # The anchor sometimes fails (500) to read a checkpoint
+                    # while its bank objects are being written.
+                    time.sleep(0.1)
+            raise common.BenchmarkError('cannot read %s' % checkpoint_id)
         finally:
             worker.close()
 

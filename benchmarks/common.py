@@ -194,6 +194,7 @@ class OursServer(object):
     """``karbor-all`` in a child process, on a temp state dir and port."""
 
     host = '127.0.0.1'
+    command = (os.path.join(VENV_BIN, 'karbor-all'),)
 
     def __init__(self, config_file=None):
         self.config_file = config_file
@@ -208,7 +209,7 @@ class OursServer(object):
             self.config_file) if self.config_file else 'karbor-all embedded')
 
     def start(self):
-        cmd = [os.path.join(VENV_BIN, 'karbor-all')]
+        cmd = list(self.command)
         if self.config_file:
             self.port = self._configured_port()
             cmd += ['--config-file', self.config_file]

@@ -309,22 +309,27 @@ class CopyResourceFailed(KarborException):
 
 class BankCreateObjectFailed(KarborException):
     message = _("Create bank object %(key)s failed: %(reason)s")
+    code = 503
 
 
 class BankGetObjectFailed(KarborException):
     message = _("Get bank object %(key)s failed: %(reason)s")
+    code = 503
 
 
 class BankDeleteObjectFailed(KarborException):
     message = _("Delete bank object %(key)s failed: %(reason)s")
+    code = 503
 
 
 class BankListObjectsFailed(KarborException):
     message = _("List bank objects failed: %(reason)s")
+    code = 503
 
 
 class AcquireLeaseFailed(KarborException):
     message = _("Acquire lease failed: %(reason)s")
+    code = 503
 
 
 class LoadProviderError(KarborException):
@@ -334,6 +339,11 @@ class LoadProviderError(KarborException):
 class ServiceUnavailable(KarborException):
     message = _("Service is unavailable at this time.")
     code = 503
+
+
+class BankUnavailable(ServiceUnavailable):
+    message = _("The bank of provider %(provider)s is unavailable: "
+                "%(reason)s")
 
 
 class AuthorizationFailure(KarborException):

@@ -53,6 +53,8 @@ k8s_host = {cloud}/k8s
 """
 SANDBOX_PORT = 8798
 SANDBOX_DELAY = 1.0
+# The sandbox address written in the shipped provider files.
+SHIPPED_CLOUD = 'http://127.0.0.1:%d' % SANDBOX_PORT
 
 
 def shipped_providers_dir():
@@ -64,17 +66,38 @@ def shipped_providers_dir():
     return os.path.join(sys.prefix, 'etc', 'karbor', 'providers.d')
 
 
+def _copy_providers(source, target, cloud):
+    """Copy the shipped provider files, pointed at this sandbox cloud."""
+    os.makedirs(target)
+    for name in sorted(os.listdir(source)):
+        if not name.endswith('.conf'):
+            continue
+        with open(os.path.join(source, name)) as src:
+            text = src.read().replace(SHIPPED_CLOUD, cloud)
+        with open(os.path.join(target, name), 'w') as dst:
+            dst.write(text)
+
+
 def write_embedded_config(state_dir, host='127.0.0.1', port=8799,
                           providers_dir=None, sandbox_port=SANDBOX_PORT):
-    """Write ``<state_dir>/karbor.conf`` unless it exists; return its path."""
+    """Write ``<state_dir>/karbor.conf`` unless it exists; return its path.
+
+    The shipped providers are copied to ``<state_dir>/providers.d`` (edit
+    them there), with the sandbox cloud's address filled in.
+    """
     os.makedirs(os.path.join(state_dir, 'locks'), exist_ok=True)
     path = os.path.join(state_dir, 'karbor.conf')
+    cloud = 'http://127.0.0.1:%d' % sandbox_port
     if not os.path.exists(path):
+        if providers_dir is None:
+            providers_dir = os.path.join(state_dir, 'providers.d')
+            if not os.path.isdir(providers_dir):
+                _copy_providers(shipped_providers_dir(), providers_dir,
+                                cloud)
         with open(path, 'w') as conf_file:
             conf_file.write(EMBEDDED_CONF.format(
                 state=state_dir, host=host, port=port,
-                providers=providers_dir or shipped_providers_dir(),
-                cloud='http://127.0.0.1:%d' % sandbox_port))
+                providers=providers_dir, cloud=cloud))
     return path
 
 
@@ -133,22 +156,27 @@ class AllInOne(object):
 
 
 def print_cli_hint(host, port, project, user='demo', cloud=None):
+    """Tell the newcomer how to point the CLIs at this Karbor."""
     url = 'http://%s:%s/v1/%s' % (host, port, project)
+    lines = ['unset OS_AUTH_TYPE OS_AUTH_TOKEN',
+             'export OS_NO_CLIENT_AUTH=1',
+             'export KARBOR_URL=%s' % url]
+    if cloud is None:
+        lines.append('export OS_AUTH_TOKEN=%s:%s' % (user, project))
+        where = ''
+    else:
+        # The karbor CLI sends OS_USERNAME as the user of the URL's
+        # project; cinder and openstack log in to the sandbox Keystone.
+        lines.extend(cloud.server.openrc(user, 'demo').splitlines())
+        where = ('\nThe sandbox cloud (Keystone, Cinder, Nova, Glance, '
+                 'Neutron, Swift,\nKubernetes) is on %s; the same '
+                 'variables serve cinder and openstack.\n'
+                 % cloud.server.base_url)
     print('Karbor is running on http://%s:%s/ (noauth).\n'
-          'Point the karbor CLI at it with:\n\n'
-          '  unset OS_AUTH_TYPE\n'
-          '  export OS_NO_CLIENT_AUTH=1\n'
-          '  export KARBOR_URL=%s\n'
-          '  export OS_AUTH_TOKEN=%s:%s\n'
-          '  karbor provider-list\n' % (host, port, url, user, project),
+          'Point the karbor CLI at it with:\n\n%s\n\n'
+          '  karbor provider-list\n%s' % (
+              host, port, '\n'.join('  ' + line for line in lines), where),
           flush=True)
-    if cloud is not None:
-        print('The sandbox cloud is on %s. For the cinder, openstack and\n'
-              'kubectl-free clients, as the demo user:\n\n%s\n' % (
-                  cloud.server.base_url,
-                  '\n'.join('  ' + line for line in
-                             cloud.server.openrc().splitlines())),
-              flush=True)
 
 
 def parse_args(argv):

@@ -37,6 +37,14 @@ def _request_ids(request):
                 request_id.GLOBAL_REQ_ID)}
 
 
+def _url_project(request):
+    """The project of a ``/v1/<project>/...`` URL, or None."""
+    parts = request.path_info.strip('/').split('/')
+    if len(parts) >= 2 and parts[0] == 'v1':
+        return parts[1]
+    return None
+
+
 class NoAuthMiddleware(object):
     """Trust ``X-Auth-Token: <user>:<project>`` (development and tests).
 
@@ -54,10 +62,16 @@ class NoAuthMiddleware(object):
     @webob.dec.wsgify
     def __call__(self, request):
         token = request.headers.get('X-Auth-Token')
-        if not token:
+        if token:
+            user_id, _sep, project_id = token.partition(':')
+            project_id = project_id or user_id
+        elif request.headers.get('X-Auth-User') and _url_project(request):
+            # The karbor CLI with OS_USERNAME set sends the user name and
+            # no token; act as that user in the project of the URL.
+            user_id = request.headers['X-Auth-User']
+            project_id = _url_project(request)
+        else:
             return self._token_response(request)
-        user_id, _sep, project_id = token.partition(':')
-        project_id = project_id or user_id
         is_admin = user_id == ADMIN_USER
         request.environ[CONTEXT_KEY] = context.RequestContext(
             user_id=user_id, project_id=project_id, is_admin=is_admin,

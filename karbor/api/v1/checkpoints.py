@@ -3,6 +3,7 @@
 import datetime
 
 from oslo_config import cfg
+from oslo_log import log as logging
 
 from karbor.api import common
 from karbor.api.schemas import checkpoints as schemas
@@ -15,6 +16,7 @@ from karbor import objects
 from karbor import quota
 
 CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
 QUOTAS = quota.QUOTAS
 
 DATE_FILTERS = ('start_date', 'end_date')
@@ -36,6 +38,19 @@ def check_plan_provider(plan, provider_id):
         raise exception.InvalidInput(
             reason=_('The provider of plan %(plan)s is not %(provider)s.')
             % {'plan': plan.id, 'provider': provider_id})
+
+
+def count_checkpoints(ctxt, count):
+    """Count ``count`` checkpoints the protection service already made
+    (copies) in the project's ``checkpoints`` usage."""
+    try:
+        reservations = QUOTAS.reserve(ctxt, checkpoints=count)
+    except exception.OverQuota:
+        LOG.warning('%(count)d checkpoint copies of project %(project)s '
+                    'exceed its quota; they are not counted.',
+                    {'count': count, 'project': ctxt.project_id})
+        return
+    QUOTAS.commit(ctxt, reservations)
 
 
 def _list_filters(ctxt, params):
@@ -109,8 +124,13 @@ class CheckpointsController(base.Controller):
         project_id = checkpoint['project_id']
         base.authorize(ctxt, 'provider:checkpoint_delete',
                        base.owner_target(ctxt, project_id))
-        reservations = QUOTAS.reserve(ctxt, project_id=project_id,
-                                      checkpoints=-1)
+        try:
+            reservations = QUOTAS.reserve(ctxt, project_id=project_id,
+                                          checkpoints=-1)
+        except exception.InvalidQuotaValue:
+            # A checkpoint that was never counted (made before quotas were
+            # in use, or an uncounted copy).
+            reservations = []
         try:
             self.protection_api.delete(ctxt, provider_id, checkpoint_id)
         except Exception:

@@ -1,5 +1,4 @@
-"""Copies: ``POST /v1/{project_id}/providers/{provider_id}/checkpoints/action``.
-"""
+"""Copies: ``POST .../providers/{provider_id}/checkpoints/action``."""
 
 from karbor.api import parameters
 from karbor.api.schemas import checkpoints as schemas
@@ -37,5 +36,6 @@ class CopiesController(base.Controller):
         schemas_ = provider.get('extended_info_schema') or {}
         parameters.check(params, schemas_.get('options_schema') or {})
         pairs = self.protection_api.copy(ctxt, plan, parameters=params)
+        checkpoints.count_checkpoints(ctxt, len(pairs))
         return views.copy(ctxt.project_id, provider_id, plan.id, pairs,
                           params)

@@ -49,8 +49,11 @@ def _field(obj, name, default=None):
 
 
 def _resource_dict(resource):
-    return {name: _field(resource, name)
-            for name in ('id', 'type', 'name', 'extra_info')}
+    values = {name: _field(resource, name) for name in ('id', 'type', 'name')}
+    # As plans show them: extra_info only when there is some.
+    if _field(resource, 'extra_info'):
+        values['extra_info'] = _field(resource, 'extra_info')
+    return values
 
 
 def _index_name(timestamp, checkpoint_id):

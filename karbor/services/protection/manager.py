@@ -35,7 +35,12 @@ RESETTABLE_STATUSES = (
 DELETABLE_STATUSES = (constants.CHECKPOINT_STATUS_AVAILABLE,
                       constants.CHECKPOINT_STATUS_ERROR)
 CHECKPOINT_ERRORS = (exception.ProviderNotFound, exception.CheckpointNotFound,
-                     exception.Invalid, exception.NotAuthorized)
+                     exception.Invalid, exception.NotAuthorized,
+                     exception.ServiceUnavailable,
+                     exception.BankCreateObjectFailed,
+                     exception.BankGetObjectFailed,
+                     exception.BankListObjectsFailed,
+                     exception.AcquireLeaseFailed)
 
 
 def _plan_dict(plan):

@@ -56,7 +56,7 @@ def fail_operation_log(log, reason):
 
 def plan_resources(plan):
     return [karbor_resource.Resource(r['type'], r['id'], r.get('name'),
-                                     r.get('extra_info'))
+                                     r.get('extra_info') or None)
             for r in plan['resources']]
 
 

@@ -101,7 +101,12 @@ class PluggableProtectionProvider(object):
         with self._lock:
             if self._bank is None:
                 from karbor.services.protection import bank_plugin
-                self._bank = bank_plugin.Bank(self._bank_class(self.config))
+                try:
+                    plugin = self._bank_class(self.config)
+                except exception.KarborException as err:
+                    raise exception.BankUnavailable(provider=self.name,
+                                                    reason=err)
+                self._bank = bank_plugin.Bank(plugin)
             return self._bank
 
     @property

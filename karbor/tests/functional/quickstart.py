@@ -63,14 +63,15 @@ class QuickStart(object):
                 self.process.wait()
 
     def env(self):
-        """The environment of the user guide: karbor and OpenStack CLIs."""
+        """The environment karbor-all tells users to set: karbor, cinder and
+        openstack CLIs all work with it."""
         env = dict(os.environ)
         env.pop('OS_AUTH_TYPE', None)
+        env.pop('OS_AUTH_TOKEN', None)
         env.update({
             'OS_NO_CLIENT_AUTH': '1',
             'KARBOR_URL': 'http://127.0.0.1:%d/v1/%s' % (self.port,
                                                          self.project_id),
-            'OS_AUTH_TOKEN': 'demo:%s' % self.project_id,
             'OS_AUTH_URL': 'http://127.0.0.1:%d/identity/v3' %
                            self.sandbox_port,
             'OS_IDENTITY_API_VERSION': '3',

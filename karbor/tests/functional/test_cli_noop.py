@@ -60,15 +60,15 @@ class KarborAll(object):
             self.process.wait()
         self._log.close()
 
-    def cli(self, *args, check=True, project=None):
+    def cli(self, *args, check=True, user=USER):
         """Run the real karbor CLI; returns the CompletedProcess."""
-        project = project or self.project
+        project = self.project
         env = dict(os.environ)
         for name in ('OS_AUTH_TYPE', 'ALL_TENANTS'):
             env.pop(name, None)
         env.update({'OS_NO_CLIENT_AUTH': '1',
                     'KARBOR_URL': '%s/v1/%s' % (self.url, project),
-                    'OS_AUTH_TOKEN': '%s:%s' % (USER, project)})
+                    'OS_AUTH_TOKEN': '%s:%s' % (user, project)})
         result = subprocess.run([shutil.which('karbor', path=BIN)] +
                                 list(args), env=env, capture_output=True,
                                 text=True, timeout=120)
@@ -77,8 +77,8 @@ class KarborAll(object):
                                             result.stderr)
         return result
 
-    def show(self, *args):
-        return property_table(self.cli(*args).stdout)
+    def show(self, *args, user=USER):
+        return property_table(self.cli(*args, user=user).stdout)
 
     def rows(self, *args):
         """The table's rows as dicts keyed by the header; the lines of a
@@ -112,12 +112,19 @@ def karbor(tmp_path_factory):
         server.stop()
 
 
-def poll(karbor, args, status, key='status'):
-    """Show ``args`` until its ``key`` reads ``status``."""
-    return deployment.wait_for(
-        lambda: (lambda t: t if t[key] == status else None)(
-            karbor.show(*args)),
-        timeout=30, what='%s %s' % (' '.join(args), status))
+def poll_until(get, accept, what):
+    """Call ``get()`` until ``accept(value)``; return that value."""
+    def accepted():
+        value = get()
+        return value if accept(value) else None
+    return deployment.wait_for(accepted, timeout=30, what=what)
+
+
+def poll(karbor, args, status):
+    """Show ``args`` until its status reads ``status``."""
+    return poll_until(lambda: karbor.show(*args),
+                      lambda table: table['status'] == status,
+                      '%s %s' % (' '.join(args), status))
 
 
 def check_providers(karbor):
@@ -239,21 +246,23 @@ def check_copy(karbor, plan_id, checkpoint_id):
     assert copy['plan_id'] == plan_id and copy['provider_id'] == NOOP
     [pair] = copy['checkpoint_id']
     assert pair['checkpoint_protect_id'] == checkpoint_id
-    copied = deployment.wait_for(
-        lambda: (lambda t: t if t['status'] not in (
-            'wait_copying', 'copying') else None)(
-            karbor.show('checkpoint-show', NOOP,
-                        pair['checkpoint_copy_id'])),
-        timeout=30, what='the copy')
+    copied = poll_until(
+        lambda: karbor.show('checkpoint-show', NOOP,
+                            pair['checkpoint_copy_id']),
+        lambda table: table['status'] not in ('wait_copying', 'copying'),
+        'the copy')
     assert copied['status'] in ('available', 'finished')
     return pair['checkpoint_copy_id']
 
 
 def check_operation_logs(karbor, checkpoint_id, restore_id):
-    rows = karbor.rows('operationlog-list')
+    # A log ends just after its operation's own status.
+    rows = poll_until(
+        lambda: karbor.rows('operationlog-list'),
+        lambda rows: {row['Status'] for row in rows} == {'success'},
+        'the operation logs')
     types = sorted(row['Operation Type'] for row in rows)
     assert types == ['copy', 'protect', 'restore', 'verify']
-    assert {row['Status'] for row in rows} == {'success'}
     [restore_log] = [r for r in rows if r['Operation Type'] == 'restore']
     assert restore_log['Restore Id'] == restore_id
     assert restore_log['Checkpoint id'] == checkpoint_id
@@ -267,7 +276,11 @@ def check_quotas(karbor):
     quota = karbor.show('quota-show', '--tenant', karbor.project)
     assert quota == {'id': karbor.project, 'plans': '50',
                      'checkpoints': '-1'}
-    updated = karbor.show('quota-update', karbor.project, '--plans', '20')
+    result = karbor.cli('quota-update', karbor.project, '--plans', '20',
+                        check=False)
+    assert result.returncode == 1 and 'HTTP 403' in result.stderr
+    updated = karbor.show('quota-update', karbor.project, '--plans', '20',
+                          user='admin')
     assert updated['plans'] == '20'
     assert karbor.show('quota-show', '--tenant', karbor.project)[
         'plans'] == '20'

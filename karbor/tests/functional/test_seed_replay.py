@@ -1,4 +1,4 @@
-"""The user guide's transcripts (seeds 000 and 001) replayed on the quick start.
+"""Seeds 000 and 001 (the user guide) replayed on the quick start.
 
 The real ``karbor`` and ``cinder`` command-line clients drive ``karbor-all``
 and its sandbox cloud, as a newcomer following the guide would.

@@ -276,8 +276,8 @@ class Deployment(object):
         for sub in ('state', 'lock', 'log'):
             os.makedirs(os.path.join(work, sub))
         venv = venv_path('cinder')
-        shutil.copy(os.path.join(venv, 'etc', 'cinder', 'api-paste.ini'),
-                    work)
+        for name in ('api-paste.ini', 'resource_filters.json'):
+            shutil.copy(os.path.join(venv, 'etc', 'cinder', name), work)
         vhost = self.env['KARBOR_RC_VHOST']
         _rabbitmqctl('add_vhost', vhost)
         _rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*',
@@ -304,7 +304,7 @@ class Deployment(object):
         s = self.admin_session()
         url = '%s/%s/scheduler-stats/get_pools' % (
             self.env['KARBOR_RC_CINDER_URL'],
-            self.env['KARBOR_RC_SERVICE_PROJECT_ID'])
+            s.get_project_id())
         deadline = time.time() + self.timeout
         while time.time() < deadline:
             self._check_alive()
@@ -312,8 +312,9 @@ class Deployment(object):
             if resp.status_code == 200 and resp.json().get('pools'):
                 return
             time.sleep(0.25)
-        raise RuntimeError('cinder found no backend; logs in %s'
-                           % self.base_dir)
+        raise RuntimeError('cinder found no backend (%s %s); logs in %s'
+                           % (resp.status_code, resp.text[:200],
+                              self.base_dir))
 
     # -- processes --------------------------------------------------------
 
@@ -427,6 +428,7 @@ auth_strategy = keystone
 enabled_backends = fake
 state_path = {w}/state
 api_paste_config = {w}/api-paste.ini
+resource_query_filters_file = {w}/resource_filters.json
 log_dir = {w}/../log
 host = {host}
 my_ip = 127.0.0.1

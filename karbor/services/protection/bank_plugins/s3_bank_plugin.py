@@ -123,8 +123,8 @@ class S3BankPlugin(bank_plugin.LeasedBankPlugin):
             except botocore_exc.ClientError as err:
                 if _error_code(err) not in ('BucketAlreadyOwnedByYou',
                                             'BucketAlreadyExists'):
-                    raise exception.CreateResourceFailed(
-                        name='s3 bucket %s' % bucket, reason=err)
+                    raise exception.BankCreateObjectFailed(
+                        key='bucket %s' % bucket, reason=err)
 
     def acquire_lease(self):
         self._ensure_containers()

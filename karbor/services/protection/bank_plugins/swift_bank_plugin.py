@@ -131,8 +131,8 @@ class SwiftBankPlugin(bank_plugin.LeasedBankPlugin):
             try:
                 self.connection.put_container(container)
             except Exception as err:
-                raise exception.CreateResourceFailed(
-                    name='swift container %s' % container, reason=err)
+                raise exception.BankCreateObjectFailed(
+                    key='container %s' % container, reason=err)
 
     def _lease_headers(self):
         return {'X-Delete-After': str(self._conf.lease_expire_window)}

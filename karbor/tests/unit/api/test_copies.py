@@ -35,6 +35,11 @@ def test_copy_to_finished(api):
                                    pair['checkpoint_copy_id']),
         ('available', 'finished', 'error'))
     assert copied['status'] in ('available', 'finished')
+    # Copies count as checkpoints, and both can be deleted.
+    quota = fh.ok(helpers.request(
+        api, 'GET', fh.BASE + '/quotas/%s/detail' % helpers.PROJECT,
+        token=MEMBER))['quota']['checkpoints']
+    assert quota['in_use'] == 2
     # Nothing left to copy.
     response = copy(api, {'copy': {'plan_id': plan['id']}})
     helpers.assert_fault(response, 400, 'badRequest')
@@ -76,3 +81,18 @@ def test_copy_errors(api):
                                body={'copy': {'plan_id': plan['id']}},
                                token=MEMBER)
     helpers.assert_fault(response, 400, 'badRequest')
+
+
+def test_copies_can_be_deleted(api):
+    plan, checkpoint = fh.protected(api, RECORDER)
+    result = fh.ok(copy(api, {'copy': {'plan_id': plan['id']}}))['copy']
+    copy_id = result['checkpoint_id'][0]['checkpoint_copy_id']
+    fh.wait_for(lambda: fh.show_checkpoint(api, RECORDER, copy_id),
+                ('available', 'finished'))
+    for checkpoint_id in (checkpoint['id'], copy_id):
+        path = fh.checkpoints_path(RECORDER) + '/' + checkpoint_id
+        assert fh.ok(helpers.request(api, 'DELETE', path,
+                                     token=MEMBER)) == {}
+    fh.wait_for(lambda: {'status': len(fh.ok(helpers.request(
+        api, 'GET', fh.checkpoints_path(RECORDER),
+        token=MEMBER))['checkpoints'])}, (0,))

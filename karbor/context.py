@@ -50,7 +50,8 @@ class RequestContext(oslo_context.RequestContext):
             'user_name': self.user_name,
             'read_deleted': self.read_deleted,
             'remote_address': self.remote_address,
-            'timestamp': self.timestamp.isoformat() if self.timestamp else None,
+            'timestamp': (self.timestamp.isoformat() if self.timestamp
+                          else None),
             'quota_class': self.quota_class,
             'service_catalog': self.service_catalog,
             'auth_token_info': self.auth_token_info,

@@ -51,7 +51,8 @@ global_opts = [
                default='keystone',
                choices=[('noauth', 'X-Auth-Token is "user:project"; for '
                                    'development and tests only.'),
-                        ('keystone', 'Validate tokens with keystonemiddleware.')],
+                        ('keystone',
+                         'Validate tokens with keystonemiddleware.')],
                help='The authentication strategy of the API.'),
     cfg.BoolOpt('use_forwarded_for',
                 default=False,
@@ -81,7 +82,8 @@ def set_defaults():
     from oslo_db import options as db_options
     db_options.set_defaults(CONF,
                             connection='sqlite:///$state_path/karbor.sqlite')
-    logging.set_defaults(default_log_levels=logging.get_default_log_levels() + [
+    levels = logging.get_default_log_levels()
+    logging.set_defaults(default_log_levels=levels + [
         'stevedore=WARN', 'taskflow=WARN', 'kazoo=WARN', 'alembic=WARN',
         'neutronclient.v2_0.client=ERROR'])
     cors.set_defaults(

@@ -1,4 +1,4 @@
-"""Policy rules in code: ``list_rules`` feeds the enforcer and the generator."""
+"""Policy rules in code, for the enforcer and the sample generator."""
 import itertools
 
 from karbor.policies import base

@@ -12,7 +12,8 @@ rules = base.api_rules(
             ('GET', '/protectables'),
         ]),
         ('instance_get', 'Show a protectable instance.', [
-            ('GET', '/protectables/{protectable_type}/instances/{resource_id}'),
+            ('GET', '/protectables/{protectable_type}/instances/'
+                    '{resource_id}'),
         ]),
         ('instance_get_all', 'List protectable instances.', [
             ('GET', '/protectables/{protectable_type}/instances'),

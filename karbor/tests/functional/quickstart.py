@@ -83,7 +83,7 @@ class QuickStart(object):
         return env
 
     def run(self, command, *args, check=True):
-        """Run ``karbor``, ``cinder`` or ``openstack``; the CompletedProcess."""
+        """Run ``karbor``, ``cinder`` or ``openstack`` (CompletedProcess)."""
         result = subprocess.run([os.path.join(BIN, command)] + list(args),
                                 env=self.env(), capture_output=True,
                                 text=True, timeout=120)

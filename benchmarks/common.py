@@ -226,7 +226,7 @@ class OursServer(object):
         except BenchmarkError:
             with open(self.log) as log:
                 sys.stderr.write(log.read()[-3000:])
-            self.stop()
+            self.stop(keep_state=True)
             raise
         return self
 
@@ -246,7 +246,8 @@ class OursServer(object):
         return Client(self.host, self.port, project or new_project(),
                       timeout=timeout)
 
-    def stop(self):
+    def stop(self, keep_state=False):
+        """Stop the server; remove its state dir unless ``keep_state``."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -255,13 +256,17 @@ class OursServer(object):
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
-        shutil.rmtree(self.state_dir, ignore_errors=True)
+        if keep_state:
+            print('karbor-all state and log kept in %s' % self.state_dir,
+                  file=sys.stderr)
+        else:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
 
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
-        self.stop()
+    def __exit__(self, exc_type, exc, tb):
+        self.stop(keep_state=exc_type is not None)
 
 
 class AnchorServer(object):

@@ -173,14 +173,16 @@ def assert_checkpoint_shown(karbor, project, checkpoint_id, statuses):
 def test_kill_during_protect(karbor, project):
     volume_ids = volumes(1)
     plan_id = create_plan(karbor, project, volume_ids,
-                          {VOLUME: {'sleep': 3}})
+                          {VOLUME: {'sleep': 2}})
     checkpoint_id = create_checkpoint(karbor, project, plan_id)
+    path = '%s/%s' % (CHECKPOINTS, checkpoint_id)
     wait_for(lambda: 'RUNNING' in hook_states(karbor, 'protect', 'on_main',
                                               volume_ids),
              timeout=30, interval=0.05, what='protect on_main')
+    assert status_of(karbor, project, path, 'checkpoint')['status'] == (
+        'protecting')
     restart_protection(karbor)
 
-    path = '%s/%s' % (CHECKPOINTS, checkpoint_id)
     checkpoint = wait_final(karbor, project, path, 'checkpoint')
     assert checkpoint['status'] in ('available', 'error')
     assert_checkpoint_shown(karbor, project, checkpoint_id,
@@ -204,12 +206,14 @@ def test_kill_during_restore(karbor, project):
     resp = karbor.http('POST', '/restores', project=project, json={
         'restore': {'provider_id': RECORDER_PROVIDER,
                     'checkpoint_id': checkpoint_id,
-                    'parameters': {VOLUME: {'sleep': 3}}}})
+                    'parameters': {VOLUME: {'sleep': 2}}}})
     assert resp.status_code == 200, resp.text
     restore_id = resp.json()['restore']['id']
     wait_for(lambda: 'RUNNING' in hook_states(karbor, 'restore', 'on_main',
                                               volume_ids),
              timeout=30, interval=0.05, what='restore on_main')
+    assert status_of(karbor, project, '/restores/' + restore_id,
+                     'restore')['status'] == 'in_progress'
     restart_protection(karbor)
 
     restore = wait_final(karbor, project, '/restores/' + restore_id,
@@ -227,7 +231,7 @@ def test_kill_during_restore(karbor, project):
 
 
 def test_kill_during_delete(karbor, project):
-    volume_ids = volumes(12)
+    volume_ids = volumes(20)
     plan_id = create_plan(karbor, project, volume_ids)
     checkpoint_id = create_checkpoint(karbor, project, plan_id)
     path = '%s/%s' % (CHECKPOINTS, checkpoint_id)
@@ -241,6 +245,8 @@ def test_kill_during_delete(karbor, project):
         return 'SUCCESS' in states and len(
             [s for s in states if s != 'SUCCESS']) > 1
     wait_for(halfway, timeout=30, interval=0.02, what='delete halfway')
+    assert status_of(karbor, project, path, 'checkpoint')['status'] == (
+        'deleting')
     restart_protection(karbor)
 
     checkpoint = wait_final(karbor, project, path, 'checkpoint')
@@ -266,7 +272,7 @@ def test_two_workers_process_each_checkpoint_once(karbor, project):
         plan_id = create_plan(karbor, project, volumes(1),
                               {VOLUME: {'sleep': 1}})
         checkpoint_ids = [create_checkpoint(karbor, project, plan_id)
-                          for _ in range(6)]
+                          for _ in range(4)]
         owners = set()
 
         def all_ended():

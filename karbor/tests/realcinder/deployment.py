@@ -35,8 +35,12 @@ REPO_ROOT = swift_aio.REPO_ROOT
 CONSTRAINTS = os.path.join(REPO_ROOT, 'tools', 'real-cinder-constraints.txt')
 VENVS = {
     'keystone': ('keystone', 'gunicorn'),
-    'cinder': ('cinder', 'gunicorn', 'fixtures'),
+    'cinder': ('cinder', 'gunicorn', 'fixtures', 'PyMySQL'),
 }
+# Cinder's API and volume service write concurrently: SQLite says
+# "database is locked", so Cinder gets a database on the machine's MariaDB.
+MYSQL_URL = os.environ.get('KARBOR_TEST_MYSQL_URL',
+                           'mysql+pymysql://root@127.0.0.1:3306/')
 RABBIT = os.environ.get('KARBOR_TEST_RABBIT_HOST', '127.0.0.1:5672')
 ENV_FILE = 'realcinder.env'
 PID_FILE = 'pids'
@@ -133,6 +137,7 @@ class Deployment(object):
             'KARBOR_RC_AUTH_URL': 'http://127.0.0.1:%d/v3' % ks_port,
             'KARBOR_RC_CINDER_URL': 'http://127.0.0.1:%d/v3' % cinder_port,
             'KARBOR_RC_VHOST': 'karbor-rc-%s' % suffix,
+            'KARBOR_RC_CINDER_DB': 'karbor_rc_%s' % suffix,
             'KARBOR_RC_ADMIN_PASSWORD': uuid.uuid4().hex,
             'KARBOR_RC_DEMO_PASSWORD': uuid.uuid4().hex,
             'KARBOR_RC_CINDER_PASSWORD': uuid.uuid4().hex,
@@ -163,11 +168,12 @@ class Deployment(object):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
             _reap(pid)
-        vhost = self.env.get('KARBOR_RC_VHOST') or self._read_env().get(
-            'KARBOR_RC_VHOST')
-        if vhost:
+        env = self.env or self._read_env()
+        if env.get('KARBOR_RC_VHOST'):
             with contextlib.suppress(RuntimeError, OSError):
-                _rabbitmqctl('delete_vhost', vhost)
+                _rabbitmqctl('delete_vhost', env['KARBOR_RC_VHOST'])
+        if env.get('KARBOR_RC_CINDER_DB'):
+            _mysql('DROP DATABASE IF EXISTS %s' % env['KARBOR_RC_CINDER_DB'])
         if keep_files or os.environ.get('KARBOR_RC_KEEP_LOGS'):
             print('real-cinder-tier: files kept in %s' % self.base_dir,
                   file=sys.stderr)
@@ -282,10 +288,12 @@ class Deployment(object):
         _rabbitmqctl('add_vhost', vhost)
         _rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*',
                      '.*')
+        db = self.env['KARBOR_RC_CINDER_DB']
+        _mysql('CREATE DATABASE %s' % db)
         conf = os.path.join(work, 'cinder.conf')
         with open(conf, 'w') as f:
             f.write(_CINDER_CONF.format(
-                w=work, rabbit=RABBIT, vhost=vhost, host='rc-%s' % suffix,
+                w=work, db=MYSQL_URL + db, rabbit=RABBIT, vhost=vhost, host='rc-%s' % suffix,
                 auth_url=self.env['KARBOR_RC_AUTH_URL'][:-3],
                 password=self.env['KARBOR_RC_CINDER_PASSWORD']))
         _run([os.path.join(venv, 'bin', 'cinder-manage'), '--config-file',
@@ -416,6 +424,16 @@ def _reap(pid):
         os.waitpid(pid, os.WNOHANG)
 
 
+def _mysql(statement):
+    import sqlalchemy as sa
+    engine = sa.create_engine(MYSQL_URL)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
 def _current_user():
     import pwd
     return pwd.getpwuid(os.getuid()).pw_name
@@ -433,7 +451,7 @@ log_dir = {w}/../log
 host = {host}
 my_ip = 127.0.0.1
 [database]
-connection = sqlite:///{w}/cinder.db
+connection = {db}
 [oslo_concurrency]
 lock_path = {w}/lock
 [oslo_messaging_notifications]

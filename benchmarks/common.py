@@ -279,17 +279,24 @@ class AnchorServer(object):
         self.port = ANCHOR_PORT
         self.started_here = False
 
-    def _tool(self, *args):
-        return subprocess.run([ANCHOR_TOOL] + list(args), check=True,
+    def _tool(self, *args, check=True):
+        return subprocess.run([ANCHOR_TOOL] + list(args), check=check,
                               stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True).stdout
+
+    def running(self):
+        """Whether the anchor API answers (a busy one may be slow)."""
+        for _ in range(3):
+            if self._tool('status', check=False).strip() == '200':
+                return True
+        return False
 
     def start(self):
         if not os.path.exists(os.path.join(ANCHOR_DIR, 'venv', 'bin',
                                            'karbor-api')):
             print('installing the anchor (about a minute)...', flush=True)
             self._tool('install')
-        if self._tool('status').strip() != '200':
+        if not self.running():
             self._tool('start')
             self.started_here = True
         _wait_up(self.host, self.port, 60, log=ANCHOR_DIR + '/logs')

@@ -62,7 +62,9 @@ def exception_response(error):
         if code >= 500 and not error.safe:
             message = GENERIC_MESSAGE
         else:
-            message = str(error)
+            # Not str(): a remote exception's str() carries the server's
+            # traceback, which must not reach users.
+            message = getattr(error, 'msg', None) or str(error)
         return fault_response(code, message,
                               getattr(error, 'headers', None))
     if isinstance(error, webob.exc.HTTPException):

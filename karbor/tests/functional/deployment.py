@@ -120,13 +120,20 @@ class Deployment(object):
         log.close()
 
     def kill_service(self, name, sig=9):
+        """Send ``sig`` to ``name`` and wait for it (SIGKILL after 30 s)."""
         process = self.processes.pop(name)
         process.send_signal(sig)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
     def wait_service(self, name, timeout=60):
         """Wait until ``name`` (started last) listens for work."""
-        marker = STARTED_MARKERS[self._binaries[name]]
+        marker = STARTED_MARKERS.get(self._binaries[name])
+        if marker is None:
+            return
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self._check_alive()

@@ -103,8 +103,14 @@ def hook_states(karbor, operation, hook, volume_ids):
     return [state for name, state in rows if name in wanted]
 
 
-def restart_protection(karbor):
+def restart_protection(karbor, interrupted):
+    """SIGKILL the worker, check ``interrupted()`` holds, start it again.
+
+    ``interrupted`` reads the persisted flow state left by the dead worker,
+    to prove the kill came in the middle of the operation.
+    """
     karbor.kill_service(PROTECTION)
+    assert interrupted()
     karbor.start_service(PROTECTION)
     karbor.wait_service(PROTECTION)
 
@@ -176,12 +182,13 @@ def test_kill_during_protect(karbor, project):
                           {VOLUME: {'sleep': 2}})
     checkpoint_id = create_checkpoint(karbor, project, plan_id)
     path = '%s/%s' % (CHECKPOINTS, checkpoint_id)
-    wait_for(lambda: 'RUNNING' in hook_states(karbor, 'protect', 'on_main',
-                                              volume_ids),
-             timeout=30, interval=0.05, what='protect on_main')
+    def running():
+        return 'RUNNING' in hook_states(karbor, 'protect', 'on_main',
+                                        volume_ids)
+    wait_for(running, timeout=30, interval=0.05, what='protect on_main')
     assert status_of(karbor, project, path, 'checkpoint')['status'] == (
         'protecting')
-    restart_protection(karbor)
+    restart_protection(karbor, running)
 
     checkpoint = wait_final(karbor, project, path, 'checkpoint')
     assert checkpoint['status'] in ('available', 'error')
@@ -209,12 +216,13 @@ def test_kill_during_restore(karbor, project):
                     'parameters': {VOLUME: {'sleep': 2}}}})
     assert resp.status_code == 200, resp.text
     restore_id = resp.json()['restore']['id']
-    wait_for(lambda: 'RUNNING' in hook_states(karbor, 'restore', 'on_main',
-                                              volume_ids),
-             timeout=30, interval=0.05, what='restore on_main')
+    def running():
+        return 'RUNNING' in hook_states(karbor, 'restore', 'on_main',
+                                        volume_ids)
+    wait_for(running, timeout=30, interval=0.05, what='restore on_main')
     assert status_of(karbor, project, '/restores/' + restore_id,
                      'restore')['status'] == 'in_progress'
-    restart_protection(karbor)
+    restart_protection(karbor, running)
 
     restore = wait_final(karbor, project, '/restores/' + restore_id,
                          'restore')
@@ -245,9 +253,7 @@ def test_kill_during_delete(karbor, project):
         return 'SUCCESS' in states and len(
             [s for s in states if s != 'SUCCESS']) > 1
     wait_for(halfway, timeout=30, interval=0.02, what='delete halfway')
-    assert status_of(karbor, project, path, 'checkpoint')['status'] == (
-        'deleting')
-    restart_protection(karbor)
+    restart_protection(karbor, halfway)
 
     checkpoint = wait_final(karbor, project, path, 'checkpoint')
     assert checkpoint['status'] in ('deleted', 'error-deleting')

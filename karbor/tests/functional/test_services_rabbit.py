@@ -8,12 +8,12 @@ answer a 4xx fault and change nothing.
 
 import contextlib
 import json
+import os
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
-from karbor.api.v1 import router
 from karbor.tests.functional.conftest import karbor_deployment
 from karbor.tests.functional.conftest import NOOP_PROVIDER
 from karbor.tests.functional.conftest import RECORDER_PROVIDER
@@ -27,11 +27,7 @@ PROJECT_TYPE = 'OS::Keystone::Project'
 STATE_TABLES = ('plans', 'resources', 'checkpoints', 'restores',
                 'verifications', 'operation_logs', 'quotas', 'quota_usages',
                 'reservations')
-HAS_CHECKPOINT_API = any(template.startswith('providers/{')
-                         and 'checkpoints' in template
-                         for _m, template, _k, _a in router.ROUTES)
-needs_checkpoint_api = pytest.mark.skipif(
-    not HAS_CHECKPOINT_API, reason='the checkpoint API is not routed yet')
+CHECKPOINTS = '/providers/%s/checkpoints' % RECORDER_PROVIDER
 
 
 @pytest.fixture(scope='module', params=['mysql', 'postgresql'])
@@ -58,13 +54,24 @@ def db_state(url):
         engine.dispose()
 
 
+def bank_files(karbor):
+    """Every object of every bank, with its size."""
+    found = []
+    for directory, _dirs, files in os.walk(
+            os.path.join(karbor.workdir, 'state', 'banks')):
+        for name in files:
+            path = os.path.join(directory, name)
+            found.append((path, os.path.getsize(path)))
+    return sorted(found)
+
+
 @contextlib.contextmanager
 def nothing_changes(karbor, *projects):
-    """Assert the database and the plan listings are the same after."""
+    """Assert the database, the banks and the plan listings are the same."""
     def state():
         listings = {p: karbor.http('GET', '/plans', project=p).json()
                     for p in projects}
-        return db_state(karbor.database_url), listings
+        return db_state(karbor.database_url), bank_files(karbor), listings
 
     before = state()
     yield
@@ -267,7 +274,6 @@ def _wait_status(karbor, project, path, key, final, timeout=60):
                                what='%s to end' % path)
 
 
-@needs_checkpoint_api
 def test_checkpoint_and_restore(karbor, project):
     plan_id = create_plan(karbor, project)['id']
     created = property_table(karbor.karbor(
@@ -275,8 +281,7 @@ def test_checkpoint_and_restore(karbor, project):
         project=project).stdout)
     checkpoint_id = created['id']
     assert created['status'] == 'protecting'
-    path = '/providers/%s/checkpoints/%s' % (RECORDER_PROVIDER,
-                                             checkpoint_id)
+    path = CHECKPOINTS + '/' + checkpoint_id
     checkpoint = _wait_status(karbor, project, path, 'checkpoint',
                               ('available', 'error'))
     assert checkpoint['status'] == 'available'
@@ -304,33 +309,110 @@ def test_checkpoint_and_restore(karbor, project):
         ('protect', 'success'), ('restore', 'success')]
 
 
-@needs_checkpoint_api
+def _create_checkpoint(karbor, project, plan_id):
+    resp = karbor.http('POST', CHECKPOINTS, project=project,
+                       json={'checkpoint': {'plan_id': plan_id}})
+    assert resp.status_code == 200, resp.text
+    return resp.json()['checkpoint']['id']
+
+
+def _restore_body(checkpoint_id, provider=RECORDER_PROVIDER,
+                  parameters=None):
+    return {'restore': {'provider_id': provider,
+                        'checkpoint_id': checkpoint_id,
+                        'parameters': parameters or {}}}
+
+
 def test_checkpoint_errors_change_nothing(karbor, project):
     plan_id = create_plan(karbor, project)['id']
+    checkpoint_id = _create_checkpoint(karbor, project, plan_id)
+    checkpoint = CHECKPOINTS + '/' + checkpoint_id
+    _wait_status(karbor, project, checkpoint, 'checkpoint',
+                 ('available', 'error'))
     other = uuid.uuid4().hex
-    checkpoints = '/providers/%s/checkpoints' % RECORDER_PROVIDER
     with nothing_changes(karbor, project, other):
-        assert_fault(karbor.http('GET', checkpoints + '/not-a-uuid',
+        assert_fault(karbor.http('GET', CHECKPOINTS + '/not-a-uuid',
                                  project=project), 400)
-        assert_fault(karbor.http('POST', checkpoints, project=project,
+        assert_fault(karbor.http('POST', CHECKPOINTS, project=project,
                                  data='{"checkpoint": '), 400)
-        # Another project's plan does not exist for this project.
-        assert_fault(karbor.http('POST', checkpoints, project=other,
-                                 json={'checkpoint': {'plan_id': plan_id}}),
-                     404)
+        assert_fault(karbor.http('POST', CHECKPOINTS, project=project,
+                                 json={'checkpoint': {'plan_id': 'x'}}), 400)
         # The plan belongs to another provider.
         assert_fault(karbor.http(
             'POST', '/providers/%s/checkpoints' % NOOP_PROVIDER,
             project=project, json={'checkpoint': {'plan_id': plan_id}}),
             400)
         assert_fault(karbor.http(
-            'GET', checkpoints + '/' + str(uuid.uuid4()), project=project),
+            'GET', CHECKPOINTS + '/' + str(uuid.uuid4()), project=project),
             404)
-        # Restoring a checkpoint that does not exist creates nothing.
-        status = karbor.http('POST', '/restores', project=project, json={
-            'restore': {'provider_id': RECORDER_PROVIDER,
-                        'checkpoint_id': str(uuid.uuid4()),
-                        'parameters': {}}}).status_code
-        assert 400 <= status < 500
+        # Another project's plan and checkpoint do not exist for it.
+        assert_fault(karbor.http('POST', CHECKPOINTS, project=other,
+                                 json={'checkpoint': {'plan_id': plan_id}}),
+                     404)
+        for method, kwargs in (('GET', {}), ('DELETE', {}), ('PUT', {
+                'json': {'os-resetState': {'state': 'error'}}})):
+            assert_fault(karbor.http(method, checkpoint, project=other,
+                                     **kwargs), 404)
+        assert_fault(karbor.http('POST', '/restores', project=other,
+                                 json=_restore_body(checkpoint_id)), 404)
+        # Restores that cannot start create nothing.
+        assert_fault(karbor.http('POST', '/restores', project=project,
+                                 json=_restore_body(str(uuid.uuid4()))), 404)
+        assert_fault(karbor.http('POST', '/restores', project=project,
+                                 json=_restore_body(
+                                     checkpoint_id, str(uuid.uuid4()))), 400)
+        assert_fault(karbor.http('POST', '/restores', project=project,
+                                 json=_restore_body(checkpoint_id, parameters={
+                                     PROJECT_TYPE: {'no_such_option': 1}})),
+                     400)
+        assert_fault(karbor.http('POST', '/restores', project=project,
+                                 data='{"restore": '), 400)
         assert_fault(karbor.http('GET', '/restores/not-a-uuid',
                                  project=project), 400)
+        assert_fault(karbor.http('GET', '/operation_logs/not-a-uuid',
+                                 project=project), 400)
+
+
+def test_busy_checkpoint_refuses_restore_and_delete(karbor, project):
+    plan_id = create_plan(karbor, project,
+                          parameters={PROJECT_TYPE: {'sleep': 2}})['id']
+    checkpoint_id = _create_checkpoint(karbor, project, plan_id)
+    checkpoint = CHECKPOINTS + '/' + checkpoint_id
+    assert_fault(karbor.http('POST', '/restores', project=project,
+                             json=_restore_body(checkpoint_id)), 400)
+    assert_fault(karbor.http('DELETE', checkpoint, project=project), 400)
+    assert_fault(karbor.http('PUT', checkpoint, project=project, json={
+        'os-resetState': {'state': 'available'}}), 400)
+    ended = _wait_status(karbor, project, checkpoint, 'checkpoint',
+                         ('available', 'error'))
+    assert ended['status'] == 'available'
+    assert karbor.http('GET', '/restores',
+                       project=project).json()['restores'] == []
+    logs = karbor.http('GET', '/operation_logs', project=project).json()
+    assert [log['operation_type'] for log in logs['operation_logs']] == [
+        'protect']
+
+
+def test_faults_do_not_leak_remote_tracebacks(karbor, project):
+    """Errors raised in karbor-protection reach users as their message only.
+
+    oslo.messaging appends the remote traceback to the string of an
+    exception rebuilt from an RPC reply; that is server internals.
+    """
+    unknown = str(uuid.uuid4())
+    answers = [
+        karbor.http('GET', '/providers/' + unknown, project=project),
+        karbor.http('POST', '/plans', project=project,
+                    json=_plan_body(project, unknown)),
+        karbor.http('GET', '/protectables/%s/instances/%s' % (
+            PROJECT_TYPE, uuid.uuid4().hex), project=project),
+    ]
+    answers.append(karbor.http('GET', CHECKPOINTS + '/' + unknown,
+                               project=project))
+    for resp in answers:
+        message = assert_fault(resp, resp.status_code)
+        assert 400 <= resp.status_code < 500
+        assert 'Traceback' not in message and '.py' not in message, message
+    result = karbor.karbor('provider-show', unknown, project=project,
+                           check=False)
+    assert result.returncode != 0 and 'Traceback' not in result.stderr

@@ -1,28 +1,24 @@
 """A real Keystone and a real Cinder (fake volume driver) for tests.
 
-Both come from PyPI, each in its own virtualenv outside the source tree
-(``$KARBOR_TEST_CACHE``, by default ``~/.cache/karbor-tests``), installed
-once with the versions pinned in ``tools/real-cinder-constraints.txt`` and
-reused while that file is unchanged. :class:`Deployment` starts, in a
-temporary directory and on free ports: Keystone (gunicorn, SQLite, fernet
-tokens), cinder-api (gunicorn), cinder-scheduler and cinder-volume with
-``FakeLoggingVolumeDriver`` on SQLite, messaging through the machine's
-RabbitMQ in a vhost of its own. Keystone holds a ``demo`` project whose
+Both come from PyPI, in pinned virtualenvs outside the source tree (see
+``venvs``). :class:`Deployment` starts, in a temporary directory and on
+free ports: Keystone (gunicorn, SQLite, fernet tokens), cinder-api
+(gunicorn), cinder-scheduler and cinder-volume with
+``FakeLoggingVolumeDriver``; Cinder's database is a fresh one on the
+machine's MariaDB and its messaging a vhost of its own on the machine's
+RabbitMQ. Keystone holds a ``demo`` project whose
 ``demo`` user has the ``member`` role, and the ``volumev3`` endpoint.
 
 ``tools/real-cinder-tier`` is the command line of this module.
 """
 
 import contextlib
-import fcntl
-import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import uuid
 
@@ -30,13 +26,8 @@ from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
 
 from karbor.tests.functional.banks import swift_aio
+from karbor.tests.realcinder import venvs
 
-REPO_ROOT = swift_aio.REPO_ROOT
-CONSTRAINTS = os.path.join(REPO_ROOT, 'tools', 'real-cinder-constraints.txt')
-VENVS = {
-    'keystone': ('keystone', 'gunicorn'),
-    'cinder': ('cinder', 'gunicorn', 'fixtures', 'PyMySQL'),
-}
 # Cinder's API and volume service write concurrently: SQLite says
 # "database is locked", so Cinder gets a database on the machine's MariaDB.
 MYSQL_URL = os.environ.get('KARBOR_TEST_MYSQL_URL',
@@ -53,54 +44,8 @@ from %(module)s import application  # noqa
 '''
 
 
-def cache_dir():
-    return os.environ.get('KARBOR_TEST_CACHE') or os.path.join(
-        os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'),
-        'karbor-tests')
-
-
-def venv_path(name):
-    return os.path.join(cache_dir(), '%s-venv' % name)
-
-
-def _stamp():
-    with open(CONSTRAINTS, 'rb') as f:
-        return hashlib.sha256(f.read()).hexdigest()[:16]
-
-
-def ensure_venvs():
-    """Install the Keystone and Cinder virtualenvs unless up to date."""
-    stamp = '.karbor-realcinder-%s' % _stamp()
-    for name, packages in VENVS.items():
-        path = venv_path(name)
-        if os.path.exists(os.path.join(path, stamp)):
-            continue
-        os.makedirs(cache_dir(), exist_ok=True)
-        with open(path + '.lock', 'w') as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not os.path.exists(os.path.join(path, stamp)):
-                _install(path, packages)
-                open(os.path.join(path, stamp), 'w').close()
-
-
-def _install(path, packages):
-    shutil.rmtree(path, ignore_errors=True)
-    pip = os.path.join(path, 'bin', 'pip')
-    for step in ([sys.executable, '-m', 'venv', path],
-                 [pip, 'install', '-q', '-c', CONSTRAINTS] + list(packages)):
-        _run(step)
-
-
-def _run(cmd, **kwargs):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
-    if result.returncode:
-        raise RuntimeError('%s failed:\n%s' % (' '.join(cmd),
-                                               result.stderr[-3000:]))
-    return result.stdout
-
-
 def _rabbitmqctl(*args):
-    return _run(['rabbitmqctl', '-q'] + list(args))
+    return venvs.run(['rabbitmqctl', '-q'] + list(args))
 
 
 def _die_with_parent():
@@ -116,8 +61,6 @@ class Deployment(object):
     them later from the PID file.
     """
 
-    region = 'RegionOne'
-
     def __init__(self, base_dir=None, attached=True, timeout=120):
         self.base_dir = base_dir
         self.attached = attached
@@ -127,7 +70,7 @@ class Deployment(object):
     # -- public interface -------------------------------------------------
 
     def start(self):
-        ensure_venvs()
+        venvs.ensure_venvs()
         self.base_dir = self.base_dir or tempfile.mkdtemp(
             prefix='karbor-realcinder-')
         suffix = uuid.uuid4().hex[:12]
@@ -138,7 +81,6 @@ class Deployment(object):
             'KARBOR_RC_CINDER_URL': 'http://127.0.0.1:%d/v3' % cinder_port,
             'KARBOR_RC_VHOST': 'karbor-rc-%s' % suffix,
             'KARBOR_RC_CINDER_DB': 'karbor_rc_%s' % suffix,
-            'KARBOR_RC_ADMIN_PASSWORD': uuid.uuid4().hex,
             'KARBOR_RC_DEMO_PASSWORD': uuid.uuid4().hex,
             'KARBOR_RC_CINDER_PASSWORD': uuid.uuid4().hex,
         }
@@ -153,7 +95,7 @@ class Deployment(object):
         return self
 
     def stop(self, keep_files=False):
-        """Stop every server (by process group) and drop the vhost."""
+        """Stop every server (by process group); drop vhost and database."""
         if not self.base_dir:
             return
         pids = self._pids()
@@ -173,7 +115,9 @@ class Deployment(object):
             with contextlib.suppress(RuntimeError, OSError):
                 _rabbitmqctl('delete_vhost', env['KARBOR_RC_VHOST'])
         if env.get('KARBOR_RC_CINDER_DB'):
-            _mysql('DROP DATABASE IF EXISTS %s' % env['KARBOR_RC_CINDER_DB'])
+            with contextlib.suppress(Exception):
+                _mysql('DROP DATABASE IF EXISTS %s'
+                       % env['KARBOR_RC_CINDER_DB'])
         if keep_files or os.environ.get('KARBOR_RC_KEEP_LOGS'):
             print('real-cinder-tier: files kept in %s' % self.base_dir,
                   file=sys.stderr)
@@ -200,46 +144,21 @@ class Deployment(object):
     # -- keystone ---------------------------------------------------------
 
     def _start_keystone(self, port):
-        work = self._mkdir('keystone')
-        conf = os.path.join(work, 'keystone.conf')
-        with open(conf, 'w') as f:
-            f.write(textwrap.dedent('''\
-                [DEFAULT]
-                log_file = {w}/keystone.log
-                [database]
-                connection = sqlite:///{w}/keystone.db
-                [token]
-                provider = fernet
-                [fernet_tokens]
-                key_repository = {w}/fernet-keys
-                [fernet_receipts]
-                key_repository = {w}/fernet-keys
-                [credential]
-                key_repository = {w}/credential-keys
-                [identity]
-                password_hash_rounds = 4
-                ''').format(w=work))
-        for sub in ('fernet-keys', 'credential-keys'):
-            os.makedirs(os.path.join(work, sub))
-        manage = [os.path.join(venv_path('keystone'), 'bin',
-                               'keystone-manage'), '--config-file', conf]
-        url = self.env['KARBOR_RC_AUTH_URL'] + '/'
-        user = _current_user()
-        for args in (['db_sync'],
-                     ['fernet_setup', '--keystone-user', user,
-                      '--keystone-group', user],
-                     ['credential_setup', '--keystone-user', user,
-                      '--keystone-group', user],
-                     ['bootstrap', '--bootstrap-region-id', self.region,
-                      '--bootstrap-admin-url', url,
-                      '--bootstrap-public-url', url,
-                      '--bootstrap-internal-url', url]):
-            _run(manage + args, env=dict(
-                os.environ, OS_BOOTSTRAP_PASSWORD=self.env[
-                    'KARBOR_RC_ADMIN_PASSWORD']))
+        work = os.path.join(self.base_dir, 'keystone')
+        os.makedirs(os.path.join(self.base_dir, 'log'), exist_ok=True)
+        shutil.copytree(venvs.keystone_template(), work)
+        conf = venvs.write_keystone_conf(work, os.path.join(
+            self.base_dir, 'log', 'keystone.log'))
+        with open(os.path.join(work, 'admin-password')) as f:
+            self.env['KARBOR_RC_ADMIN_PASSWORD'] = f.read().strip()
         self._serve_wsgi('keystone', 'keystone.wsgi.api', [], port,
                          {'OS_KEYSTONE_CONFIG_FILES': conf})
         self._wait_http(self.env['KARBOR_RC_AUTH_URL'], 'keystone')
+        s = self.admin_session()
+        base = self.env['KARBOR_RC_AUTH_URL']
+        for endpoint in s.get(base + '/endpoints').json()['endpoints']:
+            s.patch(base + '/endpoints/' + endpoint['id'], json={
+                'endpoint': {'url': base + '/'}})
 
     def _register_cinder(self, cinder_port):
         """Service user, catalog entry and the demo project for Cinder."""
@@ -273,7 +192,7 @@ class Deployment(object):
         for interface in ('public', 'internal', 'admin'):
             post('/endpoints', 'endpoint', {
                 'service_id': service_id, 'interface': interface,
-                'url': url, 'region_id': self.region})
+                'url': url, 'region_id': venvs.REGION})
 
     # -- cinder -----------------------------------------------------------
 
@@ -281,7 +200,7 @@ class Deployment(object):
         work = self._mkdir('cinder')
         for sub in ('state', 'lock', 'log'):
             os.makedirs(os.path.join(work, sub))
-        venv = venv_path('cinder')
+        venv = venvs.venv_path('cinder')
         for name in ('api-paste.ini', 'resource_filters.json'):
             shutil.copy(os.path.join(venv, 'etc', 'cinder', name), work)
         vhost = self.env['KARBOR_RC_VHOST']
@@ -293,10 +212,11 @@ class Deployment(object):
         conf = os.path.join(work, 'cinder.conf')
         with open(conf, 'w') as f:
             f.write(_CINDER_CONF.format(
-                w=work, db=MYSQL_URL + db, rabbit=RABBIT, vhost=vhost, host='rc-%s' % suffix,
+                w=work, db=MYSQL_URL + db, rabbit=RABBIT, vhost=vhost,
+                host='rc-%s' % suffix,
                 auth_url=self.env['KARBOR_RC_AUTH_URL'][:-3],
                 password=self.env['KARBOR_RC_CINDER_PASSWORD']))
-        _run([os.path.join(venv, 'bin', 'cinder-manage'), '--config-file',
+        venvs.run([os.path.join(venv, 'bin', 'cinder-manage'), '--config-file',
               conf, 'db', 'sync'])
         for service in ('volume', 'scheduler'):
             self._spawn('cinder-%s' % service, [
@@ -331,7 +251,7 @@ class Deployment(object):
         with open(os.path.join(work, '%s_wsgi.py' % name), 'w') as f:
             f.write(_WSGI_WRAPPER % {'argv': argv, 'module': module})
         self._spawn('%s-api' % name, [
-            os.path.join(venv_path(name), 'bin', 'gunicorn'),
+            os.path.join(venvs.venv_path(name), 'bin', 'gunicorn'),
             '--chdir', work, '-b', '127.0.0.1:%d' % port, '-w', '1',
             '--timeout', '120', '%s_wsgi:application' % name], env)
 
@@ -434,11 +354,6 @@ def _mysql(statement):
         engine.dispose()
 
 
-def _current_user():
-    import pwd
-    return pwd.getpwuid(os.getuid()).pw_name
-
-
 _CINDER_CONF = '''\
 [DEFAULT]
 transport_url = rabbit://guest:guest@{rabbit}/{vhost}
@@ -472,7 +387,7 @@ password = {password}
 
 
 def _current_file():
-    return os.path.join(cache_dir(), 'realcinder-current')
+    return os.path.join(venvs.cache_dir(), 'realcinder-current')
 
 
 def main(argv=None):
@@ -480,7 +395,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     command = argv[0] if argv else ''
     if command == 'install':
-        ensure_venvs()
+        venvs.ensure_venvs()
     elif command == 'start':
         deployment = Deployment(attached=False).start()
         with open(_current_file(), 'w') as f:

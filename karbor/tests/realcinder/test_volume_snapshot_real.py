@@ -39,6 +39,10 @@ def _snapshots(cinder, volume):
     return cinder.volume_snapshots.list(search_opts={'volume_id': volume.id})
 
 
+def _snapshot_ids(cinder):
+    return {s.id for s in cinder.volume_snapshots.list()}
+
+
 def _volume_ids(cinder):
     return {v.id for v in cinder.volumes.list()}
 
@@ -136,18 +140,21 @@ def test_project_plan_through_the_flows(provider, ctx, cinder, sqlite_db,
     plugins.update(provider.load_plugins())
     registry = protectable_registry.ProtectableRegistry(plugins=[
         project.ProjectProtectablePlugin(), vol_pp.VolumeProtectablePlugin()])
-    before = _volume_ids(cinder)
     disks = [helpers.new_volume(cinder, 'disk%d' % i) for i in range(2)]
+    volumes = _volume_ids(cinder)
+    old_snapshots = _snapshot_ids(cinder)
     root = Resource(constants.PROJECT_RESOURCE_TYPE, ctx.project_id, 'demo')
     checkpoint = helpers.new_checkpoint(provider, ctx, [root])
     assert protect.protect(ctx, plugins, checkpoint,
                            _log(ctx, checkpoint, 'protect'),
-                           registry.build_graph(ctx, [root]), {},
+                           registry.build_graph(ctx, [root]),
+                           {VOLUME: {'force': True}},  # other tests attach
                            backend=flow_backend)
     assert checkpoint.status == 'available'
-    for disk in disks:
-        (snap,) = _snapshots(cinder, disk)
-        assert snap.status == 'available'
+    new = [cinder.volume_snapshots.get(i)
+           for i in _snapshot_ids(cinder) - old_snapshots]
+    assert sorted(s.volume_id for s in new) == sorted(volumes)
+    assert {s.status for s in new} == {'available'}
 
     record = helpers.new_record(objects.Restore, ctx, checkpoint)
     assert restore.restore(ctx, plugins, checkpoint, record,
@@ -169,9 +176,7 @@ def test_project_plan_through_the_flows(provider, ctx, cinder, sqlite_db,
     assert delete.delete(ctx, plugins, checkpoint,
                          _log(ctx, checkpoint, 'delete'),
                          backend=flow_backend)
-    for vol_id in before | {d.id for d in disks}:
-        assert cinder.volume_snapshots.list(
-            search_opts={'volume_id': vol_id}) == []
+    assert _snapshot_ids(cinder) == old_snapshots
 
 
 def test_volume_protectable_lists_real_volumes(ctx, cinder):
@@ -192,3 +197,19 @@ def test_volume_protectable_lists_real_volumes(ctx, cinder):
         r.id for r in plugin.get_dependent_resources(ctx, project_root)}
     with pytest.raises(exception.ProtectableResourceNotFound):
         plugin.show_resource(ctx, 'f0f0f0f0-0000-4000-8000-000000000000')
+
+
+def test_attached_volume_needs_force(plugin, provider, ctx, cinder):
+    volume = helpers.new_volume(cinder, 'busy')
+    cinder.volumes.attach(volume, '11111111-2222-4333-8444-555555555555',
+                          '/dev/vdc')
+    helpers.wait_status(lambda: cinder.volumes.get(volume.id), 'in-use')
+    with pytest.raises(exception.ProtectResourceFailed) as err:
+        _protect(plugin, provider, ctx, volume)
+    assert volume.id in str(err.value)
+    assert _snapshots(cinder, volume) == []
+    checkpoint, resource = _protect(plugin, provider, ctx, volume,
+                                    {'force': True})
+    assert helpers.bank_state(checkpoint, resource)[0] == 'available'
+    (snapshot,) = _snapshots(cinder, volume)
+    assert snapshot.status == 'available'

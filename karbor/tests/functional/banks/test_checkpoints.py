@@ -48,7 +48,9 @@ def test_layout_in_the_bank(bank, collection):
         'project_id': model.PROJECTS[0],
         'protection_plan': {'id': plan['id'], 'name': plan['name'],
                             'provider_id': model.PROVIDERS[0],
-                            'resources': RESOURCES},
+                            # An empty extra_info is left out.
+                            'resources': [{'id': 'v1', 'name': 'vol',
+                                           'type': 'OS::Cinder::Volume'}]},
         'extra_info': '{"created_by": "manual"}',
         'created_at': '2026-11-20', 'timestamp': model.T0}
 

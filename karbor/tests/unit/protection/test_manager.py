@@ -139,9 +139,15 @@ def test_failing_resource_ends_in_error_with_reason(manager, ctx):
                      parameters={VOLUME + '#vol-1': {'fail_on': 'on_main'}})
     checkpoint_id = protect(manager, ctx, plan)
     assert checkpoint_status(ctx, checkpoint_id) == 'error'
+
+    def log_status():
+        return objects.OperationLogList.get_all(
+            ctx, filters={'checkpoint_id': checkpoint_id})[0].status
+
+    # The log closes just after the checkpoint's status is set.
+    assert wait_for(log_status, ('error', 'success')) == 'error'
     log = objects.OperationLogList.get_all(
         ctx, filters={'checkpoint_id': checkpoint_id})[0]
-    assert log.status == 'error'
     assert 'vol-1' in log.error_info
 
 
@@ -155,6 +161,7 @@ def test_extra_info_of_scheduled_run_is_kept(manager, ctx):
     log = objects.OperationLogList.get_all(
         ctx, filters={'checkpoint_id': view['id']})[0]
     assert log.scheduled_operation_id == 'op-1'
+    assert log.operation_type == 'protect'
 
 
 def test_delete_marks_deleted_and_hides_from_list(manager, ctx):

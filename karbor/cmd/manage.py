@@ -131,7 +131,6 @@ def _run(category, action):
 
 
 def main(argv=None):
-    CONF.reset()  # main() may run more than once in one process (tests)
     CONF.register_cli_opt(command_opt)
     logging.register_options(CONF)
     try:

@@ -1,11 +1,11 @@
 """Copies: ``POST .../providers/{provider_id}/checkpoints/action``."""
 
-from karbor.api import parameters
 from karbor.api.schemas import checkpoints as schemas
 from karbor.api.v1 import base
 from karbor.api.v1 import checkpoints
 from karbor.api.v1.views import checkpoints as views
 from karbor.api import validation
+from karbor.common import parameters
 from karbor import exception
 from karbor.i18n import _
 

@@ -4,12 +4,12 @@ from oslo_config import cfg
 
 from karbor.api import common
 from karbor.api import notifications
-from karbor.api import parameters
 from karbor.api.schemas import plans as schemas
 from karbor.api.v1 import base
 from karbor.api.v1.views import plans as views
 from karbor.api import validation
 from karbor.common import constants
+from karbor.common import parameters
 from karbor import exception
 from karbor.i18n import _
 from karbor import objects

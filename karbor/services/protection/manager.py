@@ -11,8 +11,8 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 from oslo_service import periodic_task
 
-from karbor.api import parameters as parameter_check
 from karbor.common import constants
+from karbor.common import parameters as parameter_check
 from karbor import context as karbor_context
 from karbor import exception
 from karbor import manager

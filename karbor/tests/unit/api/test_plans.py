@@ -2,7 +2,7 @@
 
 import pytest
 
-from karbor.api import parameters
+from karbor.common import parameters
 from karbor import exception
 from karbor.tests.unit.api import conftest
 from karbor.tests.unit.api import helpers

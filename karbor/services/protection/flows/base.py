@@ -78,6 +78,13 @@ class CompleteTask(task.Task):
         raise NotImplementedError
 
 
+def set_checkpoint_status(checkpoint, status):
+    """Set and save a checkpoint's status; returns the status."""
+    checkpoint.status = status
+    checkpoint.commit()
+    return status
+
+
 def build_flow(operation_type, initiate_task, complete_task, resource_graph,
                hooks, parameters):
     """The linear flow of one operation (called by the flow factories)."""

@@ -12,23 +12,17 @@ from karbor.services.protection.flows import runtime as flow_runtime
 OPERATION = constants.OPERATION_COPY
 
 
-def _set_status(checkpoint, status):
-    checkpoint.status = status
-    checkpoint.commit()
-    return status
-
-
 class InitiateCopyTask(base.InitiateTask):
     operation_type = OPERATION
 
     @staticmethod
     def start(runtime):
-        return _set_status(runtime.checkpoint_copy,
+        return base.set_checkpoint_status(runtime.checkpoint_copy,
                            constants.CHECKPOINT_STATUS_COPYING)
 
     @staticmethod
     def fail(runtime):
-        _set_status(runtime.checkpoint_copy,
+        base.set_checkpoint_status(runtime.checkpoint_copy,
                     constants.CHECKPOINT_STATUS_ERROR)
 
 
@@ -39,7 +33,7 @@ class CompleteCopyTask(base.CompleteTask):
         copy.extra_info = dict(copy.extra_info or {},
                                copy_status=constants.
                                CHECKPOINT_STATUS_COPY_FINISHED)
-        _set_status(copy, constants.CHECKPOINT_STATUS_AVAILABLE)
+        base.set_checkpoint_status(copy, constants.CHECKPOINT_STATUS_AVAILABLE)
 
 
 def get_flow(resource_graph, hooks, parameters):

@@ -13,14 +13,13 @@ class InitiateDeleteTask(base.InitiateTask):
 
     @staticmethod
     def start(runtime):
-        runtime.checkpoint.status = constants.CHECKPOINT_STATUS_DELETING
-        runtime.checkpoint.commit()
-        return constants.CHECKPOINT_STATUS_DELETING
+        return base.set_checkpoint_status(
+            runtime.checkpoint, constants.CHECKPOINT_STATUS_DELETING)
 
     @staticmethod
     def fail(runtime):
-        runtime.checkpoint.status = constants.CHECKPOINT_STATUS_ERROR_DELETING
-        runtime.checkpoint.commit()
+        base.set_checkpoint_status(runtime.checkpoint,
+                                   constants.CHECKPOINT_STATUS_ERROR_DELETING)
 
 
 class CompleteDeleteTask(base.CompleteTask):

@@ -8,29 +8,23 @@ from karbor.services.protection import graph
 OPERATION = constants.OPERATION_PROTECT
 
 
-def _set_status(checkpoint, status):
-    checkpoint.status = status
-    checkpoint.commit()
-    return status
-
-
 class InitiateProtectTask(base.InitiateTask):
     operation_type = OPERATION
 
     @staticmethod
     def start(runtime):
-        return _set_status(runtime.checkpoint,
+        return base.set_checkpoint_status(runtime.checkpoint,
                            constants.CHECKPOINT_STATUS_PROTECTING)
 
     @staticmethod
     def fail(runtime):
-        _set_status(runtime.checkpoint, constants.CHECKPOINT_STATUS_ERROR)
+        base.set_checkpoint_status(runtime.checkpoint, constants.CHECKPOINT_STATUS_ERROR)
 
 
 class CompleteProtectTask(base.CompleteTask):
     @staticmethod
     def finish(runtime):
-        _set_status(runtime.checkpoint, constants.CHECKPOINT_STATUS_AVAILABLE)
+        base.set_checkpoint_status(runtime.checkpoint, constants.CHECKPOINT_STATUS_AVAILABLE)
 
 
 def get_flow(resource_graph, hooks, parameters):

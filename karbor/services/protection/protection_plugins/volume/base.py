@@ -208,3 +208,72 @@ class VolumeOperation(protection_plugin.Operation):
                                       status_value, reason)
         if status_value != constants.RESOURCE_STATUS_AVAILABLE:
             raise self.failure(resource.id, reason)
+
+
+class DeleteSavedObjectOperation(VolumeOperation):
+    """Delete the Cinder object a checkpoint saved and wait until it is
+    gone. Subclasses name the metadata key of its id (``saved_key``), the
+    cinderclient manager (``manager``) and the object (``what``)."""
+
+    kind = constants.OPERATION_DELETE
+    saved_key = manager = what = None
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        self.set_status(section, constants.RESOURCE_STATUS_DELETING)
+        object_id = self.get_metadata(section).get(self.saved_key)
+        try:
+            if object_id:
+                manager = getattr(self.cinder(context), self.manager)
+                with self.failing_as_karbor(resource):
+                    self.delete_quietly(manager, object_id)
+                    self.wait_deleted(manager, object_id, self.what)
+        except Exception:
+            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+            raise
+        self.delete_metadata(section)
+        self.set_status(section, constants.RESOURCE_STATUS_DELETED)
+
+
+class VolumeProtectionPlugin(protection_plugin.ProtectionPlugin):
+    """What the Cinder volume plugins share: options and operations.
+
+    Subclasses set ``group`` and ``opts`` (their option group), the
+    operation classes (``operations``: kind -> Operation class) and the
+    ``options_schema`` and ``restore_schema``.
+    """
+
+    group = opts = None
+    operations = {}
+    options_schema = restore_schema = None
+
+    def __init__(self, config=None):
+        super().__init__(config)
+        self._options = register_opts(config, self.group, self.opts)
+
+    def _operation(self, kind):
+        return self.operations[kind](self._options)
+
+    def get_protect_operation(self, resource):
+        return self._operation(constants.OPERATION_PROTECT)
+
+    def get_restore_operation(self, resource):
+        return self._operation(constants.OPERATION_RESTORE)
+
+    def get_verify_operation(self, resource):
+        return self._operation(constants.OPERATION_VERIFY)
+
+    def get_delete_operation(self, resource):
+        return self._operation(constants.OPERATION_DELETE)
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        return (constants.VOLUME_RESOURCE_TYPE,)
+
+    @classmethod
+    def get_options_schema(cls, resource_type):
+        return cls.options_schema
+
+    @classmethod
+    def get_restore_schema(cls, resource_type):
+        return cls.restore_schema

@@ -14,7 +14,6 @@ from oslo_log import log as logging
 from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
-from karbor.services.protection import protection_plugin
 from karbor.services.protection.protection_plugins.volume import base
 from karbor.services.protection.protection_plugins.volume import status
 
@@ -342,62 +341,25 @@ class VerifyOperation(base.VolumeOperation):
             self.report_verification(verify, resource, backup.status, None)
 
 
-class DeleteOperation(base.VolumeOperation):
+class DeleteOperation(base.DeleteSavedObjectOperation):
     """Delete the backup and wait until it is gone."""
 
-    kind = constants.OPERATION_DELETE
-
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        self.set_status(section, constants.RESOURCE_STATUS_DELETING)
-        backup_id = self.get_metadata(section).get('backup_id')
-        try:
-            if backup_id:
-                cinder = self.cinder(context)
-                with self.failing_as_karbor(resource):
-                    self.delete_quietly(cinder.backups, backup_id)
-                    self.wait_deleted(cinder.backups, backup_id,
-                                      'backup')
-        except Exception:
-            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
-            raise
-        self.delete_metadata(section)
-        self.set_status(section, constants.RESOURCE_STATUS_DELETED)
+    saved_key = 'backup_id'
+    manager = 'backups'
+    what = 'backup'
 
 
-class CinderBackupProtectionPlugin(protection_plugin.ProtectionPlugin):
+class CinderBackupProtectionPlugin(base.VolumeProtectionPlugin):
     """``karbor-volume-protection-plugin``: Cinder backups of volumes."""
 
-    _SUPPORT_RESOURCE_TYPES = (constants.VOLUME_RESOURCE_TYPE,)
-
-    def __init__(self, config=None):
-        super().__init__(config)
-        self._options = base.register_opts(config, GROUP,
-                                           cinder_backup_opts)
-
-    def get_protect_operation(self, resource):
-        return ProtectOperation(self._options)
-
-    def get_restore_operation(self, resource):
-        return RestoreOperation(self._options)
-
-    def get_verify_operation(self, resource):
-        return VerifyOperation(self._options)
-
-    def get_delete_operation(self, resource):
-        return DeleteOperation(self._options)
-
-    @classmethod
-    def get_supported_resources_types(cls):
-        return cls._SUPPORT_RESOURCE_TYPES
-
-    @classmethod
-    def get_options_schema(cls, resource_type):
-        return OPTIONS_SCHEMA
-
-    @classmethod
-    def get_restore_schema(cls, resource_type):
-        return RESTORE_SCHEMA
+    group = GROUP
+    opts = cinder_backup_opts
+    operations = {constants.OPERATION_PROTECT: ProtectOperation,
+                  constants.OPERATION_RESTORE: RestoreOperation,
+                  constants.OPERATION_VERIFY: VerifyOperation,
+                  constants.OPERATION_DELETE: DeleteOperation}
+    options_schema = OPTIONS_SCHEMA
+    restore_schema = RESTORE_SCHEMA
 
     @classmethod
     def get_saved_info_schema(cls, resource_type):

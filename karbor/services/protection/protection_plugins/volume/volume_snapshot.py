@@ -9,7 +9,6 @@ delete removes the snapshot.
 
 from karbor.common import constants
 from karbor.i18n import _
-from karbor.services.protection import protection_plugin
 from karbor.services.protection.protection_plugins.volume import base
 from karbor.services.protection.protection_plugins.volume import status
 
@@ -159,62 +158,25 @@ class VerifyOperation(base.VolumeOperation):
             self.report_verification(verify, resource, snapshot.status, None)
 
 
-class DeleteOperation(base.VolumeOperation):
+class DeleteOperation(base.DeleteSavedObjectOperation):
     """Delete the snapshot and wait until it is gone."""
 
-    kind = constants.OPERATION_DELETE
-
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        self.set_status(section, constants.RESOURCE_STATUS_DELETING)
-        snapshot_id = self.get_metadata(section).get('snapshot_id')
-        try:
-            if snapshot_id:
-                cinder = self.cinder(context)
-                with self.failing_as_karbor(resource):
-                    self.delete_quietly(cinder.volume_snapshots, snapshot_id)
-                    self.wait_deleted(cinder.volume_snapshots, snapshot_id,
-                                      'snapshot')
-        except Exception:
-            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
-            raise
-        self.delete_metadata(section)
-        self.set_status(section, constants.RESOURCE_STATUS_DELETED)
+    saved_key = 'snapshot_id'
+    manager = 'volume_snapshots'
+    what = 'snapshot'
 
 
-class VolumeSnapshotProtectionPlugin(protection_plugin.ProtectionPlugin):
+class VolumeSnapshotProtectionPlugin(base.VolumeProtectionPlugin):
     """``karbor-volume-snapshot-plugin``: Cinder snapshots of volumes."""
 
-    _SUPPORT_RESOURCE_TYPES = (constants.VOLUME_RESOURCE_TYPE,)
-
-    def __init__(self, config=None):
-        super().__init__(config)
-        self._options = base.register_opts(config, GROUP,
-                                           volume_snapshot_opts)
-
-    def get_protect_operation(self, resource):
-        return ProtectOperation(self._options)
-
-    def get_restore_operation(self, resource):
-        return RestoreOperation(self._options)
-
-    def get_verify_operation(self, resource):
-        return VerifyOperation(self._options)
-
-    def get_delete_operation(self, resource):
-        return DeleteOperation(self._options)
-
-    @classmethod
-    def get_supported_resources_types(cls):
-        return cls._SUPPORT_RESOURCE_TYPES
-
-    @classmethod
-    def get_options_schema(cls, resource_type):
-        return OPTIONS_SCHEMA
-
-    @classmethod
-    def get_restore_schema(cls, resource_type):
-        return RESTORE_SCHEMA
+    group = GROUP
+    opts = volume_snapshot_opts
+    operations = {constants.OPERATION_PROTECT: ProtectOperation,
+                  constants.OPERATION_RESTORE: RestoreOperation,
+                  constants.OPERATION_VERIFY: VerifyOperation,
+                  constants.OPERATION_DELETE: DeleteOperation}
+    options_schema = OPTIONS_SCHEMA
+    restore_schema = RESTORE_SCHEMA
 
 
 def list_opts():

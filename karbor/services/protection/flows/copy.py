@@ -17,13 +17,13 @@ class InitiateCopyTask(base.InitiateTask):
 
     @staticmethod
     def start(runtime):
-        return base.set_checkpoint_status(runtime.checkpoint_copy,
-                           constants.CHECKPOINT_STATUS_COPYING)
+        return base.set_checkpoint_status(
+            runtime.checkpoint_copy, constants.CHECKPOINT_STATUS_COPYING)
 
     @staticmethod
     def fail(runtime):
-        base.set_checkpoint_status(runtime.checkpoint_copy,
-                    constants.CHECKPOINT_STATUS_ERROR)
+        base.set_checkpoint_status(
+            runtime.checkpoint_copy, constants.CHECKPOINT_STATUS_ERROR)
 
 
 class CompleteCopyTask(base.CompleteTask):
@@ -33,7 +33,8 @@ class CompleteCopyTask(base.CompleteTask):
         copy.extra_info = dict(copy.extra_info or {},
                                copy_status=constants.
                                CHECKPOINT_STATUS_COPY_FINISHED)
-        base.set_checkpoint_status(copy, constants.CHECKPOINT_STATUS_AVAILABLE)
+        base.set_checkpoint_status(copy,
+                                   constants.CHECKPOINT_STATUS_AVAILABLE)
 
 
 def get_flow(resource_graph, hooks, parameters):

@@ -13,18 +13,20 @@ class InitiateProtectTask(base.InitiateTask):
 
     @staticmethod
     def start(runtime):
-        return base.set_checkpoint_status(runtime.checkpoint,
-                           constants.CHECKPOINT_STATUS_PROTECTING)
+        return base.set_checkpoint_status(
+            runtime.checkpoint, constants.CHECKPOINT_STATUS_PROTECTING)
 
     @staticmethod
     def fail(runtime):
-        base.set_checkpoint_status(runtime.checkpoint, constants.CHECKPOINT_STATUS_ERROR)
+        base.set_checkpoint_status(runtime.checkpoint,
+                                   constants.CHECKPOINT_STATUS_ERROR)
 
 
 class CompleteProtectTask(base.CompleteTask):
     @staticmethod
     def finish(runtime):
-        base.set_checkpoint_status(runtime.checkpoint, constants.CHECKPOINT_STATUS_AVAILABLE)
+        base.set_checkpoint_status(runtime.checkpoint,
+                                   constants.CHECKPOINT_STATUS_AVAILABLE)
 
 
 def get_flow(resource_graph, hooks, parameters):

@@ -79,9 +79,12 @@ class ProtectionManager(manager.Manager):
     def cleanup_host(self):
         self.runner.shutdown(wait=False)
 
-    @periodic_task.periodic_task(spacing=30, run_immediately=False)
+    @periodic_task.periodic_task(run_immediately=False)
     def take_over_interrupted(self, context):
-        """Finish the work of workers that died, and fail orphans."""
+        """Finish the work of workers that died, and fail orphans.
+
+        Runs every ``periodic_interval`` seconds.
+        """
         self.recovery.take_over()
 
     @periodic_task.periodic_task(spacing=300, run_immediately=False)

@@ -1,6 +1,6 @@
 """RPC plumbing on oslo.messaging.
 
-The transport comes from ``[DEFAULT] transport_url``; ``fake://`` is the
+The transport comes from ``[DEFAULT] transport_url``; ``inproc://`` is the
 in-process transport used by the embedded default (``karbor-all``).
 Exceptions from ``karbor.exception`` raised on the server are re-raised as
 the same classes on the client side.

@@ -26,7 +26,7 @@ EMBEDDED_CONF = """\
 # Written by karbor-all for the embedded default; edit freely.
 [DEFAULT]
 state_path = {state}
-transport_url = fake://
+transport_url = inproc://
 auth_strategy = noauth
 provider_config_dir = {providers}
 osapi_karbor_listen = {host}

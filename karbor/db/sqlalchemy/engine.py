@@ -67,10 +67,26 @@ def _check_sqlite_nesting(context, independent):
                                'different contexts would deadlock.')
 
 
+def _pool_connections(engine):
+    """Keep SQLite file connections open between transactions.
+
+    oslo.db gives SQLite files a NullPool: every transaction would reopen
+    the file, rerun the PRAGMAs and checkpoint the WAL.
+    """
+    old = engine.pool
+    if isinstance(old, sa.pool.NullPool):
+        engine.pool = sa.pool.QueuePool(
+            old._creator, pool_size=8, max_overflow=16,
+            dialect=old._dialect, _dispatch=old.dispatch)
+        old.dispose()
+
+
 def _on_engine_create(engine):
     if engine.dialect.name != 'sqlite':
         return
     in_memory = engine.url.database in (None, '', ':memory:')
+    if not in_memory:
+        _pool_connections(engine)
 
     @sa.event.listens_for(engine, 'connect')
     def _sqlite_pragmas(dbapi_con, con_record):
@@ -82,6 +98,9 @@ def _on_engine_create(engine):
             except sqlite3.OperationalError:
                 # Another process is switching the file to WAL right now.
                 pass
+            # With WAL, NORMAL never corrupts the database; a power loss
+            # may only lose the last transactions.
+            dbapi_con.execute('PRAGMA synchronous = NORMAL')
 
     # Replace oslo.db's BEGIN emitter: writers need BEGIN IMMEDIATE.
     for listener in list(engine.dispatch.begin):

@@ -13,6 +13,7 @@ import threading
 from oslo_log import log as logging
 
 from karbor.common import constants
+from karbor.db import api as db
 from karbor import exception
 from karbor import objects
 
@@ -62,12 +63,10 @@ def create_record(context, checkpoint):
 def sync_record(context, checkpoint):
     """Copy the checkpoint's state into its catalog row (made if missing)."""
     try:
-        record = objects.CheckpointRecord.get_by_id(context, checkpoint.id)
+        db.checkpoint_record_update(context, checkpoint.id,
+                                    _record_values(checkpoint))
     except exception.NotFound:
-        return create_record(context, checkpoint)
-    record.update(_record_values(checkpoint))
-    record.save()
-    return record
+        create_record(context, checkpoint)
 
 
 def record_view(record):

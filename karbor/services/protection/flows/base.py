@@ -110,9 +110,11 @@ def run_operation(operation_type, flow_factory, initiate_task, runtime,
         hooks = resource_flow.plan_hooks(operation_type, roots, runtime)
         factory_kwargs = {'resource_graph': resource_graph, 'hooks': hooks,
                           'parameters': parameters or {}}
+        # Without plugin steps there is nothing a restart could resume.
         return persistence.run_flow(
             flow_factory, factory_kwargs, runtime,
-            runtime.persisted_meta(operation_type), backend=backend)
+            runtime.persisted_meta(operation_type), backend=backend,
+            durable=any(hooks.values()))
     except Exception as err:
         # Failures while running were handled by the flow's revert; here
         # the flow was never started.

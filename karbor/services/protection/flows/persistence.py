@@ -191,7 +191,7 @@ def _destroy_book(backend, book_uuid):
         pass
 
 
-def _run_to_end(engine, runtime, backend, book_uuid):
+def _run_engine(engine, runtime):
     """Run a loaded engine; True if it completed, False if reverted."""
     try:
         workflow.run(engine, {'runtime': runtime})
@@ -199,16 +199,20 @@ def _run_to_end(engine, runtime, backend, book_uuid):
         # The initiate task's revert already logged the reason.
         LOG.debug('Flow %(name)s reverted: %(err)s',
                   {'name': engine.storage.flow_name, 'err': err})
-        ok = False
-    else:
-        ok = True
+        return False
+    return True
+
+
+def _run_to_end(engine, runtime, backend, book_uuid):
+    """Run a persisted engine, then drop its logbook once it ended."""
+    ok = _run_engine(engine, runtime)
     if engine.storage.get_flow_state() in ENDED_STATES:
         _destroy_book(backend, book_uuid)
     return ok
 
 
 def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
-             owner=None):
+             owner=None, durable=True):
     """Record a new flow in its own logbook, then run it to its end.
 
     :param flow_factory: module-level function building the flow.
@@ -216,8 +220,14 @@ def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
     :param runtime: the ``FlowRuntime`` (never persisted).
     :param meta: JSON description of the operation, kept in the logbook.
     :param owner: the worker owning the flow (default ``CONF.host``).
+    :param durable: False runs the flow in memory only, for flows with no
+        plugin step to resume (a crash then fails the operation instead).
     :returns: True if the flow completed, False if it was reverted.
     """
+    if not durable:
+        engine = workflow.load_from_factory(flow_factory, factory_kwargs,
+                                            None, None)
+        return _run_engine(engine, runtime)
     backend = backend or get_backend()
     book = models.LogBook(BOOK_PREFIX + meta.get('operation_type', 'flow'))
     book.meta = dict(meta, owner=owner or CONF.host)

@@ -112,7 +112,7 @@ def protection_server(request, tmp_path_factory):
     if getattr(request.module, 'RECORDER_PROVIDER', False):
         _write_recorder_provider(providers_dir, tmp / 'recorder-bank')
     settings = {
-        'transport_url': 'fake://',
+        'transport_url': 'inproc://',
         'protection_topic': 'karbor-protection-%s' % uuid.uuid4().hex,
         'state_path': str(tmp),
         'provider_config_dir': str(providers_dir),

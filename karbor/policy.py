@@ -1,6 +1,7 @@
 """Policy enforcement with oslo.policy; the rules live in karbor.policies."""
 
 import threading
+import time
 
 from oslo_config import cfg
 from oslo_policy import opts as policy_opts
@@ -16,6 +17,24 @@ _ENFORCER = None
 _LOCK = threading.Lock()
 
 
+class _Enforcer(policy.Enforcer):
+    """An Enforcer that looks for changed policy files once a second.
+
+    oslo.policy searches and stats the policy files on every check, which
+    costs more than the check itself on a busy API.
+    """
+
+    RECHECK_SECONDS = 1.0
+    _checked_at = None
+
+    def load_rules(self, force_reload=False):
+        now = time.monotonic()
+        if (force_reload or self._checked_at is None or
+                now - self._checked_at >= self.RECHECK_SECONDS):
+            super().load_rules(force_reload)
+            self._checked_at = now
+
+
 def reset():
     global _ENFORCER
     if _ENFORCER:
@@ -28,7 +47,7 @@ def get_enforcer():
     global _ENFORCER
     with _LOCK:
         if _ENFORCER is None:
-            enforcer = policy.Enforcer(CONF)
+            enforcer = _Enforcer(CONF)
             enforcer.register_defaults(policies.list_rules())
             enforcer.load_rules()
             _ENFORCER = enforcer

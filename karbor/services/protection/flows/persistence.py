@@ -226,7 +226,7 @@ def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
     """
     if not durable:
         engine = workflow.load_from_factory(flow_factory, factory_kwargs,
-                                            None, None)
+                                            None, None, parallel=False)
         return _run_engine(engine, runtime)
     backend = backend or get_backend()
     book = models.LogBook(BOOK_PREFIX + meta.get('operation_type', 'flow'))

@@ -40,8 +40,8 @@ def protect(context, plugins, checkpoint, operation_log, graph_roots,
             parameters, backend=None):
     """Protect the resources of ``graph_roots`` into ``checkpoint``.
 
-    Stores the serialized graph in the checkpoint first, then runs the flow
-    to its end (blocking).
+    Stores the serialized graph in the checkpoint (saved with its first
+    status change), then runs the flow to its end (blocking).
 
     :param plugins: dict resource type -> protection plugin instance.
     :param graph_roots: root ``GraphNode``s (``ProtectableRegistry.
@@ -50,8 +50,8 @@ def protect(context, plugins, checkpoint, operation_log, graph_roots,
     :returns: True if the checkpoint ended ``available``.
     """
     resource_graph = graph.serialize_resource_graph(graph_roots)
+    # Saved with the first status change of the flow.
     checkpoint.resource_graph = resource_graph
-    checkpoint.commit()
     runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
                                        operation_log)
     return base.run_operation(OPERATION, get_flow, InitiateProtectTask,

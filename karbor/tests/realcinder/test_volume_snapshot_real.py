@@ -9,7 +9,6 @@ from karbor import exception
 from karbor import objects
 from karbor.resource import Resource
 from karbor.services.protection.flows import delete
-from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import protect
 from karbor.services.protection.flows import restore
 from karbor.services.protection import protectable_registry
@@ -116,21 +115,6 @@ def test_deleted_volume_is_named(plugin, provider, ctx, cinder):
         _protect(plugin, provider, ctx, volume)
 
 
-@pytest.fixture
-def flow_backend(tmp_path):
-    yield persistence.get_backend('sqlite:///%s' % (tmp_path / 'flows.db'))
-    persistence.close_backends()
-
-
-def _log(ctx, checkpoint, operation_type, **kwargs):
-    log = objects.OperationLog(context=ctx, project_id=ctx.project_id,
-                               operation_type=operation_type,
-                               checkpoint_id=checkpoint.id,
-                               status='in_progress', **kwargs)
-    log.create()
-    return log
-
-
 def test_project_plan_through_the_flows(provider, ctx, cinder, sqlite_db,
                                         flow_backend):
     """A plan of the demo project protects its volumes (graph expansion
@@ -146,7 +130,7 @@ def test_project_plan_through_the_flows(provider, ctx, cinder, sqlite_db,
     root = Resource(constants.PROJECT_RESOURCE_TYPE, ctx.project_id, 'demo')
     checkpoint = helpers.new_checkpoint(provider, ctx, [root])
     assert protect.protect(ctx, plugins, checkpoint,
-                           _log(ctx, checkpoint, 'protect'),
+                           helpers.operation_log(ctx, checkpoint, 'protect'),
                            registry.build_graph(ctx, [root]),
                            {VOLUME: {'force': True}},  # other tests attach
                            backend=flow_backend)
@@ -158,7 +142,7 @@ def test_project_plan_through_the_flows(provider, ctx, cinder, sqlite_db,
 
     record = helpers.new_record(objects.Restore, ctx, checkpoint)
     assert restore.restore(ctx, plugins, checkpoint, record,
-                           _log(ctx, checkpoint, 'restore',
+                           helpers.operation_log(ctx, checkpoint, 'restore',
                                 restore_id=record.id), {},
                            backend=flow_backend)
     record = objects.Restore.get_by_id(ctx, record.id)
@@ -174,7 +158,7 @@ def test_project_plan_through_the_flows(provider, ctx, cinder, sqlite_db,
     helpers.wait_until(lambda: not {v.id for v in restored} &
                        _volume_ids(cinder))
     assert delete.delete(ctx, plugins, checkpoint,
-                         _log(ctx, checkpoint, 'delete'),
+                         helpers.operation_log(ctx, checkpoint, 'delete'),
                          backend=flow_backend)
     assert _snapshot_ids(cinder) == old_snapshots
 

@@ -4,6 +4,7 @@ import io
 import time
 import uuid
 
+from karbor import objects
 from karbor.resource import Resource
 from karbor.services.protection import protection_plugin
 from karbor.services.protection import provider as provider_mod
@@ -118,3 +119,13 @@ def new_server(nova, image_id=None, name='vm', **kwargs):
                                  image_id, flavor.id, **kwargs)
     wait_until(lambda: nova.servers.get(server.id).status != 'BUILD')
     return nova.servers.get(server.id)
+
+
+def operation_log(ctx, checkpoint, operation_type, **kwargs):
+    """A new in-progress operation log of ``checkpoint``."""
+    log = objects.OperationLog(context=ctx, project_id=ctx.project_id,
+                               operation_type=operation_type,
+                               checkpoint_id=checkpoint.id,
+                               status='in_progress', **kwargs)
+    log.create()
+    return log

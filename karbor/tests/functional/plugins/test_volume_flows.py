@@ -4,13 +4,10 @@ A plan holding only a server protects its attached volumes too (graph
 expansion through the protectables); the volume mains run in parallel.
 """
 
-import pytest
-
 from karbor.common import constants
 from karbor import objects
 from karbor.resource import Resource
 from karbor.services.protection.flows import delete
-from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import protect
 from karbor.services.protection.flows import restore
 from karbor.services.protection import protectable_registry
@@ -25,21 +22,6 @@ from karbor.services.protection.protection_plugins.volume import (
 from karbor.tests.functional.plugins import helpers
 
 VOLUME = constants.VOLUME_RESOURCE_TYPE
-
-
-@pytest.fixture
-def flow_backend(tmp_path):
-    yield persistence.get_backend('sqlite:///%s' % (tmp_path / 'flows.db'))
-    persistence.close_backends()
-
-
-def _log(ctx, checkpoint, operation_type, **kwargs):
-    log = objects.OperationLog(context=ctx, project_id=ctx.project_id,
-                               operation_type=operation_type,
-                               checkpoint_id=checkpoint.id,
-                               status='in_progress', **kwargs)
-    log.create()
-    return log
 
 
 def test_server_plan_through_the_flows(tmp_path, ctx, cinder, nova, glance,
@@ -61,8 +43,8 @@ def test_server_plan_through_the_flows(tmp_path, ctx, cinder, nova, glance,
     vm_resource = Resource(constants.SERVER_RESOURCE_TYPE, vm.id, vm.name)
     checkpoint = helpers.new_checkpoint(provider, ctx, [vm_resource])
     roots = registry.build_graph(ctx, [vm_resource])
-    assert protect.protect(ctx, plugins, checkpoint,
-                           _log(ctx, checkpoint, 'protect'), roots,
+    log = helpers.operation_log(ctx, checkpoint, 'protect')
+    assert protect.protect(ctx, plugins, checkpoint, log, roots,
                            {VOLUME: {'force': True}}, backend=flow_backend)
     assert checkpoint.status == 'available'
     for disk in disks:
@@ -72,7 +54,7 @@ def test_server_plan_through_the_flows(tmp_path, ctx, cinder, nova, glance,
 
     record = helpers.new_record(objects.Restore, ctx, checkpoint)
     assert restore.restore(ctx, plugins, checkpoint, record,
-                           _log(ctx, checkpoint, 'restore',
+                           helpers.operation_log(ctx, checkpoint, 'restore',
                                 restore_id=record.id), {},
                            backend=flow_backend)
     record = objects.Restore.get_by_id(ctx, record.id)
@@ -83,7 +65,7 @@ def test_server_plan_through_the_flows(tmp_path, ctx, cinder, nova, glance,
         '%s@%s' % (checkpoint.id, d.id) for d in disks)
 
     assert delete.delete(ctx, plugins, checkpoint,
-                         _log(ctx, checkpoint, 'delete'),
+                         helpers.operation_log(ctx, checkpoint, 'delete'),
                          backend=flow_backend)
     for disk in disks:
         assert cinder.backups.list(search_opts={'volume_id': disk.id}) == []

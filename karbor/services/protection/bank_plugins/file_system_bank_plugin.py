@@ -84,12 +84,15 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
     def _create(path):
         # A concurrent delete may remove the directory we just created;
         # try again in that case.
-        for attempt in range(3):
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+        attempts = 20
+        for attempt in range(attempts):
             try:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
                 return open(path, 'xb')
-            except FileNotFoundError:
-                if attempt == 2:
+            except (FileNotFoundError, FileExistsError):
+                # A parent was pruned between our mkdir and open, or
+                # within makedirs (which then reports EEXIST): again.
+                if attempt == attempts - 1:
                     raise
 
     @staticmethod

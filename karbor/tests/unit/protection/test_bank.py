@@ -267,3 +267,28 @@ def test_lease_renewer_thread_renews_and_stops():
     ('http://keystone/identity', '3')])
 def test_swift_auth_version(url, version):
     assert swift_bank_plugin._auth_version(url) == version
+
+
+def test_concurrent_writes_and_deletes_in_one_directory(plugin):
+    # Deleting the last object of a directory prunes it, while another
+    # writer may be creating the same directory: no write may fail.
+    errors = []
+    stop = threading.Event()
+
+    def churn(name):
+        key = '/indices/by-plan/p/proj/2026-11-22/%s' % name
+        try:
+            while not stop.is_set():
+                plugin.update_object(key, 'x')
+                plugin.delete_object(key)
+        except Exception as err:  # pragma: no cover - the failure shown
+            errors.append(err)
+
+    threads = [threading.Thread(target=churn, args=(n,)) for n in 'abcd']
+    for thread in threads:
+        thread.start()
+    stop.wait(1.5)
+    stop.set()
+    for thread in threads:
+        thread.join(10)
+    assert errors == []

@@ -13,7 +13,6 @@ from oslo_service import periodic_task
 
 from karbor.common import constants
 from karbor.common import parameters as parameter_check
-from karbor import context as karbor_context
 from karbor import exception
 from karbor import manager
 from karbor import objects
@@ -361,7 +360,3 @@ class ProtectionManager(manager.Manager):
              'resource_graph': source.resource_graph}, context=context)
         catalog.create_record(context, checkpoint_copy)
         return catalog.CatalogedCheckpoint(context, checkpoint_copy)
-
-
-def admin_context():
-    return karbor_context.get_admin_context()

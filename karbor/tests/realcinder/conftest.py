@@ -18,6 +18,8 @@ from karbor import context as karbor_context
 from karbor import objects
 from karbor.tests.dbfixtures import sqlite_db  # noqa: F401
 from karbor.tests.functional.plugins import helpers
+from karbor.tests.functional.plugins.helpers import plugin  # noqa: F401
+from karbor.tests.functional.plugins.helpers import provider  # noqa: F401
 from karbor.tests.realcinder import deployment
 
 CONF = cfg.CONF

@@ -16,22 +16,10 @@ from karbor.services.protection.protectable_plugins import project
 from karbor.services.protection.protectable_plugins import volume as vol_pp
 from karbor.services.protection.protection_plugins import (
     noop_protection_plugin)
-from karbor.services.protection.protection_plugins.volume import (
-    volume_snapshot)
 from karbor.tests.functional.plugins import helpers
 
 PLUGIN = 'karbor-volume-snapshot-plugin'
 VOLUME = constants.VOLUME_RESOURCE_TYPE
-
-
-@pytest.fixture
-def provider(tmp_path, cloud):
-    return helpers.make_provider(tmp_path, PLUGIN, volume_snapshot.GROUP)
-
-
-@pytest.fixture
-def plugin(provider):
-    return provider.load_plugins()[VOLUME]
 
 
 def _snapshots(cinder, volume):

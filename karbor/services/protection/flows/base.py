@@ -62,6 +62,24 @@ def fail(initiate_task, runtime, reason):
         runtime.log_end(error_info=reason)
 
 
+class CheckpointInitiateTask(InitiateTask):
+    """Moves a checkpoint of the runtime (``checkpoint_attr``) to the
+    ``started`` status, or to ``failed`` on revert."""
+
+    checkpoint_attr = 'checkpoint'
+    started = failed = None
+
+    @classmethod
+    def start(cls, runtime):
+        return set_checkpoint_status(getattr(runtime, cls.checkpoint_attr),
+                                     cls.started)
+
+    @classmethod
+    def fail(cls, runtime):
+        set_checkpoint_status(getattr(runtime, cls.checkpoint_attr),
+                              cls.failed)
+
+
 class CompleteTask(task.Task):
     """Puts the operation into its success status and closes the log.
 

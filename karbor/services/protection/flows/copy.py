@@ -12,18 +12,11 @@ from karbor.services.protection.flows import runtime as flow_runtime
 OPERATION = constants.OPERATION_COPY
 
 
-class InitiateCopyTask(base.InitiateTask):
+class InitiateCopyTask(base.CheckpointInitiateTask):
     operation_type = OPERATION
-
-    @staticmethod
-    def start(runtime):
-        return base.set_checkpoint_status(
-            runtime.checkpoint_copy, constants.CHECKPOINT_STATUS_COPYING)
-
-    @staticmethod
-    def fail(runtime):
-        base.set_checkpoint_status(
-            runtime.checkpoint_copy, constants.CHECKPOINT_STATUS_ERROR)
+    checkpoint_attr = 'checkpoint_copy'
+    started = constants.CHECKPOINT_STATUS_COPYING
+    failed = constants.CHECKPOINT_STATUS_ERROR
 
 
 class CompleteCopyTask(base.CompleteTask):

@@ -8,18 +8,10 @@ OPERATION = constants.OPERATION_DELETE
 EMPTY_GRAPH = '[{}, []]'
 
 
-class InitiateDeleteTask(base.InitiateTask):
+class InitiateDeleteTask(base.CheckpointInitiateTask):
     operation_type = OPERATION
-
-    @staticmethod
-    def start(runtime):
-        return base.set_checkpoint_status(
-            runtime.checkpoint, constants.CHECKPOINT_STATUS_DELETING)
-
-    @staticmethod
-    def fail(runtime):
-        base.set_checkpoint_status(runtime.checkpoint,
-                                   constants.CHECKPOINT_STATUS_ERROR_DELETING)
+    started = constants.CHECKPOINT_STATUS_DELETING
+    failed = constants.CHECKPOINT_STATUS_ERROR_DELETING
 
 
 class CompleteDeleteTask(base.CompleteTask):

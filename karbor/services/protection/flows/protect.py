@@ -8,18 +8,10 @@ from karbor.services.protection import graph
 OPERATION = constants.OPERATION_PROTECT
 
 
-class InitiateProtectTask(base.InitiateTask):
+class InitiateProtectTask(base.CheckpointInitiateTask):
     operation_type = OPERATION
-
-    @staticmethod
-    def start(runtime):
-        return base.set_checkpoint_status(
-            runtime.checkpoint, constants.CHECKPOINT_STATUS_PROTECTING)
-
-    @staticmethod
-    def fail(runtime):
-        base.set_checkpoint_status(runtime.checkpoint,
-                                   constants.CHECKPOINT_STATUS_ERROR)
+    started = constants.CHECKPOINT_STATUS_PROTECTING
+    failed = constants.CHECKPOINT_STATUS_ERROR
 
 
 class CompleteProtectTask(base.CompleteTask):

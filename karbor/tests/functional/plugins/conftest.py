@@ -18,6 +18,8 @@ from karbor.sandbox import fixture
 from karbor import objects
 from karbor.tests.dbfixtures import sqlite_db  # noqa: F401
 from karbor.tests.functional.plugins import helpers
+from karbor.tests.functional.plugins.helpers import plugin  # noqa: F401
+from karbor.tests.functional.plugins.helpers import provider  # noqa: F401
 
 CONF = cfg.CONF
 objects.register_all()

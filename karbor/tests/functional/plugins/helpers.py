@@ -4,6 +4,8 @@ import io
 import time
 import uuid
 
+import pytest
+
 from karbor import objects
 from karbor.resource import Resource
 from karbor.services.protection import protection_plugin
@@ -44,6 +46,22 @@ def make_provider(tmp_path, plugin, group, extra=''):
         name='test %s' % plugin, id=str(uuid.uuid4()), plugin=plugin,
         bank=tmp_path / 'bank', group=group, extra=extra))
     return provider_mod.load_provider_file(str(path))
+
+
+@pytest.fixture
+def provider(request, tmp_path, cloud):
+    """A file-bank provider with the test module's ``PLUGIN``."""
+    plugin_class = provider_mod.load_plugin_class(request.module.PLUGIN)
+    return make_provider(tmp_path, request.module.PLUGIN, plugin_class.group)
+
+
+@pytest.fixture
+def plugin(request, provider):
+    """The provider's plugin of OS::Cinder::Volume."""
+    plugin = provider.load_plugins()[VOLUME]
+    assert isinstance(plugin, provider_mod.load_plugin_class(
+        request.module.PLUGIN))
+    return plugin
 
 
 def volume_resource(volume):

@@ -14,18 +14,6 @@ PLUGIN = 'karbor-volume-protection-plugin'
 VOLUME = constants.VOLUME_RESOURCE_TYPE
 
 
-@pytest.fixture
-def provider(tmp_path, cloud):
-    return helpers.make_provider(tmp_path, PLUGIN, cinder_backup.GROUP)
-
-
-@pytest.fixture
-def plugin(provider):
-    plugin = provider.load_plugins()[VOLUME]
-    assert isinstance(plugin, cinder_backup.CinderBackupProtectionPlugin)
-    return plugin
-
-
 def _protect(plugin, provider, ctx, volumes, parameters=None):
     resources = [helpers.volume_resource(v) for v in volumes]
     checkpoint = helpers.new_checkpoint(provider, ctx, resources)

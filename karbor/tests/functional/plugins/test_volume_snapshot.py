@@ -6,24 +6,10 @@ import pytest
 from karbor.common import constants
 from karbor import exception
 from karbor import objects
-from karbor.services.protection.protection_plugins.volume import (
-    volume_snapshot)
 from karbor.tests.functional.plugins import helpers
 
 PLUGIN = 'karbor-volume-snapshot-plugin'
 VOLUME = constants.VOLUME_RESOURCE_TYPE
-
-
-@pytest.fixture
-def provider(tmp_path, cloud):
-    return helpers.make_provider(tmp_path, PLUGIN, volume_snapshot.GROUP)
-
-
-@pytest.fixture
-def plugin(provider):
-    plugin = provider.load_plugins()[VOLUME]
-    assert isinstance(plugin, volume_snapshot.VolumeSnapshotProtectionPlugin)
-    return plugin
 
 
 def _protect(plugin, provider, ctx, volume, parameters=None):

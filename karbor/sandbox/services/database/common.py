@@ -21,6 +21,15 @@ def put(store, kind, doc):
     return store.put(S, kind, doc, project_id=doc['_project_id'])
 
 
+def update(store, kind, rid, **fields):
+    """Set ``fields`` of a stored document; None if it has gone."""
+    doc = store.get(S, kind, rid)
+    if doc is not None:
+        doc.update(fields)
+        put(store, kind, doc)
+    return doc
+
+
 def get(store, req, kind, rid, label):
     doc = store.get(S, kind, rid)
     ctx = service.context(req)

@@ -196,11 +196,7 @@ class BackupController(wsgi.Controller):
 
 
 def _set(cloud, backup_id, **fields):
-    doc = cloud.store.get(S, 'backup', backup_id)
-    if doc is not None:
-        doc.update(fields)
-        common.put(cloud.store, 'backup', doc)
-    return doc
+    return common.update(cloud.store, 'backup', backup_id, **fields)
 
 
 @tasks.handler('backup.created')

@@ -17,6 +17,15 @@ def put(store, kind, doc):
     return store.put(S, kind, doc, project_id=doc.get('_project_id'))
 
 
+def update(store, kind, rid, **fields):
+    """Set ``fields`` of a stored document; None if it has gone."""
+    doc = store.get(S, kind, rid)
+    if doc is not None:
+        doc.update(fields)
+        put(store, kind, doc)
+    return doc
+
+
 def get(store, req, kind, rid, label):
     """The document if it exists and the caller may see it, else 404."""
     doc = store.get(S, kind, rid)

@@ -111,11 +111,7 @@ class SnapshotController(wsgi.Controller):
 
 
 def _set(cloud, snapshot_id, **fields):
-    doc = cloud.store.get(S, 'snapshot', snapshot_id)
-    if doc is not None:
-        doc.update(fields)
-        common.put(cloud.store, 'snapshot', doc)
-    return doc
+    return common.update(cloud.store, 'snapshot', snapshot_id, **fields)
 
 
 @tasks.handler('snapshot.created')

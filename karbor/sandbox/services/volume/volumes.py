@@ -176,11 +176,8 @@ class VolumeController(wsgi.Controller):
 
 def set_status(cloud, volume_id, status, **fields):
     """Update a volume's status (a no-op if it has gone)."""
-    doc = cloud.store.get(S, 'volume', volume_id)
-    if doc is not None:
-        doc.update(fields, status=status)
-        common.put(cloud.store, 'volume', doc)
-    return doc
+    return common.update(cloud.store, 'volume', volume_id, status=status,
+                         **fields)
 
 
 @tasks.handler('volume.created')

@@ -6,6 +6,12 @@ Usage changes go through reservations::
     ... create the plan ...
     QUOTAS.commit(ctx, reservations)                # or rollback on failure
 
+or, when one quick step follows, are applied at once::
+
+    QUOTAS.consume(ctx, checkpoints=1)              # OverQuota (413) if full
+    ... hand the checkpoint to the protection service ...
+    QUOTAS.release(ctx, checkpoints=1)              # only if that failed
+
 A limit of -1 means unlimited. Limits come from the project's own quota
 rows, else its quota class (``default`` for everyone), else the
 ``quota_<resource>`` options.
@@ -98,7 +104,7 @@ class DbQuotaDriver(object):
         return result
 
     def reserve(self, context, resources, deltas, expire=None,
-                project_id=None):
+                project_id=None, direct=False):
         unknown = sorted(set(deltas) - set(resources))
         if unknown:
             raise exception.QuotaResourceUnknown(unknown=unknown)
@@ -109,7 +115,8 @@ class DbQuotaDriver(object):
         return db.quota_reserve(
             context, resources, limits, deltas,
             db.reservation_expire_time(expire or CONF.reservation_expire),
-            CONF.until_refresh, CONF.max_age, project_id=project_id)
+            CONF.until_refresh, CONF.max_age, project_id=project_id,
+            direct=direct)
 
     def commit(self, context, reservations, project_id=None):
         db.reservation_commit(context, reservations, project_id=project_id)
@@ -189,6 +196,31 @@ class QuotaEngine(object):
                                            expire, project_id)
         LOG.debug('Created reservations %s', reservations)
         return reservations
+
+    def consume(self, context, project_id=None, **deltas):
+        """Check and apply ``deltas`` at once, in one transaction.
+
+        For usage that follows a single step (no reservation to commit or
+        roll back later); a negative delta gives usage back.
+
+        :raises OverQuota: a limit would be exceeded.
+        """
+        self.driver.reserve(context, self._resources, deltas,
+                            project_id=project_id, direct=True)
+
+    def release(self, context, project_id=None, **amounts):
+        """Give back usage taken by ``consume``; failures are logged.
+
+        Usage that was never counted (e.g. made before quotas were in use)
+        is left at zero.
+        """
+        try:
+            self.consume(context, project_id=project_id,
+                         **{name: -amount for name, amount in amounts.items()})
+        except exception.InvalidQuotaValue:
+            LOG.debug('Nothing counted to release for %s', amounts)
+        except Exception:
+            LOG.exception('Failed to release quota usage %s', amounts)
 
     def commit(self, context, reservations, project_id=None):
         """Apply reservations; failures are logged, never raised."""

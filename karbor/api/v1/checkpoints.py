@@ -14,6 +14,7 @@ from karbor import exception
 from karbor.i18n import _
 from karbor import objects
 from karbor import quota
+from karbor.services.protection import checkpoint_catalog
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -44,13 +45,11 @@ def count_checkpoints(ctxt, count):
     """Count ``count`` checkpoints the protection service already made
     (copies) in the project's ``checkpoints`` usage."""
     try:
-        reservations = QUOTAS.reserve(ctxt, checkpoints=count)
+        QUOTAS.consume(ctxt, checkpoints=count)
     except exception.OverQuota:
         LOG.warning('%(count)d checkpoint copies of project %(project)s '
                     'exceed its quota; they are not counted.',
                     {'count': count, 'project': ctxt.project_id})
-        return
-    QUOTAS.commit(ctxt, reservations)
 
 
 def _list_filters(ctxt, params):
@@ -108,14 +107,13 @@ class CheckpointsController(base.Controller):
         check_plan_provider(plan, provider_id)
         extra_info = values.get('extra_info') or values.get('extra-info')
         properties = {'extra_info': dict(extra_info or {})}
-        reservations = QUOTAS.reserve(ctxt, checkpoints=1)
+        QUOTAS.consume(ctxt, checkpoints=1)
         try:
             checkpoint = self.protection_api.protect(
                 ctxt, plan, checkpoint_properties=properties)
         except Exception:
-            QUOTAS.rollback(ctxt, reservations)
+            QUOTAS.release(ctxt, checkpoints=1)
             raise
-        QUOTAS.commit(ctxt, reservations)
         return views.detail(checkpoint)
 
     def delete(self, request, provider_id, checkpoint_id):
@@ -124,19 +122,8 @@ class CheckpointsController(base.Controller):
         project_id = checkpoint['project_id']
         base.authorize(ctxt, 'provider:checkpoint_delete',
                        base.owner_target(ctxt, project_id))
-        try:
-            reservations = QUOTAS.reserve(ctxt, project_id=project_id,
-                                          checkpoints=-1)
-        except exception.InvalidQuotaValue:
-            # A checkpoint that was never counted (made before quotas were
-            # in use, or an uncounted copy).
-            reservations = []
-        try:
-            self.protection_api.delete(ctxt, provider_id, checkpoint_id)
-        except Exception:
-            QUOTAS.rollback(ctxt, reservations, project_id=project_id)
-            raise
-        QUOTAS.commit(ctxt, reservations, project_id=project_id)
+        self.protection_api.delete(ctxt, provider_id, checkpoint_id)
+        QUOTAS.release(ctxt, project_id=project_id, checkpoints=1)
         return {}
 
     @validation.schema(schemas.reset_state)
@@ -154,10 +141,27 @@ class CheckpointsController(base.Controller):
     def _get(self, ctxt, provider_id, checkpoint_id):
         self.check_uuid(provider_id, 'provider')
         self.check_uuid(checkpoint_id, 'checkpoint')
-        checkpoint = self.protection_api.show_checkpoint(
-            ctxt, provider_id, checkpoint_id)
+        checkpoint = (self._from_catalog(ctxt, provider_id, checkpoint_id)
+                      or self.protection_api.show_checkpoint(
+                          ctxt, provider_id, checkpoint_id))
         base.authorize_get(
             ctxt, 'provider:checkpoint_get',
             base.owner_target(ctxt, checkpoint['project_id']),
             exception.CheckpointNotFound(checkpoint_id=checkpoint_id))
         return checkpoint
+
+    @staticmethod
+    def _from_catalog(ctxt, provider_id, checkpoint_id):
+        """The checkpoint's view from the SQL catalog, or None.
+
+        The catalog is written after the bank, so what it shows has been
+        saved. A checkpoint it lacks (e.g. in a bank moved here without a
+        rebuild) is read from the bank by the protection service.
+        """
+        try:
+            record = objects.CheckpointRecord.get_by_id(ctxt, checkpoint_id)
+        except exception.NotFound:
+            return None
+        if record.provider_id != provider_id:
+            return None
+        return checkpoint_catalog.record_view(record)

@@ -145,6 +145,9 @@ class V1Controller(object):
         # dispatch(), which matches ROUTES itself.
         return self.dispatch, []
 
+    # Every answer is JSON; accept clients asking for it by name as well
+    # as those asking for anything (pecan's default is text/html only).
+    @pecan.expose(content_type='application/json')
     @pecan.expose()
     def dispatch(self, *args, **kwargs):
         request = pecan.request

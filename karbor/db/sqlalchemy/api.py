@@ -25,6 +25,12 @@ def get_engine():
     return engine.get_engine()
 
 
+def transaction(context):
+    """Context manager: the DB calls made with ``context`` inside it share
+    one write transaction, committed when the block ends."""
+    return engine.writer(context)
+
+
 # Services
 
 _SERVICES = crud.Crud(

@@ -196,17 +196,18 @@ QUOTA_SYNC_FUNCTIONS = {'_sync_plans': _sync_plans,
                         '_sync_checkpoints': _sync_checkpoints}
 
 
-def _ensure_usages(context, project_id, resources):
-    """Create missing usage rows (in_use -1: counted at the next reserve)."""
-    with engine.writer(context, independent=True) as session:
-        existing = set(session.execute(
-            sa.select(models.QuotaUsage.resource).where(
-                models.QuotaUsage.project_id == project_id,
-                models.QuotaUsage.resource.in_(list(resources)))).scalars())
-        for resource in set(resources) - existing:
-            session.add(models.QuotaUsage(project_id=project_id,
-                                          resource=resource, in_use=-1,
-                                          reserved=0))
+def _add_missing_usages(session, project_id, usages, resources):
+    """Add the usage rows a project lacks (in_use -1: counted right away).
+
+    Two first reservations racing both insert; the loser's transaction
+    fails on the unique key and is retried by ``_retry``.
+    """
+    for resource in sorted(set(resources) - set(usages)):
+        usage = models.QuotaUsage(project_id=project_id, resource=resource,
+                                  in_use=-1, reserved=0)
+        session.add(usage)
+        usages[resource] = usage
+    session.flush()
 
 
 def _lock_usages(session, *where):
@@ -229,20 +230,22 @@ def _needs_refresh(usage, until_refresh, max_age, now):
 
 @_retry
 def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
-                  max_age, project_id=None):
+                  max_age, project_id=None, direct=False):
     """Reserve ``deltas`` against ``quotas``; return reservation uuids.
 
     :param resources: name -> resource with a ``sync`` name (or None).
+    :param direct: apply the deltas to the usage at once, without
+        reservations (returns ``[]``).
     :raises OverQuota: a positive delta would exceed its limit.
     :raises InvalidQuotaValue: a negative delta would make usage negative.
     """
     project_id = project_id or context.project_id
-    _ensure_usages(context, project_id, deltas)
     now = timeutils.utcnow()
     with engine.writer(context) as session:
         usages = _lock_usages(session,
                               models.QuotaUsage.project_id == project_id,
                               models.QuotaUsage.resource.in_(list(deltas)))
+        _add_missing_usages(session, project_id, usages, deltas)
         for name in deltas:
             usage = usages[name]
             if _needs_refresh(usage, until_refresh, max_age, now):
@@ -256,6 +259,9 @@ def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
         uuids = []
         for name, delta in deltas.items():
             usage = usages[name]
+            if direct:
+                usage.in_use += delta
+                continue
             reservation = models.Reservation(
                 uuid=uuidutils.generate_uuid(), usage_id=usage.id,
                 project_id=project_id, resource=name, delta=delta,

@@ -17,6 +17,8 @@ import datetime
 import json
 import time
 
+import futurist
+from futurist import waiters
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
@@ -34,6 +36,8 @@ BY_DATE = 'by-date'
 BY_PLAN = 'by-plan'
 _DATE_FORMAT = '%Y-%m-%d'
 _PAGE = 1000
+# Threads writing or deleting the index objects of checkpoints.
+_INDEX_WRITERS = 8
 _CREATE_PROPERTIES = ('id', 'status', 'extra_info', 'resource_graph',
                       'timestamp', 'project_id')
 
@@ -68,6 +72,19 @@ def _index_keys(md):
             '%s/%s/%s/%s' % (BY_DATE, date, project, name),
             '%s/%s/%s/%s/%s' % (BY_PLAN, md['protection_plan']['id'],
                                 project, date, name)]
+
+
+_index_writers = futurist.ThreadPoolExecutor(max_workers=_INDEX_WRITERS)
+
+
+def _for_each_at_once(function, keys):
+    """Call ``function(key)`` for every key concurrently (each bank write
+    mostly waits for a disk or a server); re-raise the first error once
+    all calls have ended."""
+    futures = [_index_writers.submit(function, key) for key in keys]
+    waiters.wait_for_all(futures)
+    for future in futures:
+        future.result()
 
 
 def _parse_index_name(key):
@@ -166,11 +183,12 @@ class Checkpoint(object):
             '%s/%s' % (RESOURCE_DATA, resource_id))
 
     def _delete_indices(self):
-        for key in _index_keys(self._md):
+        def delete(key):
             try:
                 self._indices.delete_object(key)
             except exception.BankObjectNotFound:
                 pass
+        _for_each_at_once(delete, _index_keys(self._md))
 
     def delete(self):
         """Mark as deleted and drop the indices; index.json stays."""
@@ -260,8 +278,10 @@ class CheckpointCollection(object):
         checkpoint = Checkpoint(self._bank, md)
         checkpoint.extra_info = props.get('extra_info')
         checkpoint.commit()
-        for key in _index_keys(md):
-            self._indices.update_object(key, md['id'])
+        # After index.json, so that no index names a missing checkpoint.
+        _for_each_at_once(
+            lambda key: self._indices.update_object(key, md['id']),
+            _index_keys(md))
         return checkpoint
 
     def get(self, checkpoint_id):

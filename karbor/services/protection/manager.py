@@ -3,7 +3,8 @@
 It is the endpoint of the ``karbor-protection`` RPC topic; each public
 method answers one call of ``rpcapi.ProtectionAPI``. Calls that start an
 operation validate and record it, hand the flow to the operation runner,
-and return at once.
+and return at once. A protect also builds the resource graph first, and
+finishes at once when no plugin has a step to run for it.
 """
 
 from oslo_config import cfg
@@ -13,6 +14,7 @@ from oslo_service import periodic_task
 
 from karbor.common import constants
 from karbor.common import parameters as parameter_check
+from karbor.db import api as db
 from karbor import exception
 from karbor import manager
 from karbor import objects
@@ -167,15 +169,19 @@ class ProtectionManager(manager.Manager):
         extra_info.setdefault('created_by', constants.MANUAL)
         checkpoint = provider_.checkpoint_collection.create(
             plan, {'extra_info': extra_info}, context=context)
-        record = catalog.create_record(context, checkpoint)
-        log = operation_runner.new_operation_log(
-            context, constants.OPERATION_PROTECT, checkpoint.status,
-            checkpoint_id=checkpoint.id, plan_id=plan['id'],
-            provider_id=provider_.id,
-            scheduled_operation_id=extra_info.get('scheduled_operation_id'))
-        self.runner.submit(self.runner.protect, context, provider_,
-                           catalog.CatalogedCheckpoint(context, checkpoint),
-                           log, plan)
+        with db.transaction(context):
+            record = catalog.create_record(context, checkpoint)
+            log = operation_runner.new_operation_log(
+                context, constants.OPERATION_PROTECT, checkpoint.status,
+                checkpoint_id=checkpoint.id, plan_id=plan['id'],
+                provider_id=provider_.id,
+                scheduled_operation_id=extra_info.get(
+                    'scheduled_operation_id'))
+        self.runner.protect(context, provider_,
+                            catalog.CatalogedCheckpoint(context, checkpoint),
+                            log, plan)
+        # As accepted (``protecting``, no graph yet), as the original
+        # answers, even when there was nothing to wait for.
         return catalog.record_view(record)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)

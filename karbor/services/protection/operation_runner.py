@@ -85,6 +85,13 @@ class OperationRunner(object):
             return False
 
     def protect(self, context, provider, checkpoint, log, plan):
+        """Build the plan's resource graph, then protect it.
+
+        Called in the RPC call that created the checkpoint (as the original
+        Karbor, which builds the graph before it answers): a protection
+        without plugin steps is finished here at once; a flow with steps
+        goes to the pool.
+        """
         try:
             roots = self._registry.build_graph(context, plan_resources(plan))
         except Exception as err:
@@ -96,7 +103,8 @@ class OperationRunner(object):
             return False
         return protect_flow.protect(context, provider.load_plugins(),
                                     checkpoint, log, roots,
-                                    plan.get('parameters') or {})
+                                    plan.get('parameters') or {},
+                                    submit=self.submit)
 
     @staticmethod
     def restore(context, provider, checkpoint, restore, log):

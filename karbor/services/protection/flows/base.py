@@ -6,6 +6,8 @@ fails and puts the operation into its failure status; the operation log
 ends ``success`` or ``error`` (with the reason) either way.
 """
 
+import functools
+
 from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 from taskflow import task
@@ -88,8 +90,9 @@ class CompleteTask(task.Task):
 
     def execute(self, runtime):
         runtime.check_aborted()
-        self.finish(runtime)
-        runtime.log_end()
+        with runtime.saving_together():
+            self.finish(runtime)
+            runtime.log_end()
 
     @staticmethod
     def finish(runtime):
@@ -114,31 +117,52 @@ def build_flow(operation_type, initiate_task, complete_task, resource_graph,
     return flow
 
 
-def run_operation(operation_type, flow_factory, initiate_task, runtime,
-                  resource_graph, parameters, backend=None):
+def run_operation(operation_type, flow_factory, initiate_task,
+                  complete_task, runtime, resource_graph, parameters,
+                  backend=None, submit=None):
     """Plan the hooks, then build and run an operation flow to its end.
 
     If the flow cannot even be built (e.g. a resource type without plugin)
     the operation is failed right away, so nothing stays in progress.
 
-    :returns: True if the operation succeeded.
+    :param submit: runs the flow elsewhere (e.g. ``OperationRunner.submit``)
+        when it has plugin steps; an operation without any is always
+        finished in the calling thread.
+    :returns: True if the operation succeeded, or what ``submit`` returned.
     """
     try:
         roots = graph.deserialize_resource_graph(resource_graph)
         hooks = resource_flow.plan_hooks(operation_type, roots, runtime)
+        if not any(hooks.values()):
+            return _complete_at_once(initiate_task, complete_task, runtime)
         factory_kwargs = {'resource_graph': resource_graph, 'hooks': hooks,
                           'parameters': parameters or {}}
-        # Without plugin steps there is nothing a restart could resume.
-        return persistence.run_flow(
-            flow_factory, factory_kwargs, runtime,
-            runtime.persisted_meta(operation_type), backend=backend,
-            durable=any(hooks.values()))
+        run = functools.partial(
+            persistence.run_flow, flow_factory, factory_kwargs, runtime,
+            runtime.persisted_meta(operation_type), backend=backend)
+        return submit(run) if submit else run()
     except Exception as err:
         # Failures while running were handled by the flow's revert; here
         # the flow was never started.
         if runtime.operation_log.status not in _LOG_ENDED:
             fail(initiate_task, runtime, str(err))
         return False
+
+
+def _complete_at_once(initiate_task, complete_task, runtime):
+    """An operation without plugin steps: straight to its end status.
+
+    The caller recorded it in progress already, and there is nothing a
+    flow engine would order or a restart could resume, so no engine runs
+    and the in-progress status is not written a second time.
+    """
+    try:
+        complete_task().execute(runtime)
+    except Exception as err:
+        fail(initiate_task, runtime, '%s: %s' % (complete_task.__name__,
+                                                 err))
+        return False
+    return True
 
 
 _LOG_ENDED = (constants.OPERATION_LOG_STATUS_SUCCESS,

@@ -49,5 +49,6 @@ def copy(context, plugins, checkpoint, checkpoint_copy, operation_log,
     runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
                                        operation_log,
                                        checkpoint_copy=checkpoint_copy)
-    return base.run_operation(OPERATION, get_flow, InitiateCopyTask, runtime,
+    return base.run_operation(OPERATION, get_flow, InitiateCopyTask,
+                              CompleteCopyTask, runtime,
                               checkpoint.resource_graph, parameters, backend)

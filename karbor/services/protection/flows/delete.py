@@ -37,4 +37,5 @@ def delete(context, plugins, checkpoint, operation_log, backend=None):
                                        operation_log)
     resource_graph = checkpoint.resource_graph or EMPTY_GRAPH
     return base.run_operation(OPERATION, get_flow, InitiateDeleteTask,
+                              CompleteDeleteTask,
                               runtime, resource_graph, {}, backend)

@@ -212,7 +212,7 @@ def _run_to_end(engine, runtime, backend, book_uuid):
 
 
 def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
-             owner=None, durable=True):
+             owner=None):
     """Record a new flow in its own logbook, then run it to its end.
 
     :param flow_factory: module-level function building the flow.
@@ -220,14 +220,8 @@ def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
     :param runtime: the ``FlowRuntime`` (never persisted).
     :param meta: JSON description of the operation, kept in the logbook.
     :param owner: the worker owning the flow (default ``CONF.host``).
-    :param durable: False runs the flow in memory only, for flows with no
-        plugin step to resume (a crash then fails the operation instead).
     :returns: True if the flow completed, False if it was reverted.
     """
-    if not durable:
-        engine = workflow.load_from_factory(flow_factory, factory_kwargs,
-                                            None, None, parallel=False)
-        return _run_engine(engine, runtime)
     backend = backend or get_backend()
     book = models.LogBook(BOOK_PREFIX + meta.get('operation_type', 'flow'))
     book.meta = dict(meta, owner=owner or CONF.host)

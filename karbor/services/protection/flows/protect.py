@@ -29,7 +29,7 @@ def get_flow(resource_graph, hooks, parameters):
 
 
 def protect(context, plugins, checkpoint, operation_log, graph_roots,
-            parameters, backend=None):
+            parameters, backend=None, submit=None):
     """Protect the resources of ``graph_roots`` into ``checkpoint``.
 
     Stores the serialized graph in the checkpoint (saved with its first
@@ -39,7 +39,9 @@ def protect(context, plugins, checkpoint, operation_log, graph_roots,
     :param graph_roots: root ``GraphNode``s (``ProtectableRegistry.
         build_graph``).
     :param parameters: the plan's parameters (``Type`` / ``Type#id`` keys).
-    :returns: True if the checkpoint ended ``available``.
+    :param submit: see ``base.run_operation``.
+    :returns: True if the checkpoint ended ``available`` (or what
+        ``submit`` returned).
     """
     resource_graph = graph.serialize_resource_graph(graph_roots)
     # Saved with the first status change of the flow.
@@ -47,4 +49,6 @@ def protect(context, plugins, checkpoint, operation_log, graph_roots,
     runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
                                        operation_log)
     return base.run_operation(OPERATION, get_flow, InitiateProtectTask,
-                              runtime, resource_graph, parameters, backend)
+                              CompleteProtectTask,
+                              runtime, resource_graph, parameters, backend,
+                              submit)

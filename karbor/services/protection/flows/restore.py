@@ -62,5 +62,6 @@ def restore(context, plugins, checkpoint, restore_record, operation_log,
     runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
                                        operation_log, restore=restore_record)
     return base.run_operation(OPERATION, get_flow, InitiateRestoreTask,
+                              CompleteRestoreTask,
                               runtime, checkpoint.resource_graph, parameters,
                               backend)

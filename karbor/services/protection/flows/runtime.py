@@ -7,13 +7,16 @@ a ``FlowRuntime`` that is injected into the engine without being persisted;
 a restarted worker builds a new one from ``persisted_meta()``.
 """
 
+import contextlib
 import threading
 
 from oslo_utils import timeutils
 
 from karbor.common import constants
+from karbor.db import api as db
 from karbor import exception
 from karbor.i18n import _
+from karbor.objects import base as objects_base
 
 # Context fields never written to the flow store.
 _SECRET_CONTEXT_KEYS = ('auth_token', 'auth_token_info')
@@ -108,6 +111,14 @@ class FlowRuntime(object):
         log.operation_type = operation_type
         log.status = status
         log.save()
+
+    def saving_together(self):
+        """Context manager: the record writes made inside it (checkpoint
+        catalog, restore or verification, operation log) commit as one
+        database transaction, when the records live in the database."""
+        if isinstance(self.operation_log, objects_base.KarborObject):
+            return db.transaction(self.context)
+        return contextlib.nullcontext()
 
     def log_end(self, error_info=None):
         """Close the operation log: ``success``, or ``error`` + reason."""

@@ -35,5 +35,6 @@ def verify(context, plugins, checkpoint, verification, operation_log,
     runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
                                        operation_log, verify=verification)
     return base.run_operation(OPERATION, get_flow, InitiateVerifyTask,
+                              CompleteVerifyTask,
                               runtime, checkpoint.resource_graph, parameters,
                               backend)

@@ -47,17 +47,8 @@ def shutdown_executor(wait=True):
         executor.shutdown(wait=wait)
 
 
-def load_from_factory(flow_factory, factory_kwargs, book, backend,
-                      parallel=True):
-    """An engine for a new flow made by ``flow_factory``.
-
-    ``parallel=False`` runs the flow's tasks one after another in the
-    calling thread, which is cheaper for flows without plugin steps.
-    """
-    if not parallel:
-        return engines.load_from_factory(
-            flow_factory, factory_kwargs=factory_kwargs, book=book,
-            backend=backend, engine='serial')
+def load_from_factory(flow_factory, factory_kwargs, book, backend):
+    """An engine for a new flow made by ``flow_factory``."""
     return engines.load_from_factory(
         flow_factory, factory_kwargs=factory_kwargs, book=book,
         backend=backend, engine=ENGINE, executor=get_executor())

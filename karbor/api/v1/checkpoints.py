@@ -107,13 +107,9 @@ class CheckpointsController(base.Controller):
         check_plan_provider(plan, provider_id)
         extra_info = values.get('extra_info') or values.get('extra-info')
         properties = {'extra_info': dict(extra_info or {})}
-        QUOTAS.consume(ctxt, checkpoints=1)
-        try:
-            checkpoint = self.protection_api.protect(
-                ctxt, plan, checkpoint_properties=properties)
-        except Exception:
-            QUOTAS.release(ctxt, checkpoints=1)
-            raise
+        # The protection service counts it in the checkpoints quota.
+        checkpoint = self.protection_api.protect(
+            ctxt, plan, checkpoint_properties=properties)
         return views.detail(checkpoint)
 
     def delete(self, request, provider_id, checkpoint_id):

@@ -199,15 +199,22 @@ QUOTA_SYNC_FUNCTIONS = {'_sync_plans': _sync_plans,
 def _add_missing_usages(session, project_id, usages, resources):
     """Add the usage rows a project lacks (in_use -1: counted right away).
 
-    Two first reservations racing both insert; the loser's transaction
-    fails on the unique key and is retried by ``_retry``.
+    Each insert has its own savepoint: when a concurrent first reservation
+    inserted the row already, the row is locked and used instead, without
+    failing the (possibly outer) transaction.
     """
     for resource in sorted(set(resources) - set(usages)):
-        usage = models.QuotaUsage(project_id=project_id, resource=resource,
-                                  in_use=-1, reserved=0)
-        session.add(usage)
+        try:
+            with session.begin_nested():
+                usage = models.QuotaUsage(project_id=project_id,
+                                          resource=resource, in_use=-1,
+                                          reserved=0)
+                session.add(usage)
+        except db_exc.DBDuplicateEntry:
+            usage = _lock_usages(
+                session, models.QuotaUsage.project_id == project_id,
+                models.QuotaUsage.resource == resource)[resource]
         usages[resource] = usage
-    session.flush()
 
 
 def _lock_usages(session, *where):

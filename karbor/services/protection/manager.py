@@ -3,13 +3,15 @@
 It is the endpoint of the ``karbor-protection`` RPC topic; each public
 method answers one call of ``rpcapi.ProtectionAPI``. Calls that start an
 operation validate and record it, hand the flow to the operation runner,
-and return at once. A protect also builds the resource graph first, and
-finishes at once when no plugin has a step to run for it.
+and return at once. A protect builds the resource graph first, and writes
+the checkpoint in its final status at once when no plugin has a step to
+run for it.
 """
 
 from oslo_config import cfg
 from oslo_log import log as logging
 import oslo_messaging as messaging
+from oslo_utils import timeutils
 from oslo_service import periodic_task
 
 from karbor.common import constants
@@ -18,6 +20,7 @@ from karbor.db import api as db
 from karbor import exception
 from karbor import manager
 from karbor import objects
+from karbor import quota
 from karbor import resource
 from karbor.services.protection import checkpoint_catalog as catalog
 from karbor.services.protection import operation_runner
@@ -41,7 +44,8 @@ CHECKPOINT_ERRORS = (exception.ProviderNotFound, exception.CheckpointNotFound,
                      exception.BankCreateObjectFailed,
                      exception.BankGetObjectFailed,
                      exception.BankListObjectsFailed,
-                     exception.AcquireLeaseFailed)
+                     exception.AcquireLeaseFailed,
+                     exception.OverQuota)
 
 
 def _plan_dict(plan):
@@ -91,7 +95,6 @@ class ProtectionManager(manager.Manager):
     @periodic_task.periodic_task(spacing=300, run_immediately=False)
     def expire_reservations(self, context):
         """Release quota reservations that were never committed."""
-        from karbor import quota
         quota.QUOTAS.expire(context)
 
     # Providers
@@ -161,28 +164,40 @@ class ProtectionManager(manager.Manager):
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def protect(self, context, plan, checkpoint_properties=None):
-        """Start protecting ``plan``; returns the new checkpoint's view."""
+        """Protect ``plan``; returns the new checkpoint's view as accepted.
+
+        The view says ``protecting`` with no graph yet, as the original
+        answers, even when the checkpoint was finished at once.
+        """
         plan = _plan_dict(plan)
         provider_ = self._provider(plan['provider_id'])
         properties = dict(checkpoint_properties or {})
         extra_info = properties.get('extra_info') or {}
         extra_info.setdefault('created_by', constants.MANUAL)
-        checkpoint = provider_.checkpoint_collection.create(
-            plan, {'extra_info': extra_info}, context=context)
+        started_at = timeutils.utcnow()
+        start = self.runner.plan_protect(context, provider_, plan)
         with db.transaction(context):
+            # Counted first: over quota, nothing is written.
+            quota.QUOTAS.consume(context, checkpoints=1)
+            checkpoint = provider_.checkpoint_collection.create(
+                plan, {'extra_info': extra_info,
+                       'status': start.checkpoint_status,
+                       'resource_graph': start.resource_graph},
+                context=context)
             record = catalog.create_record(context, checkpoint)
             log = operation_runner.new_operation_log(
-                context, constants.OPERATION_PROTECT, checkpoint.status,
+                context, constants.OPERATION_PROTECT, started_at=started_at,
                 checkpoint_id=checkpoint.id, plan_id=plan['id'],
                 provider_id=provider_.id,
                 scheduled_operation_id=extra_info.get(
-                    'scheduled_operation_id'))
-        self.runner.protect(context, provider_,
-                            catalog.CatalogedCheckpoint(context, checkpoint),
-                            log, plan)
-        # As accepted (``protecting``, no graph yet), as the original
-        # answers, even when there was nothing to wait for.
-        return catalog.record_view(record)
+                    'scheduled_operation_id'), **start.log_fields())
+        if start.has_steps:
+            self.runner.submit(
+                self.runner.protect, context, provider_,
+                catalog.CatalogedCheckpoint(context, checkpoint), log, plan,
+                start)
+        return dict(catalog.record_view(record), resource_graph=None,
+                    status=constants.CHECKPOINT_STATUS_PROTECTING)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def show_checkpoint(self, context, provider_id, checkpoint_id):

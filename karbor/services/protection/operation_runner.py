@@ -6,6 +6,8 @@ bounded thread pool here. Every run ends its records in a final status,
 whatever happens, so nothing stays "in progress".
 """
 
+import collections
+
 import futurist
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -19,6 +21,7 @@ from karbor.services.protection.flows import delete as delete_flow
 from karbor.services.protection.flows import protect as protect_flow
 from karbor.services.protection.flows import restore as restore_flow
 from karbor.services.protection.flows import verify as verify_flow
+from karbor.services.protection import graph
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -42,7 +45,8 @@ def new_operation_log(context, operation_type, status, **fields):
     log = objects.OperationLog(
         context=context, project_id=context.project_id,
         operation_type=operation_type, status=status,
-        started_at=timeutils.utcnow(), **fields)
+        started_at=fields.pop('started_at', None) or timeutils.utcnow(),
+        **fields)
     log.create()
     return log
 
@@ -52,6 +56,30 @@ def fail_operation_log(log, reason):
     log.error_info = reason
     log.ended_at = timeutils.utcnow()
     log.save()
+
+
+class ProtectStart(collections.namedtuple(
+        'ProtectStart', 'roots resource_graph has_steps error')):
+    """What ``OperationRunner.plan_protect`` found out about a plan."""
+
+    @property
+    def checkpoint_status(self):
+        if self.error:
+            return constants.CHECKPOINT_STATUS_ERROR
+        if self.has_steps:
+            return constants.CHECKPOINT_STATUS_PROTECTING
+        return constants.CHECKPOINT_STATUS_AVAILABLE
+
+    def log_fields(self):
+        """Status (and end) of the protect's operation log."""
+        if self.has_steps:
+            return {'status': constants.CHECKPOINT_STATUS_PROTECTING}
+        fields = {'status': constants.OPERATION_LOG_STATUS_SUCCESS,
+                  'ended_at': timeutils.utcnow()}
+        if self.error:
+            fields.update(status=constants.OPERATION_LOG_STATUS_ERROR,
+                          error_info=self.error)
+        return fields
 
 
 def plan_resources(plan):
@@ -84,27 +112,31 @@ class OperationRunner(object):
                           function.__name__)
             return False
 
-    def protect(self, context, provider, checkpoint, log, plan):
-        """Build the plan's resource graph, then protect it.
+    def plan_protect(self, context, provider, plan):
+        """Build the plan's resource graph and look at what it needs.
 
-        Called in the RPC call that created the checkpoint (as the original
-        Karbor, which builds the graph before it answers): a protection
-        without plugin steps is finished here at once; a flow with steps
-        goes to the pool.
+        Runs in the RPC call, before the checkpoint exists (as in the
+        original Karbor, which builds the graph before it answers), so that
+        a checkpoint is written once in its final status when no plugin
+        has a step to run, or when the graph cannot be built.
         """
         try:
             roots = self._registry.build_graph(context, plan_resources(plan))
+            steps = protect_flow.has_steps(context, provider.load_plugins(),
+                                           roots)
         except Exception as err:
-            LOG.warning('Checkpoint %(id)s: resource graph failed: %(err)s',
-                        {'id': checkpoint.id, 'err': err})
-            checkpoint.status = constants.CHECKPOINT_STATUS_ERROR
-            checkpoint.commit()
-            fail_operation_log(log, str(err))
-            return False
+            LOG.warning('Plan %(id)s cannot be protected: %(err)s',
+                        {'id': plan['id'], 'err': err})
+            return ProtectStart(None, None, False, str(err))
+        return ProtectStart(roots, graph.serialize_resource_graph(roots),
+                            steps, None)
+
+    @staticmethod
+    def protect(context, provider, checkpoint, log, plan, start):
+        """Run the protect flow of a ``plan_protect`` with steps."""
         return protect_flow.protect(context, provider.load_plugins(),
-                                    checkpoint, log, roots,
-                                    plan.get('parameters') or {},
-                                    submit=self.submit)
+                                    checkpoint, log, start.roots,
+                                    plan.get('parameters') or {})
 
     @staticmethod
     def restore(context, provider, checkpoint, restore, log):

@@ -6,8 +6,6 @@ fails and puts the operation into its failure status; the operation log
 ends ``success`` or ``error`` (with the reason) either way.
 """
 
-import functools
-
 from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 from taskflow import task
@@ -119,16 +117,13 @@ def build_flow(operation_type, initiate_task, complete_task, resource_graph,
 
 def run_operation(operation_type, flow_factory, initiate_task,
                   complete_task, runtime, resource_graph, parameters,
-                  backend=None, submit=None):
+                  backend=None):
     """Plan the hooks, then build and run an operation flow to its end.
 
     If the flow cannot even be built (e.g. a resource type without plugin)
     the operation is failed right away, so nothing stays in progress.
 
-    :param submit: runs the flow elsewhere (e.g. ``OperationRunner.submit``)
-        when it has plugin steps; an operation without any is always
-        finished in the calling thread.
-    :returns: True if the operation succeeded, or what ``submit`` returned.
+    :returns: True if the operation succeeded.
     """
     try:
         roots = graph.deserialize_resource_graph(resource_graph)
@@ -137,10 +132,9 @@ def run_operation(operation_type, flow_factory, initiate_task,
             return _complete_at_once(initiate_task, complete_task, runtime)
         factory_kwargs = {'resource_graph': resource_graph, 'hooks': hooks,
                           'parameters': parameters or {}}
-        run = functools.partial(
-            persistence.run_flow, flow_factory, factory_kwargs, runtime,
+        return persistence.run_flow(
+            flow_factory, factory_kwargs, runtime,
             runtime.persisted_meta(operation_type), backend=backend)
-        return submit(run) if submit else run()
     except Exception as err:
         # Failures while running were handled by the flow's revert; here
         # the flow was never started.

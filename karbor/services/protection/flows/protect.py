@@ -2,6 +2,7 @@
 
 from karbor.common import constants
 from karbor.services.protection.flows import base
+from karbor.services.protection.flows import resource_flow
 from karbor.services.protection.flows import runtime as flow_runtime
 from karbor.services.protection import graph
 
@@ -28,8 +29,18 @@ def get_flow(resource_graph, hooks, parameters):
                            parameters)
 
 
+def has_steps(context, plugins, graph_roots):
+    """Whether any plugin has a hook to run to protect ``graph_roots``.
+
+    :raises ProtectionPluginNotFound: a resource type has no plugin.
+    """
+    runtime = flow_runtime.FlowRuntime(context, plugins, None, None)
+    hooks = resource_flow.plan_hooks(OPERATION, graph_roots, runtime)
+    return any(hooks.values())
+
+
 def protect(context, plugins, checkpoint, operation_log, graph_roots,
-            parameters, backend=None, submit=None):
+            parameters, backend=None):
     """Protect the resources of ``graph_roots`` into ``checkpoint``.
 
     Stores the serialized graph in the checkpoint (saved with its first
@@ -39,9 +50,7 @@ def protect(context, plugins, checkpoint, operation_log, graph_roots,
     :param graph_roots: root ``GraphNode``s (``ProtectableRegistry.
         build_graph``).
     :param parameters: the plan's parameters (``Type`` / ``Type#id`` keys).
-    :param submit: see ``base.run_operation``.
-    :returns: True if the checkpoint ended ``available`` (or what
-        ``submit`` returned).
+    :returns: True if the checkpoint ended ``available``.
     """
     resource_graph = graph.serialize_resource_graph(graph_roots)
     # Saved with the first status change of the flow.
@@ -50,5 +59,4 @@ def protect(context, plugins, checkpoint, operation_log, graph_roots,
                                        operation_log)
     return base.run_operation(OPERATION, get_flow, InitiateProtectTask,
                               CompleteProtectTask,
-                              runtime, resource_graph, parameters, backend,
-                              submit)
+                              runtime, resource_graph, parameters, backend)

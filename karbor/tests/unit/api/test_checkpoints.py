@@ -252,6 +252,10 @@ def test_checkpoint_quota(api):
                                body={'checkpoint': {'plan_id': plan['id']}},
                                token=MEMBER)
     helpers.assert_fault(response, 413, 'overLimit', 'checkpoints')
+    # Refused before anything was written.
+    listed = fh.ok(helpers.request(api, 'GET', fh.checkpoints_path(),
+                                   token=MEMBER))['checkpoints']
+    assert [c['id'] for c in listed] == [checkpoint['id']]
     detail = fh.ok(helpers.request(
         api, 'GET', BASE + '/quotas/%s/detail' % helpers.PROJECT,
         token=MEMBER))['quota']
@@ -263,3 +267,33 @@ def test_checkpoint_quota(api):
         token=MEMBER))['quota']
     assert detail['checkpoints']['in_use'] == 0
     fh.create_checkpoint(api, plan)
+
+
+def test_stepless_protect_is_finished_when_create_answers(api):
+    """No-Op plugins have no hook: the create answers as accepted, and the
+    checkpoint is already available with its graph and a closed log."""
+    plan = fh.create_plan(api)
+    created = fh.create_checkpoint(api, plan)
+    assert created['status'] == 'protecting'
+    assert created['resource_graph'] is None
+    shown = fh.show_checkpoint(api, fh.NOOP, created['id'])
+    assert shown['status'] == 'available'
+    assert json.loads(shown['resource_graph'])[0]
+    logs = fh.ok(helpers.request(
+        api, 'GET', BASE + '/operation_logs?checkpoint_id=%s' % created['id'],
+        token=MEMBER))['operation_logs']
+    assert [(log['operation_type'], log['status']) for log in logs] == [
+        ('protect', 'success')]
+    assert logs[0]['ended_at'] is not None
+
+
+def test_json_accept_header_is_served(api):
+    plan = fh.create_plan(api)
+    response = helpers.request(api, 'GET', BASE + '/plans/' + plan['id'],
+                               token=MEMBER,
+                               headers={'Accept': 'application/json'})
+    assert fh.ok(response)['plan']['id'] == plan['id']
+    response = helpers.request(api, 'GET', BASE + '/plans/' + plan['id'],
+                               token=MEMBER,
+                               headers={'Accept': 'application/xml'})
+    assert response.status_int == 406

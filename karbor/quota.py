@@ -109,14 +109,30 @@ class DbQuotaDriver(object):
         if unknown:
             raise exception.QuotaResourceUnknown(unknown=unknown)
         project_id = project_id or context.project_id
-        quotas = self.get_project_quotas(context, resources, project_id,
-                                         usages=False)
-        limits = {name: quotas[name]['limit'] for name in deltas}
+        limits = self._limits(context, resources, deltas, project_id)
         return db.quota_reserve(
             context, resources, limits, deltas,
             db.reservation_expire_time(expire or CONF.reservation_expire),
             CONF.until_refresh, CONF.max_age, project_id=project_id,
             direct=direct)
+
+    @staticmethod
+    def _limits(context, resources, names, project_id):
+        """Limits of ``names`` as ``get_project_quotas`` finds them: the
+        project's own, else its quota class's, else the ``default``
+        class's, else the configured default (one query)."""
+        quota_class = getattr(context, 'quota_class', None)
+        owners = ['project', quota_class, DEFAULT_QUOTA_CLASS]
+        found = db.quota_limits(context, project_id,
+                                [o for o in owners[1:] if o])
+        limits = {}
+        for name in names:
+            limits[name] = resources[name].default
+            for owner in owners:
+                if name in found.get(owner, {}):
+                    limits[name] = found[owner][name]
+                    break
+        return limits
 
     def commit(self, context, reservations, project_id=None):
         db.reservation_commit(context, reservations, project_id=project_id)

@@ -22,6 +22,9 @@ QUOTAS = quota.QUOTAS
 
 DATE_FILTERS = ('start_date', 'end_date')
 DATE_FORMAT = '%Y-%m-%d'
+# What the protection service needs of a plan (sent as a plain dict).
+PLAN_FIELDS = ('id', 'name', 'provider_id', 'project_id', 'resources',
+               'parameters')
 
 
 def get_owned_plan(ctxt, plan_id):
@@ -109,7 +112,8 @@ class CheckpointsController(base.Controller):
         properties = {'extra_info': dict(extra_info or {})}
         # The protection service counts it in the checkpoints quota.
         checkpoint = self.protection_api.protect(
-            ctxt, plan, checkpoint_properties=properties)
+            ctxt, {field: plan[field] for field in PLAN_FIELDS},
+            checkpoint_properties=properties)
         return views.detail(checkpoint)
 
     def delete(self, request, provider_id, checkpoint_id):

@@ -85,6 +85,28 @@ def quota_get_all_by_project(context, project_id):
     return _limits(context, models.Quota, 'project_id', project_id)
 
 
+def quota_limits(context, project_id, class_names):
+    """The limits that apply to a project, read in one query.
+
+    :returns: ``{owner: {resource: limit}}`` where owner is ``project`` or
+        one of ``class_names``.
+    """
+    project = sa.select(sa.literal('project').label('owner'),
+                        models.Quota.resource, models.Quota.hard_limit
+                        ).where(models.Quota.project_id == project_id)
+    classes = sa.select(models.QuotaClass.class_name.label('owner'),
+                        models.QuotaClass.resource,
+                        models.QuotaClass.hard_limit
+                        ).where(models.QuotaClass.class_name.in_(
+                            list(class_names)))
+    result = {}
+    with engine.reader(context) as session:
+        for owner, resource, limit in session.execute(
+                sa.union_all(project, classes)):
+            result.setdefault(owner, {})[resource] = limit
+    return result
+
+
 def quota_set(context, project_id, resource, limit):
     """Create or update a project's limit of ``resource``."""
     return _set_limit(context, models.Quota, 'project_id', project_id,

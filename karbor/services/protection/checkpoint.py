@@ -17,8 +17,9 @@ import datetime
 import json
 import time
 
+import threading
+
 import futurist
-from futurist import waiters
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
@@ -36,8 +37,8 @@ BY_DATE = 'by-date'
 BY_PLAN = 'by-plan'
 _DATE_FORMAT = '%Y-%m-%d'
 _PAGE = 1000
-# Threads writing or deleting the index objects of checkpoints.
-_INDEX_WRITERS = 8
+# Threads writing the index objects of new checkpoints, per bank.
+_INDEX_WRITERS = 4
 _CREATE_PROPERTIES = ('id', 'status', 'extra_info', 'resource_graph',
                       'timestamp', 'project_id')
 
@@ -74,19 +75,6 @@ def _index_keys(md):
                                 project, date, name)]
 
 
-_index_writers = futurist.ThreadPoolExecutor(max_workers=_INDEX_WRITERS)
-
-
-def _for_each_at_once(function, keys):
-    """Call ``function(key)`` for every key concurrently (each bank write
-    mostly waits for a disk or a server); re-raise the first error once
-    all calls have ended."""
-    futures = [_index_writers.submit(function, key) for key in keys]
-    waiters.wait_for_all(futures)
-    for future in futures:
-        future.result()
-
-
 def _parse_index_name(key):
     """``…/<timestamp>@<id>`` -> (timestamp, id)."""
     timestamp, _sep, checkpoint_id = key.rpartition('/')[2].partition('@')
@@ -121,9 +109,10 @@ def to_timestamp(value, end_of_day=False):
 class Checkpoint(object):
     """One checkpoint: its index.json metadata plus its bank sections."""
 
-    def __init__(self, bank, metadata):
+    def __init__(self, bank, metadata, indexer=None):
         self._bank = bank
         self._md = metadata
+        self._indexer = indexer
         self._section = bank.get_sub_section(
             '/checkpoints/%s' % metadata['id'])
         self._indices = bank.get_sub_section('/indices')
@@ -183,12 +172,10 @@ class Checkpoint(object):
             '%s/%s' % (RESOURCE_DATA, resource_id))
 
     def _delete_indices(self):
-        def delete(key):
-            try:
-                self._indices.delete_object(key)
-            except exception.BankObjectNotFound:
-                pass
-        _for_each_at_once(delete, _index_keys(self._md))
+        if self._indexer is not None:
+            # Not before they were written, or they would stay behind.
+            self._indexer.wait(self.id)
+        delete_indices(self._indices, self._md)
 
     def delete(self):
         """Mark as deleted and drop the indices; index.json stays."""
@@ -224,6 +211,65 @@ class Checkpoint(object):
         }
 
 
+def write_indices(indices, md):
+    """Write the three index objects of the checkpoint ``md``."""
+    for key in _index_keys(md):
+        indices.update_object(key, md['id'])
+
+
+def delete_indices(indices, md):
+    """Delete the index objects of the checkpoint ``md`` (if any)."""
+    for key in _index_keys(md):
+        try:
+            indices.delete_object(key)
+        except exception.BankObjectNotFound:
+            pass
+
+
+class _Indexer(object):
+    """Writes the index objects of new checkpoints in the background.
+
+    index.json is written (durably) first, so an index never names a
+    missing checkpoint. Karbor lists checkpoints from its SQL catalog; the
+    indices serve other installations reading the bank. Index writes lost
+    in a crash are restored by ``CheckpointCollection.reindex`` (run by
+    ``karbor-manage checkpoint rebuild_catalog``).
+    """
+
+    def __init__(self, indices):
+        self._indices = indices
+        self._pool = futurist.ThreadPoolExecutor(max_workers=_INDEX_WRITERS)
+        self._pending = {}
+        self._lock = threading.Lock()
+
+    def add(self, md):
+        with self._lock:
+            self._pending[md['id']] = self._pool.submit(self._write, md)
+
+    def _write(self, md):
+        try:
+            write_indices(self._indices, md)
+        except Exception as err:
+            LOG.warning('Index objects of checkpoint %(id)s not written: '
+                        '%(err)s; "karbor-manage checkpoint '
+                        'rebuild_catalog" writes them.',
+                        {'id': md['id'], 'err': err})
+        finally:
+            with self._lock:
+                self._pending.pop(md['id'], None)
+
+    def wait(self, checkpoint_id=None):
+        """Wait for the index writes of one checkpoint, or of all."""
+        with self._lock:
+            if checkpoint_id is None:
+                futures = list(self._pending.values())
+            else:
+                futures = [self._pending.get(checkpoint_id)]
+        for future in futures:
+            if future is not None:
+                future.exception()
+
+
 class CheckpointCollection(object):
     """All checkpoints of one bank."""
 
@@ -231,6 +277,7 @@ class CheckpointCollection(object):
         self._bank = bank
         self._checkpoints = bank.get_sub_section('/checkpoints')
         self._indices = bank.get_sub_section('/indices')
+        self._indexer = _Indexer(self._indices)
 
     def create(self, plan, checkpoint_properties=None, context=None):
         """Create a checkpoint of ``plan`` in status ``protecting``.
@@ -275,14 +322,24 @@ class CheckpointCollection(object):
         }
         if props.get('resource_graph') is not None:
             md['resource_graph'] = props['resource_graph']
-        checkpoint = Checkpoint(self._bank, md)
+        checkpoint = Checkpoint(self._bank, md, self._indexer)
         checkpoint.extra_info = props.get('extra_info')
         checkpoint.commit()
-        # After index.json, so that no index names a missing checkpoint.
-        _for_each_at_once(
-            lambda key: self._indices.update_object(key, md['id']),
-            _index_keys(md))
+        self._indexer.add(md)
         return checkpoint
+
+    def wait_for_indices(self):
+        """Wait until the index objects of every checkpoint created so far
+        are written."""
+        self._indexer.wait()
+
+    def reindex(self, checkpoint):
+        """Make ``checkpoint``'s index objects match its status (written,
+        or absent once deleted)."""
+        if checkpoint.status == constants.CHECKPOINT_STATUS_DELETED:
+            delete_indices(self._indices, checkpoint.metadata)
+        else:
+            write_indices(self._indices, checkpoint.metadata)
 
     def get(self, checkpoint_id):
         """Load a checkpoint; CheckpointNotFound if it does not exist."""
@@ -296,7 +353,7 @@ class CheckpointCollection(object):
             raise exception.InvalidInput(
                 reason=_('Checkpoint %s has an unsupported format')
                 % checkpoint_id)
-        return Checkpoint(self._bank, md)
+        return Checkpoint(self._bank, md, self._indexer)
 
     def iter_all(self):
         """Yield every checkpoint of the bank (deleted ones included)."""

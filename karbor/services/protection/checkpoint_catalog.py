@@ -114,13 +114,16 @@ class CatalogedCheckpoint(object):
 
 
 def rebuild(context, provider):
-    """Recreate the catalog rows of every checkpoint in a provider's bank.
+    """Recreate the catalog rows of every checkpoint in a provider's bank,
+    and its index objects (some may be lost in a crash).
 
     Returns the number of checkpoints recorded.
     """
     count = 0
-    for checkpoint in provider.checkpoint_collection.iter_all():
+    collection = provider.checkpoint_collection
+    for checkpoint in collection.iter_all():
         sync_record(context, checkpoint)
+        collection.reindex(checkpoint)
         count += 1
     LOG.info('Catalog of provider %(id)s rebuilt: %(count)d checkpoints.',
              {'id': provider.id, 'count': count})

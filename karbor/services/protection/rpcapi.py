@@ -69,7 +69,9 @@ class ProtectionAPI(object):
     # Checkpoints
 
     def protect(self, ctxt, plan, checkpoint_properties=None):
-        """Start protecting ``plan``; returns the new checkpoint (dict)."""
+        """Start protecting ``plan`` (a dict with id, name, provider_id,
+        project_id, resources and parameters); returns the new checkpoint
+        (dict)."""
         return self._call(ctxt, 'protect', plan=plan,
                           checkpoint_properties=checkpoint_properties)
 

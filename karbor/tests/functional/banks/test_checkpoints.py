@@ -31,6 +31,7 @@ def test_layout_in_the_bank(bank, collection):
     checkpoint = collection.create(plan, {'timestamp': model.T0,
                                           'extra_info': {'created_by':
                                                          'manual'}})
+    collection.wait_for_indices()
     cid = checkpoint.id
     name = '%d@%s' % (model.T0, cid)
     indices = [
@@ -90,6 +91,22 @@ def test_delete_then_purge(bank, collection):
     assert bank.list_objects() == []
     with pytest.raises(exception.CheckpointNotFound):
         collection.get(cid)
+
+
+def test_reindex_restores_lost_indices(bank, collection):
+    rows = model.make_dataset(collection, count=2)
+    kept, deleted = (collection.get(row['id']) for row in rows)
+    deleted.delete()
+    written = bank.list_objects('/indices/')
+    # As after a crash: index writes lost, a deleted one's left behind.
+    for key in written:
+        bank.delete_object(key)
+    checkpoint_lib.write_indices(bank.get_sub_section('/indices'),
+                                 deleted.metadata)
+    for checkpoint in collection.iter_all():
+        collection.reindex(checkpoint)
+    assert bank.list_objects('/indices/') == written
+    assert collection.list_ids(model.PROVIDERS[0]) == [kept.id]
 
 
 def test_listing_follows_the_model(bank, collection):

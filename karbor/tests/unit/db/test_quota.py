@@ -63,6 +63,35 @@ def test_reserve_commit_rollback(sqlite_db, ctx):
         QUOTAS.reserve(ctx, plans=-1)
 
 
+def test_reserve_applies_limits_in_order(sqlite_db, ctx):
+    """Project limit, else the context's class, else ``default``, else
+    the option."""
+    CONF.set_override('quota_checkpoints', 1)
+    QUOTAS.consume(ctx, checkpoints=1)
+    with pytest.raises(exception.OverQuota):
+        QUOTAS.consume(ctx, checkpoints=1)
+    QUOTAS.set_class_quota(ctx, 'default', 'checkpoints', 2)
+    QUOTAS.consume(ctx, checkpoints=1)
+    with pytest.raises(exception.OverQuota):
+        QUOTAS.consume(ctx, checkpoints=1)
+    QUOTAS.set_class_quota(ctx, 'gold', 'checkpoints', 3)
+    ctx.quota_class = 'gold'
+    QUOTAS.consume(ctx, checkpoints=1)
+    with pytest.raises(exception.OverQuota):
+        QUOTAS.consume(ctx, checkpoints=1)
+    QUOTAS.set_project_quota(ctx, ctx.project_id, 'checkpoints', 4)
+    QUOTAS.consume(ctx, checkpoints=1)
+    with pytest.raises(exception.OverQuota):
+        QUOTAS.consume(ctx, checkpoints=1)
+    QUOTAS.release(ctx, checkpoints=1)
+    assert _usage(ctx, 'checkpoints') == {'limit': 4, 'in_use': 3,
+                                          'reserved': 0}
+    # Nothing counted is left to release: usage stays at zero.
+    for _i in range(4):
+        QUOTAS.release(ctx, checkpoints=1)
+    assert _usage(ctx, 'checkpoints')['in_use'] == 0
+
+
 def test_unlimited(sqlite_db, ctx):
     for _i in range(5):
         QUOTAS.commit(ctx, QUOTAS.reserve(ctx, checkpoints=1))

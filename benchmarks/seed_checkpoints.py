@@ -64,7 +64,6 @@ def seed(context, collection, provider_id, plans):
                         'timestamp': timestamp,
                         'project_id': context.project_id}, context=context)
                     checkpoint_catalog.create_record(context, checkpoint)
-    collection.wait_for_indices()
     return total
 
 

@@ -160,8 +160,13 @@ class BankPlugin(object, metaclass=abc.ABCMeta):
         return self._config[group]
 
     @abc.abstractmethod
-    def update_object(self, key, value, context=None):
-        """Create or overwrite the object ``key`` (see module doc)."""
+    def update_object(self, key, value, context=None, durable=True):
+        """Create or overwrite the object ``key`` (see module doc).
+
+        ``durable=False`` lets the plugin return before the object is on
+        stable storage: a power failure may lose it, and the caller can
+        write it again. Plugins whose writes are always durable ignore it.
+        """
 
     @abc.abstractmethod
     def get_object(self, key, context=None):
@@ -371,9 +376,9 @@ class Bank(object):
     def plugin(self):
         return self._plugin
 
-    def update_object(self, key, value, context=None):
+    def update_object(self, key, value, context=None, durable=True):
         return self._plugin.update_object(normalize_key(key), value,
-                                          context=context)
+                                          context=context, durable=durable)
 
     def get_object(self, key, context=None):
         return self._plugin.get_object(normalize_key(key), context=context)
@@ -444,10 +449,10 @@ class BankSection(object):
         if not self._is_writable:
             raise exception.BankReadonlyViolation()
 
-    def update_object(self, key, value, context=None):
+    def update_object(self, key, value, context=None, durable=True):
         self._check_writable()
         return self._bank.update_object(self._full_key(key), value,
-                                        context=context)
+                                        context=context, durable=durable)
 
     def get_object(self, key, context=None):
         return self._bank.get_object(self._full_key(key), context=context)

@@ -17,9 +17,6 @@ import datetime
 import json
 import time
 
-import threading
-
-import futurist
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
@@ -37,8 +34,6 @@ BY_DATE = 'by-date'
 BY_PLAN = 'by-plan'
 _DATE_FORMAT = '%Y-%m-%d'
 _PAGE = 1000
-# Threads writing the index objects of new checkpoints, per bank.
-_INDEX_WRITERS = 4
 _CREATE_PROPERTIES = ('id', 'status', 'extra_info', 'resource_graph',
                       'timestamp', 'project_id')
 
@@ -109,10 +104,9 @@ def to_timestamp(value, end_of_day=False):
 class Checkpoint(object):
     """One checkpoint: its index.json metadata plus its bank sections."""
 
-    def __init__(self, bank, metadata, indexer=None):
+    def __init__(self, bank, metadata):
         self._bank = bank
         self._md = metadata
-        self._indexer = indexer
         self._section = bank.get_sub_section(
             '/checkpoints/%s' % metadata['id'])
         self._indices = bank.get_sub_section('/indices')
@@ -172,9 +166,6 @@ class Checkpoint(object):
             '%s/%s' % (RESOURCE_DATA, resource_id))
 
     def _delete_indices(self):
-        if self._indexer is not None:
-            # Not before they were written, or they would stay behind.
-            self._indexer.wait(self.id)
         delete_indices(self._indices, self._md)
 
     def delete(self):
@@ -212,9 +203,15 @@ class Checkpoint(object):
 
 
 def write_indices(indices, md):
-    """Write the three index objects of the checkpoint ``md``."""
+    """Write the three index objects of the checkpoint ``md``.
+
+    They are derived from index.json (written durably before them), so
+    they are not forced to disk one by one: ``CheckpointCollection.
+    reindex`` (run by ``karbor-manage checkpoint rebuild_catalog``)
+    restores any that a power failure lost.
+    """
     for key in _index_keys(md):
-        indices.update_object(key, md['id'])
+        indices.update_object(key, md['id'], durable=False)
 
 
 def delete_indices(indices, md):
@@ -226,50 +223,6 @@ def delete_indices(indices, md):
             pass
 
 
-class _Indexer(object):
-    """Writes the index objects of new checkpoints in the background.
-
-    index.json is written (durably) first, so an index never names a
-    missing checkpoint. Karbor lists checkpoints from its SQL catalog; the
-    indices serve other installations reading the bank. Index writes lost
-    in a crash are restored by ``CheckpointCollection.reindex`` (run by
-    ``karbor-manage checkpoint rebuild_catalog``).
-    """
-
-    def __init__(self, indices):
-        self._indices = indices
-        self._pool = futurist.ThreadPoolExecutor(max_workers=_INDEX_WRITERS)
-        self._pending = {}
-        self._lock = threading.Lock()
-
-    def add(self, md):
-        with self._lock:
-            self._pending[md['id']] = self._pool.submit(self._write, md)
-
-    def _write(self, md):
-        try:
-            write_indices(self._indices, md)
-        except Exception as err:
-            LOG.warning('Index objects of checkpoint %(id)s not written: '
-                        '%(err)s; "karbor-manage checkpoint '
-                        'rebuild_catalog" writes them.',
-                        {'id': md['id'], 'err': err})
-        finally:
-            with self._lock:
-                self._pending.pop(md['id'], None)
-
-    def wait(self, checkpoint_id=None):
-        """Wait for the index writes of one checkpoint, or of all."""
-        with self._lock:
-            if checkpoint_id is None:
-                futures = list(self._pending.values())
-            else:
-                futures = [self._pending.get(checkpoint_id)]
-        for future in futures:
-            if future is not None:
-                future.exception()
-
-
 class CheckpointCollection(object):
     """All checkpoints of one bank."""
 
@@ -277,7 +230,6 @@ class CheckpointCollection(object):
         self._bank = bank
         self._checkpoints = bank.get_sub_section('/checkpoints')
         self._indices = bank.get_sub_section('/indices')
-        self._indexer = _Indexer(self._indices)
 
     def create(self, plan, checkpoint_properties=None, context=None):
         """Create a checkpoint of ``plan`` in status ``protecting``.
@@ -322,16 +274,11 @@ class CheckpointCollection(object):
         }
         if props.get('resource_graph') is not None:
             md['resource_graph'] = props['resource_graph']
-        checkpoint = Checkpoint(self._bank, md, self._indexer)
+        checkpoint = Checkpoint(self._bank, md)
         checkpoint.extra_info = props.get('extra_info')
         checkpoint.commit()
-        self._indexer.add(md)
+        write_indices(self._indices, md)
         return checkpoint
-
-    def wait_for_indices(self):
-        """Wait until the index objects of every checkpoint created so far
-        are written."""
-        self._indexer.wait()
 
     def reindex(self, checkpoint):
         """Make ``checkpoint``'s index objects match its status (written,
@@ -353,7 +300,7 @@ class CheckpointCollection(object):
             raise exception.InvalidInput(
                 reason=_('Checkpoint %s has an unsupported format')
                 % checkpoint_id)
-        return Checkpoint(self._bank, md, self._indexer)
+        return Checkpoint(self._bank, md)
 
     def iter_all(self):
         """Yield every checkpoint of the bank (deleted ones included)."""

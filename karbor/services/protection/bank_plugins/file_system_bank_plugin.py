@@ -61,7 +61,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                 reason=_('Invalid bank key: %s') % key)
         return os.path.join(self._root, *parts)
 
-    def update_object(self, key, value, context=None):
+    def update_object(self, key, value, context=None, durable=True):
         path = self._path(key)
         kind, payload = bank_plugin.encode_value(value)
         chunks = [payload] if isinstance(payload, bytes) else payload
@@ -71,8 +71,9 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                 f.write(_MAGIC + kind.encode('ascii') + b'\n')
                 for chunk in chunks:
                     f.write(chunk)
-                f.flush()
-                os.fsync(f.fileno())
+                if durable:
+                    f.flush()
+                    os.fsync(f.fileno())
             os.replace(tmp_path, path)
         except BaseException as err:
             self._remove_quietly(tmp_path)

@@ -159,7 +159,7 @@ class S3BankPlugin(bank_plugin.LeasedBankPlugin):
 
     # objects
 
-    def update_object(self, key, value, context=None):
+    def update_object(self, key, value, context=None, durable=True):
         self._ensure_ready()
         kind, payload = bank_plugin.encode_value(value)
         metadata = {_META_PREFIX + name: val for name, val in

@@ -179,7 +179,7 @@ class SwiftBankPlugin(bank_plugin.LeasedBankPlugin):
 
     # objects
 
-    def update_object(self, key, value, context=None):
+    def update_object(self, key, value, context=None, durable=True):
         self._ensure_ready()
         kind, payload = bank_plugin.encode_value(value)
         headers = {'X-Object-Meta-%s' % name: val for name, val in

@@ -49,7 +49,6 @@ def make_dataset(collection, count=24):
                      'provider_id': plan['provider_id'],
                      'project_id': plan['project_id'],
                      'timestamp': timestamp, 'deleted': False})
-    collection.wait_for_indices()
     return rows
 
 

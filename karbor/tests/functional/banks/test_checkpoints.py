@@ -31,7 +31,6 @@ def test_layout_in_the_bank(bank, collection):
     checkpoint = collection.create(plan, {'timestamp': model.T0,
                                           'extra_info': {'created_by':
                                                          'manual'}})
-    collection.wait_for_indices()
     cid = checkpoint.id
     name = '%d@%s' % (model.T0, cid)
     indices = [

@@ -179,7 +179,6 @@ def test_paging_walks_everything_once(collection):
 def test_listing_arguments(collection):
     first = collection.create(model.PLANS[0], {'timestamp': model.T0})
     second = collection.create(model.PLANS[0], {'timestamp': model.T0 + 1})
-    collection.wait_for_indices()
     # the default order is newest first
     assert collection.list_ids(model.PROVIDERS[0], model.PROJECTS[0]) == \
         [second.id, first.id]

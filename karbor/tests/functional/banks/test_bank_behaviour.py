@@ -71,6 +71,21 @@ def test_objects_survive_a_new_plugin_instance(make_plugin):
     assert second.get_owner_id() == plugin.get_owner_id()
 
 
+def test_objects_written_without_durability(make_plugin):
+    """``durable=False`` only relaxes when the data reaches the disk: the
+    object is there, for this plugin and the next, and can be overwritten
+    and deleted like any other."""
+    first = Bank(make_plugin())
+    first.update_object('/lazy/key', 'v1', durable=False)
+    first.get_sub_section('/lazy').update_object('key', 'v2',
+                                                 durable=False)
+    second = Bank(make_plugin())
+    assert second.get_object('/lazy/key') == 'v2'
+    assert second.list_objects('/lazy/') == ['/lazy/key']
+    second.delete_object('/lazy/key')
+    assert first.list_objects('/lazy/') == []
+
+
 LISTING_KEYS = ['/x/a-c', '/x/a/b', '/x/a/c', '/x/a/d/e', '/x/b', '/x/b0',
                 '/x/c@1', '/y/z']
 

@@ -10,6 +10,9 @@ authentication.
 
 from oslo_config import cfg
 import pecan
+import pecan.core
+import pecan.routing
+import pecan.util
 import webob.dec
 
 from karbor.api.middleware import auth
@@ -21,6 +24,25 @@ from karbor.api import versions
 CONF = cfg.CONF
 
 VERSION_PATHS = ('', '/', '/v1', '/v1/')
+
+
+def _remember_pecan_argspecs():
+    """pecan inspects the signature of the routed controller on every
+    request (and builds a new namedtuple class each time); controllers
+    never change, so each signature is inspected once."""
+    inspect_signature = pecan.util.getargspec
+    known = {}
+
+    def getargspec(method):
+        key = getattr(method, '__func__', method)
+        if key not in known:
+            known[key] = inspect_signature(method)
+        return known[key]
+
+    pecan.core.getargspec = pecan.routing.getargspec = getargspec
+
+
+_remember_pecan_argspecs()
 
 
 class KarborPecan(pecan.Pecan):

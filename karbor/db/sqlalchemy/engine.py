@@ -117,7 +117,10 @@ def _on_engine_create(engine):
 
 def _new_manager():
     manager = enginefacade.transaction_context()
-    manager.configure(sqlite_fk=True)
+    # thread_checkin (on by default) sleeps on every connection check-in so
+    # that eventlet green threads take turns; Karbor runs on real threads,
+    # where that sleep only hands the GIL away in the middle of a request.
+    manager.configure(sqlite_fk=True, thread_checkin=False)
     manager.append_on_engine_create(_on_engine_create)
     return manager
 

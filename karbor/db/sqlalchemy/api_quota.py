@@ -246,6 +246,24 @@ def _lock_usages(session, *where):
     return {row.resource: row for row in rows}
 
 
+def _add_to_unlimited(session, project_id, quotas, deltas, now):
+    """Add one positive delta of an unlimited resource to a counted usage
+    in a single statement; False (nothing done) when that does not apply.
+    """
+    if len(deltas) != 1:
+        return False
+    [(name, delta)] = deltas.items()
+    if delta <= 0 or quotas.get(name, -1) >= 0:
+        return False
+    usage = models.QuotaUsage
+    result = session.execute(
+        sa.update(usage).where(usage.project_id == project_id,
+                               usage.resource == name, usage.in_use >= 0)
+        .values(in_use=usage.in_use + delta, updated_at=now)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
 def _needs_refresh(usage, until_refresh, max_age, now):
     if usage.in_use < 0:
         return True
@@ -271,6 +289,9 @@ def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
     project_id = project_id or context.project_id
     now = timeutils.utcnow()
     with engine.writer(context) as session:
+        if direct and not (until_refresh or max_age) and \
+                _add_to_unlimited(session, project_id, quotas, deltas, now):
+            return []
         usages = _lock_usages(session,
                               models.QuotaUsage.project_id == project_id,
                               models.QuotaUsage.resource.in_(list(deltas)))

@@ -92,6 +92,21 @@ def test_reserve_applies_limits_in_order(sqlite_db, ctx):
     assert _usage(ctx, 'checkpoints')['in_use'] == 0
 
 
+def test_consume_unlimited(sqlite_db, ctx):
+    """Unlimited usage is added in place once counted; releases and
+    limited resources take the locking path."""
+    for _i in range(3):
+        QUOTAS.consume(ctx, checkpoints=1)
+    QUOTAS.release(ctx, checkpoints=1)
+    assert _usage(ctx, 'checkpoints') == {'limit': -1, 'in_use': 2,
+                                          'reserved': 0}
+    other = ctx.__class__(user_id='u', project_id='other', is_admin=False)
+    QUOTAS.consume(other, checkpoints=2)
+    assert QUOTAS.get_project_quotas(other, 'other')['checkpoints'][
+        'in_use'] == 2
+    assert _usage(ctx, 'checkpoints')['in_use'] == 2
+
+
 def test_unlimited(sqlite_db, ctx):
     for _i in range(5):
         QUOTAS.commit(ctx, QUOTAS.reserve(ctx, checkpoints=1))

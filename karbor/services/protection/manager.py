@@ -11,8 +11,8 @@ run for it.
 from oslo_config import cfg
 from oslo_log import log as logging
 import oslo_messaging as messaging
-from oslo_utils import timeutils
 from oslo_service import periodic_task
+from oslo_utils import timeutils
 
 from karbor.common import constants
 from karbor.common import parameters as parameter_check
@@ -176,21 +176,8 @@ class ProtectionManager(manager.Manager):
         extra_info.setdefault('created_by', constants.MANUAL)
         started_at = timeutils.utcnow()
         start = self.runner.plan_protect(context, provider_, plan)
-        with db.transaction(context):
-            # Counted first: over quota, nothing is written.
-            quota.QUOTAS.consume(context, checkpoints=1)
-            checkpoint = provider_.checkpoint_collection.create(
-                plan, {'extra_info': extra_info,
-                       'status': start.checkpoint_status,
-                       'resource_graph': start.resource_graph},
-                context=context)
-            record = catalog.create_record(context, checkpoint)
-            log = operation_runner.new_operation_log(
-                context, constants.OPERATION_PROTECT, started_at=started_at,
-                checkpoint_id=checkpoint.id, plan_id=plan['id'],
-                provider_id=provider_.id,
-                scheduled_operation_id=extra_info.get(
-                    'scheduled_operation_id'), **start.log_fields())
+        checkpoint, record, log = self._record_checkpoint(
+            context, provider_, plan, extra_info, start, started_at)
         if start.has_steps:
             self.runner.submit(
                 self.runner.protect, context, provider_,
@@ -198,6 +185,38 @@ class ProtectionManager(manager.Manager):
                 start)
         return dict(catalog.record_view(record), resource_graph=None,
                     status=constants.CHECKPOINT_STATUS_PROTECTING)
+
+    @staticmethod
+    def _record_checkpoint(context, provider_, plan, extra_info, start,
+                           started_at):
+        """Count, write and catalog a new checkpoint and its operation log,
+        in one database transaction; nothing stays behind on failure."""
+        checkpoint = None
+        try:
+            with db.transaction(context):
+                # Counted first: over quota, nothing is written.
+                quota.QUOTAS.consume(context, checkpoints=1)
+                checkpoint = provider_.checkpoint_collection.create(
+                    plan, {'extra_info': extra_info,
+                           'status': start.checkpoint_status,
+                           'resource_graph': start.resource_graph},
+                    context=context)
+                record = catalog.create_record(context, checkpoint)
+                log = operation_runner.new_operation_log(
+                    context, constants.OPERATION_PROTECT,
+                    started_at=started_at, checkpoint_id=checkpoint.id,
+                    plan_id=plan['id'], provider_id=provider_.id,
+                    scheduled_operation_id=extra_info.get(
+                        'scheduled_operation_id'), **start.log_fields())
+        except Exception:
+            if checkpoint is not None:
+                try:
+                    checkpoint.purge()
+                except Exception:
+                    LOG.exception('Checkpoint %s left in the bank after a '
+                                  'failed create', checkpoint.id)
+            raise
+        return checkpoint, record, log
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def show_checkpoint(self, context, provider_id, checkpoint_id):

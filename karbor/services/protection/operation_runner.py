@@ -51,13 +51,6 @@ def new_operation_log(context, operation_type, status, **fields):
     return log
 
 
-def fail_operation_log(log, reason):
-    log.status = constants.OPERATION_LOG_STATUS_ERROR
-    log.error_info = reason
-    log.ended_at = timeutils.utcnow()
-    log.save()
-
-
 class ProtectStart(collections.namedtuple(
         'ProtectStart', 'roots resource_graph has_steps error')):
     """What ``OperationRunner.plan_protect`` found out about a plan."""

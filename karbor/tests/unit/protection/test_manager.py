@@ -8,6 +8,7 @@ import textwrap
 import time
 
 from oslo_config import cfg
+from oslo_db import exception as db_exc
 from oslo_messaging.rpc import dispatcher
 import pytest
 
@@ -15,6 +16,7 @@ from karbor.common import constants
 from karbor import context
 from karbor import exception
 from karbor import objects
+from karbor import quota
 from karbor.services.protection import checkpoint_catalog
 from karbor.services.protection.flows import persistence
 from karbor.services.protection import manager as protection_manager
@@ -132,6 +134,26 @@ def test_protect_ends_available_with_graph_and_logs(manager, ctx):
     assert [(log.operation_type, log.status) for log in logs] == [
         ('protect', 'success')]
     assert logs[0].ended_at is not None
+
+
+def test_failed_create_leaves_nothing(manager, ctx, tmp_path, monkeypatch):
+    """A database failure while the checkpoint is recorded rolls back its
+    quota usage and catalog row, and removes what reached the bank."""
+    plan = make_plan(ctx, NOOP)
+
+    def broken_insert(self):
+        raise db_exc.DBConnectionError('injected failure')
+    monkeypatch.setattr(objects.OperationLog, 'create', broken_insert)
+    with pytest.raises(db_exc.DBConnectionError):
+        manager.protect(ctx, plan)
+    monkeypatch.undo()
+    bank = tmp_path / 'banks' / NOOP
+    assert [p for p in bank.rglob('*') if p.is_file()] == []
+    assert manager.list_checkpoints(ctx, NOOP) == []
+    usage = quota.QUOTAS.get_project_quotas(ctx, ctx.project_id)
+    assert usage['checkpoints']['in_use'] == 0
+    # And the next create works.
+    assert protect(manager, ctx, plan)
 
 
 def test_failing_resource_ends_in_error_with_reason(manager, ctx):

@@ -3,6 +3,9 @@
 Each run POSTs a checkpoint and polls ``GET .../checkpoints/<id>`` every
 2 ms until it leaves ``protecting``. Target: ours at least 5x faster than
 the original Karbor (median).
+
+Both services run side by side and are measured in alternating rounds, so
+that a machine whose speed drifts during the run slows both alike.
 """
 
 import common
@@ -11,40 +14,67 @@ TARGET_SPEEDUP = 5.0
 WARMUP = 3
 
 
-def measure(server, runs, interval):
-    """Median and p90 (seconds) of ``runs`` checkpoints on ``server``."""
-    client = server.client()
-    try:
-        plan_id = client.create_plan(common.fake_volumes(1))
+class Subject(object):
+    """One service under measurement: a client, a plan and its times."""
+
+    def __init__(self, server, interval):
+        self.label = server.label
+        self.interval = interval
+        self.client = server.client()
+        self.plan_id = self.client.create_plan(common.fake_volumes(1))
+        self.times = []
         for _ in range(WARMUP):
-            client.protect(plan_id, interval)
-        times = []
-        for _ in range(runs):
-            seconds, status = client.protect(plan_id, interval)
+            self.client.protect(self.plan_id, interval)
+
+    def run(self, count):
+        for _ in range(count):
+            seconds, status = self.client.protect(self.plan_id,
+                                                  self.interval)
             if status != 'available':
                 raise common.BenchmarkError('checkpoint ended %s' % status)
-            times.append(seconds)
+            self.times.append(seconds)
+
+    def report(self, rounds):
+        median, p90 = common.summary(self.times)
+        print('%-45s checkpoint 1 volume: median %7.1f ms  p90 %7.1f ms  '
+              '(%d runs in %d rounds)' % (self.label, common.ms(median),
+                                          common.ms(p90), len(self.times),
+                                          rounds), flush=True)
+        return median
+
+    def close(self):
+        self.client.close()
+
+
+def measure(subjects, runs, rounds):
+    """Run ``runs`` checkpoints per subject, alternating in ``rounds``."""
+    per_round = max(1, runs // rounds)
+    try:
+        for _ in range(rounds):
+            for subject in subjects:
+                subject.run(per_round)
+        return [subject.report(rounds) for subject in subjects]
     finally:
-        client.close()
-    median, p90 = common.summary(times)
-    print('%-45s checkpoint 1 volume: median %7.1f ms  p90 %7.1f ms  '
-          '(%d runs)' % (server.label, common.ms(median), common.ms(p90),
-                         runs), flush=True)
-    return median
+        for subject in subjects:
+            subject.close()
 
 
 def main():
-    args = common.parse_args(__doc__.splitlines()[0], runs=50,
-                             extra=lambda p: p.add_argument(
-                                 '--interval-ms', type=float, default=2.0,
-                                 help='poll interval (default 2 ms)'))
+    def extra(parser):
+        parser.add_argument('--interval-ms', type=float, default=2.0,
+                            help='poll interval (default 2 ms)')
+        parser.add_argument('--rounds', type=int, default=10,
+                            help='alternating rounds (default 10)')
+    args = common.parse_args(__doc__.splitlines()[0], runs=100, extra=extra)
     interval = args.interval_ms / 1000.0
     with common.OursServer(args.ours_config) as ours:
-        ours_median = measure(ours, args.runs, interval)
-    if args.no_anchor:
-        common.finish(True)
-    with common.AnchorServer() as anchor:
-        anchor_median = measure(anchor, args.runs, interval)
+        if args.no_anchor:
+            measure([Subject(ours, interval)], args.runs, args.rounds)
+            common.finish(True)
+        with common.AnchorServer() as anchor:
+            ours_median, anchor_median = measure(
+                [Subject(ours, interval), Subject(anchor, interval)],
+                args.runs, args.rounds)
     print(common.ratio_line(anchor_median, ours_median))
     speedup = anchor_median / ours_median
     common.finish(common.verdict(

@@ -218,25 +218,33 @@ QUOTA_SYNC_FUNCTIONS = {'_sync_plans': _sync_plans,
                         '_sync_checkpoints': _sync_checkpoints}
 
 
-def _add_missing_usages(session, project_id, usages, resources):
-    """Add the usage rows a project lacks (in_use -1: counted right away).
+def _ensure_usages(context, project_id, resources):
+    """Create the usage rows a project lacks (in_use -1: counted at the
+    next reservation), before the reservation locks anything.
 
-    Each insert has its own savepoint: when a concurrent first reservation
-    inserted the row already, the row is locked and used instead, without
-    failing the (possibly outer) transaction.
+    Elsewhere than on SQLite they are committed in a transaction of their
+    own: a first reservation racing another then finds the row instead of
+    deadlocking on InnoDB's gap locks. SQLite has one writer at a time, so
+    they simply join the current transaction.
     """
-    for resource in sorted(set(resources) - set(usages)):
-        try:
-            with session.begin_nested():
-                usage = models.QuotaUsage(project_id=project_id,
-                                          resource=resource, in_use=-1,
-                                          reserved=0)
-                session.add(usage)
-        except db_exc.DBDuplicateEntry:
-            usage = _lock_usages(
-                session, models.QuotaUsage.project_id == project_id,
-                models.QuotaUsage.resource == resource)[resource]
-        usages[resource] = usage
+    with engine.reader(context) as session:
+        existing = set(session.execute(
+            sa.select(models.QuotaUsage.resource).where(
+                models.QuotaUsage.project_id == project_id,
+                models.QuotaUsage.resource.in_(list(resources)))).scalars())
+    missing = sorted(set(resources) - existing)
+    if not missing:
+        return
+    independent = engine.backend_name() != 'sqlite'
+    try:
+        with engine.writer(context, independent=independent) as session:
+            for resource in missing:
+                session.add(models.QuotaUsage(
+                    project_id=project_id, resource=resource, in_use=-1,
+                    reserved=0))
+            session.flush()
+    except db_exc.DBDuplicateEntry:
+        pass  # made by a concurrent first reservation
 
 
 def _lock_usages(session, *where):
@@ -288,6 +296,7 @@ def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
     """
     project_id = project_id or context.project_id
     now = timeutils.utcnow()
+    _ensure_usages(context, project_id, deltas)
     with engine.writer(context) as session:
         if direct and not (until_refresh or max_age) and \
                 _add_to_unlimited(session, project_id, quotas, deltas, now):
@@ -295,7 +304,6 @@ def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
         usages = _lock_usages(session,
                               models.QuotaUsage.project_id == project_id,
                               models.QuotaUsage.resource.in_(list(deltas)))
-        _add_missing_usages(session, project_id, usages, deltas)
         for name in deltas:
             usage = usages[name]
             if _needs_refresh(usage, until_refresh, max_age, now):

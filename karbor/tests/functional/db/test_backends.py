@@ -5,6 +5,7 @@ import threading
 import time
 
 from oslo_utils import uuidutils
+import pytest
 import sqlalchemy as sa
 
 from karbor import context
@@ -80,31 +81,50 @@ def test_checkpoint_listing_is_fast(db_backend, ctx):
     assert elapsed < 0.010, elapsed
 
 
-def test_concurrent_reservations_never_exceed_the_limit(db_backend):
+def _race(take, resource, limit=5, threads=12):
+    """``threads`` first uses of ``resource`` by one project at once;
+    each ``take(ctx)`` must give 'ok' or raise OverQuota."""
     admin = context.get_admin_context()
     project_id = uuidutils.generate_uuid()
-    quota.QUOTAS.set_project_quota(admin, project_id, 'plans', 5)
-    barrier = threading.Barrier(12)
+    quota.QUOTAS.set_project_quota(admin, project_id, resource, limit)
+    barrier = threading.Barrier(threads)
     outcomes = []
 
-    def reserve():
+    def run():
         ctx = context.RequestContext(user_id='u', project_id=project_id,
                                      is_admin=False)
         barrier.wait()
         try:
-            reservations = quota.QUOTAS.reserve(ctx, plans=1)
-            quota.QUOTAS.commit(ctx, reservations)
+            take(ctx)
             outcomes.append('ok')
         except exception.OverQuota:
             outcomes.append('over')
         except Exception as err:
             outcomes.append(repr(err))
 
-    threads = [threading.Thread(target=reserve) for _i in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sorted(outcomes) == ['ok'] * 5 + ['over'] * 7
-    usage = quota.QUOTAS.get_project_quotas(admin, project_id)['plans']
-    assert usage == {'limit': 5, 'in_use': 5, 'reserved': 0}
+    workers = [threading.Thread(target=run) for _i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    allowed = threads if limit < 0 else limit
+    assert sorted(outcomes) == ['ok'] * allowed + ['over'] * (threads -
+                                                              allowed)
+    usage = quota.QUOTAS.get_project_quotas(admin, project_id)[resource]
+    assert usage == {'limit': limit, 'in_use': allowed, 'reserved': 0}
+
+
+def test_concurrent_reservations_never_exceed_the_limit(db_backend):
+    def reserve(ctx):
+        quota.QUOTAS.commit(ctx, quota.QUOTAS.reserve(ctx, plans=1))
+    _race(reserve, 'plans')
+
+
+@pytest.mark.parametrize('limit', [5, -1])
+def test_concurrent_consumption_counts_exactly(db_backend, limit):
+    """As the protection service counts checkpoints: inside the
+    transaction that records them; unlimited usage is counted too."""
+    def consume(ctx):
+        with db.transaction(ctx):
+            quota.QUOTAS.consume(ctx, checkpoints=1)
+    _race(consume, 'checkpoints', limit=limit)

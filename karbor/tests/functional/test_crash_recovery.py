@@ -3,7 +3,8 @@
 Restarted, it must resume or cleanly fail what it was doing: within 60 s
 every checkpoint, restore and operation log has left its "in progress"
 status, and the bank holds no orphaned data. Two workers sharing the topic
-process each checkpoint exactly once.
+process each checkpoint exactly once, and when one of them dies for good
+the other finishes its flows.
 
 The hook recorder plugin makes ``on_main`` sleep (plan or restore
 parameter ``sleep``); the tests watch the flows' persisted task states
@@ -30,10 +31,15 @@ VOLUME = 'OS::Cinder::Volume'
 RECOVERY_TIMEOUT = 60
 CHECKPOINTS = '/providers/%s/checkpoints' % RECORDER_PROVIDER
 # One hook at a time, so that a flow of many resources takes a while.
+# A worker silent for 8 s is dead; the leader looks every 2 s.
 CRASH_CONF = """
 [DEFAULT]
 flow_thread_pool_size = 1
+service_down_time = 8
+periodic_interval = 2
 """
+SECOND = 'functional-second-worker'
+
 IN_PROGRESS = ('protecting', 'deleting', 'copying', 'wait_copying',
                'in_progress', 'running')
 FINAL = {'checkpoint': ('available', 'error', 'deleted', 'error-deleting'),
@@ -271,7 +277,7 @@ def _flow_owners(karbor):
 
 
 def test_two_workers_process_each_checkpoint_once(karbor, project):
-    second = karbor.config_for_host('functional-second-worker')
+    second = karbor.config_for_host(SECOND)
     karbor.start_service(PROTECTION, conf_path=second, name='second')
     try:
         karbor.wait_service('second')
@@ -290,7 +296,7 @@ def test_two_workers_process_each_checkpoint_once(karbor, project):
     finally:
         karbor.kill_service('second', sig=15)
 
-    assert 'functional-second-worker' in owners and len(owners) >= 2
+    assert SECOND in owners and len(owners) >= 2
     for checkpoint_id in checkpoint_ids:
         assert status_of(karbor, project, '%s/%s' % (
             CHECKPOINTS, checkpoint_id), 'checkpoint')['status'] == (
@@ -300,6 +306,34 @@ def test_two_workers_process_each_checkpoint_once(karbor, project):
         assert [(log['operation_type'], log['status'])
                 for log in logs['operation_logs']] == [
             ('protect', 'success')]
+    assert_nothing_in_progress(karbor, project)
+    statuses = assert_bank_clean(karbor)
+    assert set(checkpoint_ids) <= set(statuses)
+
+
+def test_survivor_takes_over_a_dead_workers_flow(karbor, project):
+    """A worker killed for good: the other one (the leader) resumes its
+    flow once its heartbeat is older than ``service_down_time``."""
+    karbor.start_service(PROTECTION, conf_path=karbor.config_for_host(
+        SECOND), name='second')
+    karbor.wait_service('second')
+    plan_id = create_plan(karbor, project, volumes(2),
+                          {VOLUME: {'sleep': 2}})
+    checkpoint_ids = []
+
+    def second_is_working():
+        checkpoint_ids.append(create_checkpoint(karbor, project, plan_id))
+        return SECOND in _flow_owners(karbor)
+    wait_for(second_is_working, timeout=30, interval=0.5,
+             what='a flow on the second worker')
+    karbor.kill_service('second')
+    assert SECOND in _flow_owners(karbor)
+
+    for checkpoint_id in checkpoint_ids:
+        checkpoint = wait_final(karbor, project, '%s/%s' % (
+            CHECKPOINTS, checkpoint_id), 'checkpoint')
+        assert checkpoint['status'] == 'available', checkpoint
+    assert SECOND not in _flow_owners(karbor)
     assert_nothing_in_progress(karbor, project)
     statuses = assert_bank_clean(karbor)
     assert set(checkpoint_ids) <= set(statuses)

@@ -76,6 +76,11 @@ class ProtectionManager(manager.Manager):
         self.runner = operation_runner.OperationRunner(
             self.protectable_registry)
         self.recovery = recovery.Recovery(self)
+        # oslo.service runs tasks without a spacing every 60 s, whatever
+        # periodic_interval says; take-overs follow periodic_interval.
+        self._periodic_spacing = dict(
+            self._periodic_spacing,
+            take_over_interrupted=CONF.periodic_interval)
 
     def init_host(self, service_id=None, **kwargs):
         super().init_host(service_id=service_id, **kwargs)

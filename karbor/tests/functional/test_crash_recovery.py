@@ -330,8 +330,10 @@ def test_survivor_takes_over_a_dead_workers_flow(karbor, project):
     assert SECOND in _flow_owners(karbor)
 
     for checkpoint_id in checkpoint_ids:
+        # service_down_time + periodic_interval + the work, with room;
+        # well below oslo.service's default spacing of 60 s.
         checkpoint = wait_final(karbor, project, '%s/%s' % (
-            CHECKPOINTS, checkpoint_id), 'checkpoint')
+            CHECKPOINTS, checkpoint_id), 'checkpoint', timeout=40)
         assert checkpoint['status'] == 'available', checkpoint
     assert SECOND not in _flow_owners(karbor)
     assert_nothing_in_progress(karbor, project)

@@ -85,17 +85,15 @@ class DbQuotaDriver(object):
     def get_project_quotas(self, context, resources, project_id,
                            quota_class=None, defaults=True, usages=True):
         """``{resource: {'limit': n[, 'in_use': n, 'reserved': n]}}``."""
-        project = db.quota_get_all_by_project(context, project_id)
-        quota_class = quota_class or getattr(context, 'quota_class', None)
-        base = (self.get_class_quotas(context, resources, quota_class)
-                if quota_class else self.get_defaults(context, resources))
+        limits, own = self._limits(context, resources, project_id,
+                                   quota_class)
         used = (db.quota_usage_get_all_by_project(context, project_id)
                 if usages else {})
         result = {}
         for name in resources:
-            if name not in project and not defaults:
+            if name not in own and not defaults:
                 continue
-            entry = {'limit': project.get(name, base[name])}
+            entry = {'limit': limits[name]}
             if usages:
                 usage = used.get(name, {})
                 entry['in_use'] = usage.get('in_use', 0)
@@ -109,7 +107,7 @@ class DbQuotaDriver(object):
         if unknown:
             raise exception.QuotaResourceUnknown(unknown=unknown)
         project_id = project_id or context.project_id
-        limits = self._limits(context, resources, deltas, project_id)
+        limits, _own = self._limits(context, resources, project_id)
         return db.quota_reserve(
             context, resources, limits, deltas,
             db.reservation_expire_time(expire or CONF.reservation_expire),
@@ -117,22 +115,21 @@ class DbQuotaDriver(object):
             direct=direct)
 
     @staticmethod
-    def _limits(context, resources, names, project_id):
-        """Limits of ``names`` as ``get_project_quotas`` finds them: the
-        project's own, else its quota class's, else the ``default``
-        class's, else the configured default (one query)."""
-        quota_class = getattr(context, 'quota_class', None)
-        owners = ['project', quota_class, DEFAULT_QUOTA_CLASS]
-        found = db.quota_limits(context, project_id,
-                                [o for o in owners[1:] if o])
+    def _limits(context, resources, project_id, quota_class=None):
+        """Every resource's limit, read in one query: the project's own,
+        else its quota class's, else the ``default`` class's, else the
+        configured default. Returns ``(limits, names the project sets)``.
+        """
+        quota_class = quota_class or getattr(context, 'quota_class', None)
+        owners = [o for o in ('project', quota_class, DEFAULT_QUOTA_CLASS)
+                  if o]
+        found = db.quota_limits(context, project_id, owners[1:])
         limits = {}
-        for name in names:
-            limits[name] = resources[name].default
-            for owner in owners:
-                if name in found.get(owner, {}):
-                    limits[name] = found[owner][name]
-                    break
-        return limits
+        for name, resource in resources.items():
+            limits[name] = next((found[o][name] for o in owners
+                                 if name in found.get(o, {})),
+                                resource.default)
+        return limits, set(found.get('project', ()))
 
     def commit(self, context, reservations, project_id=None):
         db.reservation_commit(context, reservations, project_id=project_id)

@@ -80,11 +80,6 @@ def quota_get(context, project_id, resource):
                       exception.ProjectQuotaNotFound(project_id=project_id))
 
 
-def quota_get_all_by_project(context, project_id):
-    """``{'project_id': id, resource: limit, ...}``."""
-    return _limits(context, models.Quota, 'project_id', project_id)
-
-
 def quota_limits(context, project_id, class_names):
     """The limits that apply to a project, read in one query.
 

@@ -40,13 +40,14 @@ def list_opts():
     return [('DEFAULT', runner_opts)]
 
 
-def new_operation_log(context, operation_type, status, **fields):
-    """Create the operation log of an operation that starts now."""
+def new_operation_log(context, operation_type, status, started_at=None,
+                      **fields):
+    """Create the operation log of an operation started at ``started_at``
+    (default: now)."""
     log = objects.OperationLog(
         context=context, project_id=context.project_id,
         operation_type=operation_type, status=status,
-        started_at=fields.pop('started_at', None) or timeutils.utcnow(),
-        **fields)
+        started_at=started_at or timeutils.utcnow(), **fields)
     log.create()
     return log
 

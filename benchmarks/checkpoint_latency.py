@@ -67,10 +67,11 @@ def main():
                             help='alternating rounds (default 10)')
     args = common.parse_args(__doc__.splitlines()[0], runs=100, extra=extra)
     interval = args.interval_ms / 1000.0
-    with common.OursServer(args.ours_config) as ours:
-        if args.no_anchor:
+    if args.no_anchor:
+        with common.OursServer(args.ours_config) as ours:
             measure([Subject(ours, interval)], args.runs, args.rounds)
-            common.finish(True)
+        common.finish(True)
+    with common.OursServer(args.ours_config) as ours:
         with common.AnchorServer() as anchor:
             ours_median, anchor_median = measure(
                 [Subject(ours, interval), Subject(anchor, interval)],

@@ -6,6 +6,7 @@ Triggers and scheduled operations live in ``api_operations``, quotas in
 """
 
 import datetime
+import types
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -78,7 +79,23 @@ def service_get_by_args(context, host, binary):
 
 _PLANS = crud.Crud(models.Plan, lambda i: exception.PlanNotFound(plan_id=i),
                    regex_keys=('name', 'description'))
-plan_get = _PLANS.get
+_RESOURCES = models.Resource.__table__
+_PLAN_RESOURCES = (
+    sa.select(_RESOURCES)
+    .where(_RESOURCES.c.plan_id == sa.bindparam('plan_id'),
+           _RESOURCES.c.deleted == sa.false())
+    .order_by(_RESOURCES.c.id))
+
+
+def plan_get(context, plan_id, read_deleted=None):
+    """A plan and its (not deleted) resources, as read-only rows."""
+    with engine.reader(context) as session:
+        plan = _PLANS.get_row(context, plan_id, read_deleted)
+        resources = session.execute(_PLAN_RESOURCES,
+                                    {'plan_id': plan_id}).all()
+    return types.SimpleNamespace(resources=resources, **plan._mapping)
+
+
 plan_get_all = _PLANS.get_all
 plan_get_all_by_project = _PLANS.get_all_by_project
 

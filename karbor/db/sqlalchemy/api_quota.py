@@ -25,6 +25,28 @@ _retry = oslo_db_api.wrap_db_retry(
     exception_checker=lambda e: isinstance(e, db_exc.DBDuplicateEntry))
 
 
+# The statements of every checkpoint create, built once: executing a
+# prepared Core statement skips building it and computing its cache key.
+_QUOTAS = models.Quota.__table__
+_CLASSES = models.QuotaClass.__table__
+_USAGES = models.QuotaUsage.__table__
+_LIMITS = sa.union_all(
+    sa.select(sa.literal('project').label('owner'), _QUOTAS.c.resource,
+              _QUOTAS.c.hard_limit)
+    .where(_QUOTAS.c.project_id == sa.bindparam('project_id')),
+    sa.select(_CLASSES.c.class_name.label('owner'), _CLASSES.c.resource,
+              _CLASSES.c.hard_limit)
+    .where(_CLASSES.c.class_name.in_(
+        sa.bindparam('class_names', expanding=True))))
+_ADD_TO_USAGE = (
+    sa.update(_USAGES)
+    .where(_USAGES.c.project_id == sa.bindparam('usage_project_id'),
+           _USAGES.c.resource == sa.bindparam('usage_resource'),
+           _USAGES.c.in_use >= 0)
+    .values(in_use=_USAGES.c.in_use + sa.bindparam('delta'),
+            updated_at=sa.bindparam('now')))
+
+
 def _limits_query(model, owner_col, owner, resource=None):
     stmt = sa.select(model).where(getattr(model, owner_col) == owner)
     if resource is not None:
@@ -86,18 +108,11 @@ def quota_limits(context, project_id, class_names):
     :returns: ``{owner: {resource: limit}}`` where owner is ``project`` or
         one of ``class_names``.
     """
-    project = sa.select(sa.literal('project').label('owner'),
-                        models.Quota.resource, models.Quota.hard_limit
-                        ).where(models.Quota.project_id == project_id)
-    classes = sa.select(models.QuotaClass.class_name.label('owner'),
-                        models.QuotaClass.resource,
-                        models.QuotaClass.hard_limit
-                        ).where(models.QuotaClass.class_name.in_(
-                            list(class_names)))
     result = {}
     with engine.reader(context) as session:
         for owner, resource, limit in session.execute(
-                sa.union_all(project, classes)):
+                _LIMITS, {'project_id': project_id,
+                          'class_names': list(class_names)}):
             result.setdefault(owner, {})[resource] = limit
     return result
 
@@ -213,6 +228,12 @@ QUOTA_SYNC_FUNCTIONS = {'_sync_plans': _sync_plans,
                         '_sync_checkpoints': _sync_checkpoints}
 
 
+def _usages_join_caller():
+    """Whether missing usage rows are made in the caller's transaction
+    (SQLite: one writer at a time) rather than in one of their own."""
+    return engine.backend_name() == 'sqlite'
+
+
 def _ensure_usages(context, project_id, resources):
     """Create the usage rows a project lacks (in_use -1: counted at the
     next reservation), before the reservation locks anything.
@@ -230,7 +251,7 @@ def _ensure_usages(context, project_id, resources):
     missing = sorted(set(resources) - existing)
     if not missing:
         return
-    independent = engine.backend_name() != 'sqlite'
+    independent = not _usages_join_caller()
     try:
         with engine.writer(context, independent=independent) as session:
             for resource in missing:
@@ -258,12 +279,9 @@ def _add_to_unlimited(session, project_id, quotas, deltas, now):
     [(name, delta)] = deltas.items()
     if delta <= 0 or quotas.get(name, -1) >= 0:
         return False
-    usage = models.QuotaUsage
-    result = session.execute(
-        sa.update(usage).where(usage.project_id == project_id,
-                               usage.resource == name, usage.in_use >= 0)
-        .values(in_use=usage.in_use + delta, updated_at=now)
-        .execution_options(synchronize_session=False))
+    result = session.execute(_ADD_TO_USAGE, {
+        'usage_project_id': project_id, 'usage_resource': name,
+        'delta': delta, 'now': now})
     return result.rowcount == 1
 
 
@@ -291,9 +309,18 @@ def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
     """
     project_id = project_id or context.project_id
     now = timeutils.utcnow()
+    at_once = direct and not (until_refresh or max_age)
+    # Elsewhere than on SQLite, an UPDATE finding no usage row would hold a
+    # gap lock where _ensure_usages (in its own transaction) must insert it:
+    # the rows are made sure of first there.
+    if at_once and _usages_join_caller():
+        with engine.writer(context) as session:
+            if _add_to_unlimited(session, project_id, quotas, deltas, now):
+                return []
+        at_once = False
     _ensure_usages(context, project_id, deltas)
     with engine.writer(context) as session:
-        if direct and not (until_refresh or max_age) and \
+        if at_once and \
                 _add_to_unlimited(session, project_id, quotas, deltas, now):
             return []
         usages = _lock_usages(session,

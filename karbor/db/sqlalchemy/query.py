@@ -28,14 +28,19 @@ def db_values(values):
     return {key: naive_utc(value) for key, value in values.items()}
 
 
-def model_query(context, model, read_deleted=None):
-    """``select(model)`` honouring the context's ``read_deleted``."""
+def model_query(context, model, read_deleted=None, columns=None):
+    """``select(model)`` honouring the context's ``read_deleted``.
+
+    ``model`` may be a table, and ``columns`` where its ``deleted`` column
+    is found (``table.c``).
+    """
     read_deleted = read_deleted or getattr(context, 'read_deleted', 'no')
     stmt = sa.select(model)
+    deleted = (columns if columns is not None else model).deleted
     if read_deleted == 'no':
-        stmt = stmt.where(model.deleted == sa.false())
+        stmt = stmt.where(deleted == sa.false())
     elif read_deleted == 'only':
-        stmt = stmt.where(model.deleted == sa.true())
+        stmt = stmt.where(deleted == sa.true())
     elif read_deleted != 'yes':
         raise ValueError(_('Unrecognized read_deleted value %s')
                          % read_deleted)

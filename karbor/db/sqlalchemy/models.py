@@ -271,6 +271,8 @@ class CheckpointRecord(BASE, KarborBase):
                  'provider_id', 'project_id', 'created_at'),
         sa.Index('ix_checkpoints_provider_created',
                  'provider_id', 'created_at'),
+        sa.Index('ix_checkpoints_provider_project_plan_created',
+                 'provider_id', 'project_id', 'plan_id', 'created_at'),
         TABLE_ARGS)
 
     id: orm.Mapped[str] = _str(36, primary_key=True)

@@ -140,7 +140,24 @@ def _marker_criteria(model, keys, dirs, marker):
                  for k in keys[:i]]
         parts.append(_after(attr, direction, getattr(marker, key)))
         criteria.append(sa.and_(*parts))
-    return sa.or_(*criteria)
+    condition = sa.or_(*criteria)
+    bound = _leading_bound(model, keys[0], dirs[0], getattr(marker, keys[0]))
+    return condition if bound is None else sa.and_(bound, condition)
+
+
+def _leading_bound(model, key, direction, value):
+    """The range on the first sort key that the keyset condition implies.
+
+    Databases do not seek an index with the OR of the keyset condition
+    alone; with this bound, a page deep in a large list starts at the
+    marker instead of scanning every row before it. Only for NOT NULL
+    columns (NULLs sort apart).
+    """
+    col = column(model, key)
+    if value is None or col is None or col.nullable:
+        return None
+    attr = getattr(model, col.key)
+    return attr >= value if direction == 'asc' else attr <= value
 
 
 def paginate(session, model, stmt, marker=None, limit=None, sort_keys=None,

@@ -128,3 +128,25 @@ def test_concurrent_consumption_counts_exactly(db_backend, limit):
         with db.transaction(ctx):
             quota.QUOTAS.consume(ctx, checkpoints=1)
     _race(consume, 'checkpoints', limit=limit)
+
+
+def test_created_rows_hold_what_was_written(db_backend, ctx):
+    """Creates are plain INSERTs: the row they return must equal what a
+    read gives back, defaults and generated keys included."""
+    log = db.operation_log_create(ctx, {
+        'project_id': 'project', 'operation_type': 'protect',
+        'status': 'success', 'started_at': datetime.datetime(2026, 1, 2, 3,
+                                                             4, 5, 678901)})
+    service = db.service_create(ctx, {'host': 'h', 'binary': 'karbor-x',
+                                      'topic': 't'})
+    for created, stored, model in (
+            (log, db.operation_log_get(ctx, log.id), models.OperationLog),
+            (service, db.service_get(ctx, service.id), models.Service)):
+        for column in model.__table__.columns:
+            assert getattr(created, column.key) == getattr(
+                stored, column.key), column.key
+    assert isinstance(service.id, int)
+    assert log.deleted is False and log.ended_at is None
+    assert log.created_at is not None and service.report_count == 0
+    with pytest.raises(exception.OperationLogNotFound):
+        db.operation_log_get(ctx, uuidutils.generate_uuid())

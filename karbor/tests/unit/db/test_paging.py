@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+import sqlalchemy as sa
 
 from karbor.db import api as db
+from karbor.db.sqlalchemy import engine
 from karbor import exception
 
 BASE_TIME = datetime.datetime(2020, 1, 1)
@@ -129,3 +131,60 @@ def test_soft_deleted_rows_are_hidden(plans, ctx):
     assert 'plan-0' not in _names(db.plan_get_all(ctx))
     ctx.read_deleted = 'only'
     assert _names(db.plan_get_all(ctx)) == ['plan-0']
+
+
+def _checkpoints(ctx, count, same_time=False):
+    """``count`` catalog rows of one project, provider and two plans."""
+    return [db.checkpoint_record_create(ctx, {
+        'project_id': 'project', 'provider_id': 'provider',
+        'plan_id': 'plan-%d' % (i % 2), 'status': 'available',
+        'created_at': BASE_TIME + datetime.timedelta(
+            seconds=0 if same_time else i)}) for i in range(count)]
+
+
+def _query_plan(ctx, marker=None, **filters):
+    """SQLite's plan for the statement of a checkpoint list call."""
+    eng = engine.get_engine()
+    listed = []
+
+    def capture(conn, cursor, statement, params, context, executemany):
+        if 'LIMIT' in statement and 'FROM checkpoints' in statement:
+            listed.append((statement, params))
+
+    sa.event.listen(eng, 'before_cursor_execute', capture)
+    try:
+        db.checkpoint_record_get_all_by_project(
+            ctx, 'project', marker, 2,
+            filters=dict(filters, provider_id='provider'))
+    finally:
+        sa.event.remove(eng, 'before_cursor_execute', capture)
+    [(statement, params)] = listed
+    with eng.connect() as conn:
+        return ' | '.join(row[-1] for row in conn.exec_driver_sql(
+            'EXPLAIN QUERY PLAN ' + statement, params))
+
+
+def test_plan_filter_seeks_the_plan_index(sqlite_db, ctx):
+    _checkpoints(ctx, 4)
+    plan = _query_plan(ctx, plan_id='plan-1')
+    assert 'ix_checkpoints_provider_project_plan_created' in plan
+    assert 'plan_id=?' in plan
+
+
+def test_marker_seeks_instead_of_scanning(sqlite_db, ctx):
+    rows = _checkpoints(ctx, 6)
+    plan = _query_plan(ctx, marker=rows[3].id)
+    assert 'created_at<?' in plan, plan
+
+
+def test_marker_pages_through_equal_creation_times(sqlite_db, ctx):
+    rows = _checkpoints(ctx, 7, same_time=True)
+    seen, marker = [], None
+    while True:
+        page = db.checkpoint_record_get_all_by_project(
+            ctx, 'project', marker, 3, filters={'provider_id': 'provider'})
+        seen += [row.id for row in page]
+        if len(page) < 3:
+            break
+        marker = page[-1].id
+    assert seen == sorted((row.id for row in rows), reverse=True)

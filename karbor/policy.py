@@ -18,13 +18,17 @@ _ENFORCER = None
 _LOCK = threading.Lock()
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _frozen(value):
-    """``value`` made hashable (lists and dicts included)."""
+    """``value`` made hashable (lists and mappings included)."""
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, (list, tuple, set, frozenset)):
-        return tuple(_frozen(item) for item in value)
+        return tuple([_frozen(item) for item in value])
     if isinstance(value, collections.abc.Mapping):
-        return tuple(sorted((key, _frozen(item))
-                            for key, item in value.items()))
+        return tuple(sorted([(key, _frozen(value[key])) for key in value]))
     return value
 
 

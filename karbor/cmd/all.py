@@ -136,6 +136,13 @@ class AllInOne(object):
 
     def start(self):
         from karbor.api import server as api_server
+        self.start_services()
+        self.api_server = api_server.APIServer()
+        self.api_server.start()
+
+    def start_services(self):
+        """The database schema and the two RPC services, without the API
+        server."""
         from karbor.db import migration
         from karbor import service
 
@@ -145,8 +152,6 @@ class AllInOne(object):
             svc = service.Service.create(binary=binary)
             svc.start()
             self.services.append(svc)
-        self.api_server = api_server.APIServer()
-        self.api_server.start()
 
     def stop(self):
         if self.api_server is not None:

@@ -99,7 +99,12 @@ class KarborPersistentObject(object):
         """Insert the object (a UUID id is generated unless given)."""
         values = self._values_to_db(self.obj_get_changes())
         db_obj = self._db('create')(self._context, values)
-        self._from_db_object(self._context, self, db_obj)
+        # Only what the database added (id, timestamps, defaults) is read
+        # back: the rest is what was just written.
+        for name in self.fields:
+            if name not in values and name not in self._joined_fields:
+                setattr(self, name, self._field_from_db(name, db_obj))
+        self.obj_reset_changes()
 
     def save(self):
         """Write the changed fields."""

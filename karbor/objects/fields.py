@@ -1,6 +1,5 @@
 """Field types of Karbor objects beyond oslo.versionedobjects'."""
 
-import copy
 import json
 
 from oslo_serialization import jsonutils
@@ -16,6 +15,12 @@ StringField = fields.StringField
 UUIDField = fields.UUIDField
 
 
+def _json_copy(value):
+    """A deep copy of a JSON value, checking that it is one: as it would
+    come back from the database or RPC (much faster than deepcopy)."""
+    return json.loads(json.dumps(value))
+
+
 class Json(fields.FieldType):
     """Any JSON value of type ``python_type``, kept as sent (types of
     nested values are not coerced)."""
@@ -28,17 +33,16 @@ class Json(fields.FieldType):
                              % (obj.obj_name(), attr,
                                 self.python_type.__name__, value))
         try:
-            json.dumps(value)
+            return _json_copy(value)
         except (TypeError, ValueError) as err:
             raise ValueError('%s.%s is not JSON serializable: %s'
                              % (obj.obj_name(), attr, err))
-        return copy.deepcopy(value)
 
     def to_primitive(self, obj, attr, value):
-        return copy.deepcopy(value)
+        return _json_copy(value)
 
     def from_primitive(self, obj, attr, value):
-        return copy.deepcopy(value)
+        return _json_copy(value)
 
     def stringify(self, value):
         return jsonutils.dumps(value, sort_keys=True)

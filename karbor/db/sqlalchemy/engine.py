@@ -49,18 +49,37 @@ def _in_writer():
 @contextlib.contextmanager
 def _scope(mode, context):
     scopes = _scopes()
-    scopes.append((mode, getattr(context, '_enginefacade_context', None)))
+    scopes.append((mode, getattr(context, '_enginefacade_context', None),
+                   None))
     try:
         yield
     finally:
         scopes.pop()
 
 
+def _joined_session(context):
+    """The session of this thread's innermost writer block of
+    ``context``, or None.
+
+    A block nested in it joins its transaction anyway; handing its session
+    over directly skips the enginefacade's bookkeeping, which costs more
+    than a simple statement.
+    """
+    scopes = _scopes()
+    if not scopes:
+        return None
+    mode, holder, session = scopes[-1]
+    if (mode == 'writer' and session is not None and holder is not None
+            and holder is getattr(context, '_enginefacade_context', None)):
+        return session
+    return None
+
+
 def _check_sqlite_nesting(context, independent):
     """A second SQLite write transaction in a thread that already holds
     one would wait for itself: refuse it at once."""
     holder = getattr(context, '_enginefacade_context', None)
-    for mode, outer in _scopes():
+    for mode, outer, _session in _scopes():
         if mode == 'writer' and (independent or holder is None
                                  or holder is not outer):
             raise RuntimeError('Nested SQLite write transactions of '
@@ -160,6 +179,10 @@ def writer(context, independent=False):
     SQLite, do not open a writer for another context (or an independent
     one) inside a writer block: that raises RuntimeError.
     """
+    joined = None if independent else _joined_session(context)
+    if joined is not None:
+        yield joined
+        return
     sqlite = backend_name() == 'sqlite'
     if sqlite:
         _check_sqlite_nesting(context, independent)
@@ -167,13 +190,17 @@ def writer(context, independent=False):
     scope = _MAIN.writer.independent if independent else _MAIN.writer
     with lock, _scope('writer', context), \
             scope.using(context) as session:
-        _scopes()[-1] = ('writer', context._enginefacade_context)
+        _scopes()[-1] = ('writer', context._enginefacade_context, session)
         yield session
 
 
 @contextlib.contextmanager
 def reader(context):
     """A reader session for ``context``."""
+    joined = _joined_session(context)
+    if joined is not None:
+        yield joined
+        return
     lock = (_SQLITE_WRITER_LOCK if _serialise_all()
             else contextlib.nullcontext())
     with lock, _scope('reader', context), \

@@ -163,8 +163,42 @@ class ObjectListBase(base.ObjectListBase):
     pass
 
 
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
 class KarborObjectSerializer(base.VersionedObjectSerializer):
     """oslo.messaging serializer of Karbor objects (the RPC layer adds
-    the request context)."""
+    the request context).
+
+    Plain dicts, lists and scalars, which most calls carry (a page of
+    checkpoint views, for one), are walked here with exact type checks;
+    the generic walk of oslo.versionedobjects costs several times more.
+    Everything else goes to it.
+    """
 
     OBJ_BASE_CLASS = KarborObject
+    _NAME_KEY = KarborObject._obj_primitive_key('name')
+
+    def serialize_entity(self, context, entity):
+        kind = type(entity)
+        if kind in _PLAIN_TYPES:
+            return entity
+        if kind is dict:
+            return {key: self.serialize_entity(context, value)
+                    for key, value in entity.items()}
+        if kind is list:
+            return [self.serialize_entity(context, value)
+                    for value in entity]
+        return super().serialize_entity(context, entity)
+
+    def deserialize_entity(self, context, entity):
+        kind = type(entity)
+        if kind in _PLAIN_TYPES:
+            return entity
+        if kind is dict and self._NAME_KEY not in entity:
+            return {key: self.deserialize_entity(context, value)
+                    for key, value in entity.items()}
+        if kind is list:
+            return [self.deserialize_entity(context, value)
+                    for value in entity]
+        return super().deserialize_entity(context, entity)

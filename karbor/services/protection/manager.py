@@ -240,16 +240,18 @@ class ProtectionManager(manager.Manager):
                 query[key] = filters[key]
         if marker is not None:
             self._check_marker(context, marker)
-        lister = objects.CheckpointRecordList
+        # The views are built from the catalog rows directly: a versioned
+        # object per row would cost more than the query.
         if all_tenants and context.is_admin:
             if filters.get('project_id'):
                 query['project_id'] = filters['project_id']
-            records = lister.get_all(context, marker, limit, sort_keys,
-                                     sort_dirs, query)
+            records = db.checkpoint_record_get_all(
+                context, marker, limit, sort_keys=sort_keys,
+                sort_dirs=sort_dirs, filters=query)
         else:
-            records = lister.get_all_by_project(
-                context, context.project_id, marker, limit, sort_keys,
-                sort_dirs, query)
+            records = db.checkpoint_record_get_all_by_project(
+                context, context.project_id, marker, limit,
+                sort_keys=sort_keys, sort_dirs=sort_dirs, filters=query)
         return [catalog.record_view(r) for r in records]
 
     @staticmethod

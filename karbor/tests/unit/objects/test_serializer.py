@@ -69,3 +69,24 @@ def test_serializer_primitive_round_trip(ctx):
     assert primitive['karbor_object.name'] == 'Trigger'
     back = serializer.deserialize_entity(ctx, primitive)
     assert back == trigger and back.properties == {'window': 900}
+
+
+def test_objects_nested_in_plain_data_round_trip(ctx):
+    """The plain walk hands objects anywhere in dicts and lists (and
+    whatever else it does not know) to the generic one."""
+    serializer = base.KarborObjectSerializer()
+    trigger = objects.Trigger(context=ctx, id='t', name='n', project_id='p',
+                              type='time', properties={'window': 900})
+    payload = {'page': [{'id': 'c1', 'tags': ['a', None, 1.5, True]},
+                        {'trigger': trigger}],
+               'pair': (1, trigger), 'count': 2, 'note': None}
+    primitive = serializer.serialize_entity(ctx, payload)
+    assert primitive['page'][1]['trigger']['karbor_object.name'] == 'Trigger'
+    assert primitive['pair'][1]['karbor_object.name'] == 'Trigger'
+    assert primitive['page'][0] == payload['page'][0]
+    back = serializer.deserialize_entity(ctx, primitive)
+    assert back['page'][1]['trigger'] == trigger
+    assert back['pair'] == (1, trigger)
+    assert back['page'][0] == payload['page'][0]
+    assert back['page'][0] is not payload['page'][0]
+    assert (back['count'], back['note']) == (2, None)

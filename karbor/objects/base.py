@@ -180,25 +180,20 @@ class KarborObjectSerializer(base.VersionedObjectSerializer):
     _NAME_KEY = KarborObject._obj_primitive_key('name')
 
     def serialize_entity(self, context, entity):
-        kind = type(entity)
-        if kind in _PLAIN_TYPES:
-            return entity
-        if kind is dict:
-            return {key: self.serialize_entity(context, value)
-                    for key, value in entity.items()}
-        if kind is list:
-            return [self.serialize_entity(context, value)
-                    for value in entity]
-        return super().serialize_entity(context, entity)
+        return self._walk(context, entity, self.serialize_entity,
+                          super().serialize_entity)
 
     def deserialize_entity(self, context, entity):
+        return self._walk(context, entity, self.deserialize_entity,
+                          super().deserialize_entity)
+
+    def _walk(self, context, entity, each, generic):
         kind = type(entity)
         if kind in _PLAIN_TYPES:
             return entity
-        if kind is dict and self._NAME_KEY not in entity:
-            return {key: self.deserialize_entity(context, value)
-                    for key, value in entity.items()}
         if kind is list:
-            return [self.deserialize_entity(context, value)
-                    for value in entity]
-        return super().deserialize_entity(context, entity)
+            return [each(context, value) for value in entity]
+        if kind is dict and self._NAME_KEY not in entity:
+            return {key: each(context, value)
+                    for key, value in entity.items()}
+        return generic(context, entity)

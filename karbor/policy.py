@@ -71,20 +71,19 @@ class _Enforcer(policy.Enforcer):
         """Whether ``context`` may do ``action`` on ``target`` (no raise)."""
         self.load_rules()
         creds = context.to_policy_values()
-        try:
-            key = (action, _frozen(target), _frozen(creds))
-            hash(key)
-        except TypeError:
-            key = None
+        key = (action, _frozen(target), _frozen(creds))
         decisions = self._decisions
-        allowed = decisions.get(key) if key is not None else None
-        if allowed is None:
-            allowed = bool(self.authorize(action, target, creds,
-                                          do_raise=False))
-            if key is not None:
-                if len(decisions) >= self.MAX_DECISIONS:
-                    decisions.clear()
-                decisions[key] = allowed
+        try:
+            return decisions[key]
+        except KeyError:
+            remember = True
+        except TypeError:  # an unhashable value in the target
+            remember = False
+        allowed = bool(self.authorize(action, target, creds, do_raise=False))
+        if remember:
+            if len(decisions) >= self.MAX_DECISIONS:
+                decisions.clear()
+            decisions[key] = allowed
         return allowed
 
 

@@ -68,10 +68,12 @@ class KarborPersistentObject(object):
         return getattr(db_obj, name)
 
     @classmethod
-    def _from_db_object(cls, context, obj, db_obj, expected_attrs=None):
+    def _from_db_object(cls, context, obj, db_obj, expected_attrs=None,
+                        known=()):
+        """Fill ``obj`` from ``db_obj``, except the fields in ``known``."""
         from karbor import objects
         for name in obj.fields:
-            if name not in cls._joined_fields:
+            if name not in cls._joined_fields and name not in known:
                 setattr(obj, name, cls._field_from_db(name, db_obj))
         for name in expected_attrs or ():
             if name in cls._joined_fields:
@@ -101,10 +103,7 @@ class KarborPersistentObject(object):
         db_obj = self._db('create')(self._context, values)
         # Only what the database added (id, timestamps, defaults) is read
         # back: the rest is what was just written.
-        for name in self.fields:
-            if name not in values and name not in self._joined_fields:
-                setattr(self, name, self._field_from_db(name, db_obj))
-        self.obj_reset_changes()
+        self._from_db_object(self._context, self, db_obj, known=values)
 
     def save(self):
         """Write the changed fields."""

@@ -310,19 +310,19 @@ def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
     project_id = project_id or context.project_id
     now = timeutils.utcnow()
     at_once = direct and not (until_refresh or max_age)
-    # Elsewhere than on SQLite, an UPDATE finding no usage row would hold a
-    # gap lock where _ensure_usages (in its own transaction) must insert it:
-    # the rows are made sure of first there.
-    if at_once and _usages_join_caller():
-        with engine.writer(context) as session:
-            if _add_to_unlimited(session, project_id, quotas, deltas, now):
-                return []
-        at_once = False
-    _ensure_usages(context, project_id, deltas)
+    # Where the usage rows are made in this transaction (SQLite), the
+    # single UPDATE is tried before looking for them. Elsewhere an UPDATE
+    # finding no row would hold a gap lock where _ensure_usages (in a
+    # transaction of its own) must insert it: they are made sure of first.
+    ensure_later = at_once and _usages_join_caller()
+    if not ensure_later:
+        _ensure_usages(context, project_id, deltas)
     with engine.writer(context) as session:
         if at_once and \
                 _add_to_unlimited(session, project_id, quotas, deltas, now):
             return []
+        if ensure_later:
+            _ensure_usages(context, project_id, deltas)
         usages = _lock_usages(session,
                               models.QuotaUsage.project_id == project_id,
                               models.QuotaUsage.resource.in_(list(deltas)))

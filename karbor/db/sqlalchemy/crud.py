@@ -38,6 +38,7 @@ class Crud(object):
         self.regex_keys = regex_keys
         self.uuid_ids = uuid_ids
         self._get_statements = {}
+        self._relationships = None
 
     def fetch(self, context, session, obj_id, read_deleted=None,
               for_update=False):
@@ -57,7 +58,7 @@ class Crud(object):
         Rows of models without relationships are read-only Core rows (see
         ``get_row``), the others ORM instances.
         """
-        if sa.inspect(self.model).relationships:
+        if self._has_relationships:
             with engine.reader(context) as session:
                 return self.fetch(context, session, obj_id, read_deleted)
         return self.get_row(context, obj_id, read_deleted)
@@ -74,12 +75,18 @@ class Crud(object):
             raise self.not_found(obj_id)
         return row
 
+    @property
+    def _has_relationships(self):
+        # Mappers are configured on first use, not when a Crud is made.
+        if self._relationships is None:
+            self._relationships = bool(sa.inspect(self.model).relationships)
+        return self._relationships
+
     def _get_statement(self, read_deleted):
         statement = self._get_statements.get(read_deleted)
         if statement is None:
             table = self.model.__table__
-            statement = query.model_query(
-                None, table, read_deleted, table.c).where(
+            statement = query.model_query(None, table, read_deleted).where(
                     table.c.id == sa.bindparam('obj_id'))
             self._get_statements[read_deleted] = statement
         return statement

@@ -57,22 +57,29 @@ def _scope(mode, context):
         scopes.pop()
 
 
-def _joined_session(context):
-    """The session of this thread's innermost writer block of
-    ``context``, or None.
+def _joined_session(context, mode):
+    """The session of this thread's innermost block of ``context`` that a
+    nested ``mode`` block joins (any block for a reader, a writer for a
+    writer), or None.
 
-    A block nested in it joins its transaction anyway; handing its session
-    over directly skips the enginefacade's bookkeeping, which costs more
-    than a simple statement.
+    The nested block would join its transaction anyway; handing its
+    session over directly skips the enginefacade's bookkeeping, which costs
+    more than a simple statement.
     """
     scopes = _scopes()
     if not scopes:
         return None
-    mode, holder, session = scopes[-1]
-    if (mode == 'writer' and session is not None and holder is not None
+    outer_mode, holder, session = scopes[-1]
+    if (session is not None and holder is not None
+            and (outer_mode == 'writer' or mode == 'reader')
             and holder is getattr(context, '_enginefacade_context', None)):
         return session
     return None
+
+
+def _enter_session(mode, context, session):
+    """Record the session of the block just opened (see _joined_session)."""
+    _scopes()[-1] = (mode, context._enginefacade_context, session)
 
 
 def _check_sqlite_nesting(context, independent):
@@ -179,7 +186,7 @@ def writer(context, independent=False):
     SQLite, do not open a writer for another context (or an independent
     one) inside a writer block: that raises RuntimeError.
     """
-    joined = None if independent else _joined_session(context)
+    joined = None if independent else _joined_session(context, 'writer')
     if joined is not None:
         yield joined
         return
@@ -190,14 +197,14 @@ def writer(context, independent=False):
     scope = _MAIN.writer.independent if independent else _MAIN.writer
     with lock, _scope('writer', context), \
             scope.using(context) as session:
-        _scopes()[-1] = ('writer', context._enginefacade_context, session)
+        _enter_session('writer', context, session)
         yield session
 
 
 @contextlib.contextmanager
 def reader(context):
     """A reader session for ``context``."""
-    joined = _joined_session(context)
+    joined = _joined_session(context, 'reader')
     if joined is not None:
         yield joined
         return
@@ -205,4 +212,5 @@ def reader(context):
             else contextlib.nullcontext())
     with lock, _scope('reader', context), \
             _MAIN.reader.using(context) as session:
+        _enter_session('reader', context, session)
         yield session

@@ -28,15 +28,12 @@ def db_values(values):
     return {key: naive_utc(value) for key, value in values.items()}
 
 
-def model_query(context, model, read_deleted=None, columns=None):
-    """``select(model)`` honouring the context's ``read_deleted``.
-
-    ``model`` may be a table, and ``columns`` where its ``deleted`` column
-    is found (``table.c``).
-    """
+def model_query(context, model, read_deleted=None):
+    """``select(model)`` honouring the context's ``read_deleted``;
+    ``model`` may also be a table."""
     read_deleted = read_deleted or getattr(context, 'read_deleted', 'no')
     stmt = sa.select(model)
-    deleted = (columns if columns is not None else model).deleted
+    deleted = (model.c if isinstance(model, sa.Table) else model).deleted
     if read_deleted == 'no':
         stmt = stmt.where(deleted == sa.false())
     elif read_deleted == 'only':

@@ -23,9 +23,15 @@ rules = base.api_rules(
         ('checkpoint_delete', 'Delete a checkpoint.', [
             ('DELETE', '/providers/{provider_id}/checkpoints/{checkpoint_id}'),
         ]),
-        ('checkpoint_update', 'Reset the state of a checkpoint.', [
-            ('PUT', '/providers/{provider_id}/checkpoints/{checkpoint_id}'),
-        ]),
+    ]) + base.api_rules(
+    'provider', base.RULE_ADMIN_API, [
+        # As Cinder's reset-state: a member could otherwise mark a failed
+        # checkpoint available and restore from it.
+        ('checkpoint_update',
+         'Reset the state of a checkpoint (os-resetState). Operators may '
+         'open it to project members with "rule:admin_or_owner".', [
+             ('PUT', '/providers/{provider_id}/checkpoints/{checkpoint_id}'),
+         ]),
     ])
 
 

@@ -192,13 +192,24 @@ def check_checkpoint(karbor, plan_id):
 
 
 def check_reset_state(karbor, checkpoint_id):
-    result = karbor.cli('checkpoint-reset-state', NOOP, checkpoint_id)
+    # Administrators only by default.
+    result = karbor.cli('checkpoint-reset-state', NOOP, checkpoint_id,
+                        check=False)
+    assert result.returncode == 1, result
+    assert "Failed to reset state of '%s'; not allowed" % checkpoint_id \
+        in result.stdout
+    assert karbor.show('checkpoint-show', NOOP, checkpoint_id)[
+        'status'] == 'available'
+    result = karbor.cli('checkpoint-reset-state', NOOP, checkpoint_id,
+                        user='admin')
     assert result.stdout == ''
     poll(karbor, ('checkpoint-show', NOOP, checkpoint_id), 'error')
-    karbor.cli('checkpoint-reset-state', NOOP, checkpoint_id, '--available')
+    karbor.cli('checkpoint-reset-state', NOOP, checkpoint_id, '--available',
+               user='admin')
     poll(karbor, ('checkpoint-show', NOOP, checkpoint_id), 'available')
     missing = str(uuid.uuid4())
-    result = karbor.cli('checkpoint-reset-state', NOOP, missing, check=False)
+    result = karbor.cli('checkpoint-reset-state', NOOP, missing, check=False,
+                        user='admin')
     assert result.returncode == 1
     assert "Failed to reset state of '%s'; checkpoint not found" % missing \
         in result.stdout

@@ -381,8 +381,10 @@ def test_busy_checkpoint_refuses_restore_and_delete(karbor, project):
     assert_fault(karbor.http('POST', '/restores', project=project,
                              json=_restore_body(checkpoint_id)), 400)
     assert_fault(karbor.http('DELETE', checkpoint, project=project), 400)
-    assert_fault(karbor.http('PUT', checkpoint, project=project, json={
-        'os-resetState': {'state': 'available'}}), 400)
+    assert_fault(karbor.http('PUT', checkpoint, project=project,
+                             user='admin', json={
+                                 'os-resetState': {'state': 'available'}}),
+                 400)
     ended = _wait_status(karbor, project, checkpoint, 'checkpoint',
                          ('available', 'error'))
     assert ended['status'] == 'available'

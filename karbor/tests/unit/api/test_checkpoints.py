@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from karbor.tests.unit.api import conftest
 from karbor.tests.unit.api import flow_helpers as fh
 from karbor.tests.unit.api import helpers
 from karbor.tests.unit.api.flow_helpers import BASE
@@ -190,15 +191,76 @@ def test_reset_state(api):
     _plan, checkpoint = fh.protected(api)
     path = fh.checkpoints_path() + '/' + checkpoint['id']
     for state in ('error', 'available'):
-        response = helpers.request(api, 'PUT', path, token=MEMBER,
+        response = helpers.request(api, 'PUT', path, token=fh.ADMIN,
                                    body={'os-resetState': {'state': state}})
         assert fh.ok(response) == {}
         assert fh.show_checkpoint(api, NOOP, checkpoint['id'])[
             'status'] == state
     for body in ({'os-resetState': {'state': 'deleted'}},
                  {'os-resetState': {}}, {'state': 'error'}):
-        response = helpers.request(api, 'PUT', path, token=MEMBER, body=body)
+        response = helpers.request(api, 'PUT', path, token=fh.ADMIN,
+                                   body=body)
         helpers.assert_fault(response, 400, 'badRequest')
+
+
+def _failed_checkpoint(api):
+    plan = fh.create_plan(api, RECORDER, parameters={
+        fh.VOLUME_TYPE: {'fail_on': 'on_main'}})
+    checkpoint = fh.create_checkpoint(api, plan)
+    return fh.wait_for(
+        lambda: fh.show_checkpoint(api, RECORDER, checkpoint['id']),
+        ('available', 'error'))
+
+
+def _restore(api, checkpoint):
+    return helpers.request(api, 'POST', BASE + '/restores', token=MEMBER,
+                           body={'restore': {'provider_id': RECORDER,
+                                             'checkpoint_id': checkpoint['id'],
+                                             'parameters': {}}})
+
+
+def test_reset_state_is_admin_only_by_default(api):
+    """A member cannot make a failed checkpoint available to restore it."""
+    failed = _failed_checkpoint(api)
+    assert failed['status'] == 'error'
+    path = fh.checkpoints_path(RECORDER) + '/' + failed['id']
+    response = helpers.request(api, 'PUT', path, token=MEMBER, body={
+        'os-resetState': {'state': 'available'}})
+    helpers.assert_fault(response, 403, 'forbidden')
+    assert fh.show_checkpoint(api, RECORDER, failed['id']) == failed
+    helpers.assert_fault(_restore(api, failed), 400, 'badRequest')
+    restores = fh.ok(helpers.request(api, 'GET', BASE + '/restores',
+                                     token=MEMBER))
+    assert restores == {'restores': []}
+    response = helpers.request(api, 'PUT', path, token=fh.ADMIN, body={
+        'os-resetState': {'state': 'available'}})
+    assert fh.ok(response) == {}
+    assert fh.show_checkpoint(api, RECORDER, failed['id'])[
+        'status'] == 'available'
+
+
+def test_operator_may_open_reset_state_to_members(api, tmp_path):
+    policy_file = tmp_path / 'policy.yaml'
+    policy_file.write_text(
+        '"provider:checkpoint_update": "rule:admin_or_owner"\n')
+    conftest.CONF.set_override('policy_file', str(policy_file),
+                               group='oslo_policy')
+    try:
+        _plan, checkpoint = fh.protected(api)
+        path = fh.checkpoints_path() + '/' + checkpoint['id']
+        response = helpers.request(api, 'PUT', path, token=MEMBER, body={
+            'os-resetState': {'state': 'error'}})
+        assert fh.ok(response) == {}
+        assert fh.show_checkpoint(api, NOOP, checkpoint['id'])[
+            'status'] == 'error'
+        # Still only for the owner.
+        response = helpers.request(
+            api, 'PUT', fh.checkpoints_path(base=fh.OTHER_BASE) + '/' +
+            checkpoint['id'], token=OTHER,
+            body={'os-resetState': {'state': 'available'}})
+        helpers.assert_fault(response, 404, 'itemNotFound')
+    finally:
+        conftest.CONF.clear_override('policy_file', group='oslo_policy')
 
 
 def test_reset_and_delete_of_protecting_checkpoint(api):
@@ -206,7 +268,7 @@ def test_reset_and_delete_of_protecting_checkpoint(api):
         fh.VOLUME_TYPE: {'sleep': 1}})
     checkpoint = fh.create_checkpoint(api, plan)
     path = fh.checkpoints_path(RECORDER) + '/' + checkpoint['id']
-    response = helpers.request(api, 'PUT', path, token=MEMBER,
+    response = helpers.request(api, 'PUT', path, token=fh.ADMIN,
                                body={'os-resetState': {'state': 'error'}})
     helpers.assert_fault(response, 400, 'badRequest')
     response = helpers.request(api, 'DELETE', path, token=MEMBER)
@@ -216,13 +278,7 @@ def test_reset_and_delete_of_protecting_checkpoint(api):
 
 
 def test_protect_failure_ends_in_error(api):
-    plan = fh.create_plan(api, RECORDER, parameters={
-        fh.VOLUME_TYPE: {'fail_on': 'on_main'}})
-    checkpoint = fh.create_checkpoint(api, plan)
-    final = fh.wait_for(
-        lambda: fh.show_checkpoint(api, RECORDER, checkpoint['id']),
-        ('available', 'error'))
-    assert final['status'] == 'error'
+    assert _failed_checkpoint(api)['status'] == 'error'
 
 
 def test_delete(api):

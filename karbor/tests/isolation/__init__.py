@@ -9,5 +9,14 @@ administrator), counting probes and leaks.
 
 The same probes run against any deployment: the unit tier runs them on the
 noauth pipeline in-process; a Keystone tier only has to build a
-``Deployment`` from its base URL and its users' token headers.
+``Deployment`` from its base URL and its users' tokens::
+
+    d = deployment.Deployment(
+        deployment.HttpClient('http://127.0.0.1:8799'),
+        deployment.token_actor('member of A', project_a, token_a),
+        deployment.token_actor('member of B', project_b, token_b),
+        deployment.token_actor('admin', admin_project, admin_token),
+        noop_provider=NOOP_PROVIDER_ID, copy_provider=NOOP_PROVIDER_ID)
+    report = probes.probe_deployment(d)
+    assert report.leak_count() == 0, report.summary()
 """

@@ -83,14 +83,18 @@ def fresh_volume(actor, name):
             'name': 'volume of ' + name}
 
 
+def token_actor(name, project_id, token):
+    """A caller with a Keystone token scoped to ``project_id``."""
+    return Actor(name, project_id, {'X-Auth-Token': token})
+
+
 def noauth_deployment(client, noop_provider, copy_provider=None):
     """Three fresh projects' callers for ``auth_strategy = noauth``, where
     the token is ``<user>:<project>`` and only the user ``admin`` is an
     administrator."""
     def actor(name, user):
         project_id = uuid.uuid4().hex
-        return Actor(name, project_id,
-                     {'X-Auth-Token': '%s:%s' % (user, project_id)})
+        return token_actor(name, project_id, '%s:%s' % (user, project_id))
     return Deployment(client, actor('member of A', 'alice'),
                       actor('member of B', 'bob'),
                       actor('admin', 'admin'), noop_provider, copy_provider)

@@ -217,7 +217,7 @@ class OursServer(object):
             self.port = free_port()
             # The benchmark load makes no outside call: no sandbox cloud.
             cmd += ['--state-dir', self.state_dir, '--port', str(self.port),
-                    '--no-sandbox']
+                    '--no-sandbox', '--auth', 'noauth']
         with open(self.log, 'ab') as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log,
                                          cwd=self.state_dir)
@@ -240,7 +240,7 @@ class OursServer(object):
     def config_path(self):
         """The karbor.conf the server runs with."""
         return self.config_file or os.path.join(self.state_dir,
-                                                'karbor.conf')
+                                                'karbor-noauth.conf')
 
     def client(self, project=None, timeout=60):
         return Client(self.host, self.port, project or new_project(),

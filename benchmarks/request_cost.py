@@ -67,7 +67,7 @@ class InProcessKarbor(object):
         from karbor.api import app as api_app
         from karbor.cmd import all as karbor_all
         from karbor.cmd import launcher
-        config = karbor_all.write_embedded_config(state_dir)
+        config = karbor_all.write_embedded_config(state_dir, auth='noauth')
         launcher.prepare([], default_config_files=[config])
         logging.getLogger().setLevel(logging.WARNING)
         self.karbor = karbor_all.AllInOne()

@@ -2,10 +2,11 @@
 
 The pipeline follows the original api-paste.ini, without Paste:
 
-    request_id -> faultwrap -> (noauth | authtoken -> keystonecontext) -> v1
+    request_id -> faultwrap -> request_check ->
+        (noauth | authtoken -> keystonecontext) -> v1
 
-``/`` and ``/v1`` (exactly) answer the version document without
-authentication.
+``/`` and ``/v1`` (exactly) answer the version document, and
+``/v1/openapi.json`` the API description, without authentication.
 """
 
 from oslo_config import cfg
@@ -17,7 +18,9 @@ import webob.dec
 
 from karbor.api.middleware import auth
 from karbor.api.middleware import fault
+from karbor.api.middleware import request_check
 from karbor.api.middleware import request_id
+from karbor.api import openapi
 from karbor.api.v1 import router
 from karbor.api import versions
 
@@ -61,7 +64,8 @@ def make_v1_app():
 
 
 class VersionSplit(object):
-    """Send the version paths to the versions app, the rest to ``api``."""
+    """Send the version paths to the versions app, the API description to
+    its app, the rest to ``api``."""
 
     def __init__(self, api):
         self.api = api
@@ -70,6 +74,8 @@ class VersionSplit(object):
     def __call__(self, request):
         if request.path_info in VERSION_PATHS:
             return versions.versions_app
+        if request.path_info == openapi.PATH:
+            return openapi.openapi_app
         return self.api
 
 
@@ -82,4 +88,5 @@ def setup_app(conf=None, auth_strategy=None):
     conf = conf or CONF
     strategy = auth_strategy or conf.auth_strategy
     v1 = auth.authenticated(make_v1_app(), strategy, conf)
-    return request_id.RequestId(fault.FaultWrapper(VersionSplit(v1)))
+    return request_id.RequestId(fault.FaultWrapper(
+        request_check.RequestCheck(VersionSplit(v1))))

@@ -166,7 +166,8 @@ def list_params(request):
     return dict(request.GET.items())
 
 
-def _base_url(request):
+def base_url(request):
+    """The API root URL: the osapi_karbor_base_URL option, or the request's."""
     if CONF.osapi_karbor_base_URL:
         return CONF.osapi_karbor_base_URL.rstrip('/') + request.script_name
     return request.application_url
@@ -182,7 +183,7 @@ def collection_links(request, items, path, limit, id_key='id'):
     params = [(k, v) for k, v in request.GET.items() if k != 'marker']
     params.append(('marker', items[-1][id_key]))
     project_id = request.environ['karbor.context'].project_id
-    href = '%s/v1/%s/%s?%s' % (_base_url(request), project_id, path,
+    href = '%s/v1/%s/%s?%s' % (base_url(request), project_id, path,
                                parse.urlencode(params))
     return [{'rel': 'next', 'href': href}]
 

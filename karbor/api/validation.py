@@ -80,11 +80,27 @@ def check(body, schema):
 
 
 def schema(request_body_schema):
-    """Decorator validating the ``body`` keyword of a controller method."""
+    """Decorator validating the ``body`` keyword of a controller method.
+
+    ``request_body_schema`` is a schema, or the name of the controller
+    attribute holding it (for actions shared by several controllers). The
+    API description (``karbor.api.openapi``) reads it back with
+    :func:`body_schema`.
+    """
     def decorator(func):
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            check(kwargs.get('body'), request_body_schema)
-            return func(*args, **kwargs)
+        def wrapper(controller, *args, **kwargs):
+            check(kwargs.get('body'), body_schema(controller, func.__name__))
+            return func(controller, *args, **kwargs)
+        wrapper.body_schema = request_body_schema
         return wrapper
     return decorator
+
+
+def body_schema(controller, action):
+    """The schema the ``action`` of ``controller`` validates its body with,
+    or None when it takes no body."""
+    found = getattr(getattr(controller, action), 'body_schema', None)
+    if isinstance(found, str):
+        return getattr(controller, found)
+    return found

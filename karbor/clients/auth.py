@@ -1,9 +1,14 @@
 """keystoneauth1 sessions for a request context.
 
-With Keystone (``auth_strategy = keystone``) a session reuses the caller's
-token and its service catalog. In ``noauth`` mode there is no user token,
-so the session authenticates with the service credentials of the
-``[service_credentials]`` group, scoped to the project named in the
+With Keystone (``auth_strategy = keystone``) a session sends the caller's
+own token, with the endpoints of the caller's service catalog. When
+``[service_credentials]`` names Karbor's service user, the session also
+sends that user's token as ``X-Service-Token``: Keystone's middleware in
+the other services then accepts a user token that expired while a long
+flow was running.
+
+In ``noauth`` mode there is no user token, so the session authenticates
+with the service credentials, scoped to the project named in the
 request's token.
 """
 
@@ -11,7 +16,10 @@ import copy
 import threading
 
 from keystoneauth1 import access
+from keystoneauth1.identity import access as access_plugin
+from keystoneauth1.identity import v3
 from keystoneauth1 import loading as ks_loading
+from keystoneauth1 import service_token
 from keystoneauth1 import session as ks_session
 from oslo_config import cfg
 
@@ -28,7 +36,14 @@ common_opts = [
     cfg.StrOpt('ca_cert_file', help='CA bundle to verify TLS endpoints.'),
     cfg.BoolOpt('auth_insecure', default=False,
                 help='Skip TLS certificate verification.'),
+    cfg.BoolOpt('send_service_token', default=True,
+                help='With Keystone, send the service user\'s token as '
+                     'X-Service-Token beside the user\'s token, so that a '
+                     'flow outliving the user\'s token still finishes '
+                     '(the other services must accept service tokens, '
+                     'which keystonemiddleware does by default).'),
 ]
+
 
 def _optional(opt):
     # keystoneauth marks auth_url required; Karbor only needs it when
@@ -45,6 +60,8 @@ CONF.register_opts(common_opts + password_opts,
 
 _SESSIONS = {}
 _LOCK = threading.Lock()
+# The key of the service user's session in its own project.
+_SERVICE_SCOPE = object()
 
 
 def list_opts():
@@ -58,41 +75,85 @@ def _verify():
     return group.ca_cert_file or True
 
 
-def _user_session(context):
-    """A session on the caller's own Keystone token."""
-    if context.auth_token_info:
-        auth_ref = access.create(body=context.auth_token_info,
-                                 auth_token=context.auth_token)
-        plugin = access.AccessInfoPlugin(auth_ref)
+def _has_service_user():
+    group = CONF[SERVICE_CREDENTIALS_GROUP]
+    return bool(group.auth_url and (group.username or group.user_id))
+
+
+def _password_plugin(project_id=None):
+    group = CONF[SERVICE_CREDENTIALS_GROUP]
+    scope = {'project_id': project_id}
+    if project_id is None:
+        scope = {'project_id': group.project_id,
+                 'project_name': group.project_name,
+                 'project_domain_id': group.project_domain_id or 'default',
+                 'project_domain_name': group.project_domain_name}
     else:
-        from keystoneauth1 import token_endpoint
-        plugin = token_endpoint.Token(None, context.auth_token)
-    return ks_session.Session(auth=plugin, verify=_verify())
+        scope['project_domain_id'] = group.project_domain_id or 'default'
+    return v3.Password(
+        auth_url=group.auth_url, username=group.username,
+        user_id=group.user_id, password=group.password,
+        user_domain_id=group.user_domain_id or 'default',
+        user_domain_name=group.user_domain_name, **scope)
 
 
-def _service_session(project_id):
-    """A session of the service user, scoped to ``project_id``."""
-    from keystoneauth1.identity import v3
+def _cached_session(key, make_plugin):
     with _LOCK:
-        session = _SESSIONS.get(project_id)
+        session = _SESSIONS.get(key)
         if session is None:
-            group = CONF[SERVICE_CREDENTIALS_GROUP]
-            plugin = v3.Password(
-                auth_url=group.auth_url, username=group.username,
-                password=group.password,
-                user_domain_id=group.user_domain_id or 'default',
-                project_id=project_id or group.project_id,
-                project_domain_id=group.project_domain_id or 'default')
-            session = ks_session.Session(auth=plugin, verify=_verify())
-            _SESSIONS[project_id] = session
+            session = ks_session.Session(auth=make_plugin(),
+                                         verify=_verify())
+            _SESSIONS[key] = session
         return session
+
+
+def service_session():
+    """A session of Karbor's service user in its own project."""
+    return _cached_session(_SERVICE_SCOPE, _password_plugin)
+
+
+def _project_session(project_id):
+    """A session of the service user, scoped to ``project_id``."""
+    return _cached_session(project_id,
+                           lambda: _password_plugin(project_id))
+
+
+def _token_body(token):
+    """The body of ``token`` as Keystone validates it (expired allowed).
+
+    A context restored from a persisted flow has the token but not its
+    body; the body brings the token's scope and service catalog back.
+    """
+    resp = service_session().get(
+        '/auth/tokens', headers={'X-Subject-Token': token},
+        params={'allow_expired': 1},
+        endpoint_filter={'service_type': 'identity', 'interface': 'public',
+                         'version': (3, 0)})
+    return resp.json()
+
+
+def _user_plugin(context):
+    """An auth plugin that presents the caller's own Keystone token."""
+    body = context.auth_token_info or _token_body(context.auth_token)
+    auth_ref = access.create(body=body, auth_token=context.auth_token)
+    return access_plugin.AccessInfoPlugin(
+        auth_ref, auth_url=CONF[SERVICE_CREDENTIALS_GROUP].auth_url)
+
+
+def _user_session(context):
+    plugin = _user_plugin(context)
+    if CONF[SERVICE_CREDENTIALS_GROUP].send_service_token and \
+            _has_service_user():
+        plugin = service_token.ServiceTokenAuthWrapper(
+            user_auth=plugin, service_auth=service_session().auth)
+    return ks_session.Session(auth=plugin, verify=_verify())
 
 
 def get_session(context):
     """The keystoneauth1 session to act for ``context``."""
     if CONF.auth_strategy == 'keystone' and context.auth_token:
         return _user_session(context)
-    return _service_session(context.project_id)
+    return _project_session(context.project_id)
 
 
 def endpoint_filter(service_type):

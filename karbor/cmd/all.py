@@ -2,10 +2,12 @@
 
 With no ``--config-file`` it runs on embedded defaults: a state directory
 (``--state-dir``, default ``~/.local/state/karbor``) holding a SQLite
-database and file-system banks, in-process messaging, ``noauth``, the
-providers shipped in ``etc/providers.d``, the API on 127.0.0.1:8799, and
-the sandbox cloud (``karbor-sandbox``, seeded with a demo estate) on
-127.0.0.1:8798 as the OpenStack and Kubernetes it protects.
+database and file-system banks, in-process messaging, the providers shipped
+in ``etc/providers.d``, the API on 127.0.0.1:8799, and the sandbox cloud
+(``karbor-sandbox``, seeded with a demo estate) on 127.0.0.1:8798 as the
+OpenStack and Kubernetes it protects. Callers log in to the sandbox's
+Keystone, where Karbor is the ``data-protect`` service; ``--auth noauth``
+trusts ``X-Auth-Token: <user>:<project>`` instead.
 """
 
 import argparse
@@ -27,7 +29,7 @@ EMBEDDED_CONF = """\
 [DEFAULT]
 state_path = {state}
 transport_url = inproc://
-auth_strategy = noauth
+auth_strategy = {auth}
 provider_config_dir = {providers}
 osapi_karbor_listen = {host}
 osapi_karbor_listen_port = {port}
@@ -39,18 +41,43 @@ connection = sqlite:///{state}/karbor.sqlite
 [oslo_concurrency]
 lock_path = {state}/locks
 
-# The sandbox cloud started by karbor-all; in noauth mode Karbor calls it
-# as this user, scoped to the project of each request.
+[k8s_client]
+k8s_host = {cloud}/k8s
+"""
+# Keystone mode: the sandbox's Keystone checks the callers' tokens, and
+# Karbor calls the other services with the caller's token plus the token of
+# its own service user.
+KEYSTONE_CONF = """
+[keystone_authtoken]
+www_authenticate_uri = {cloud}/identity/v3
+auth_url = {cloud}/identity/v3
+auth_type = password
+username = karbor
+password = password
+project_name = service
+user_domain_id = default
+project_domain_id = default
+
+[service_credentials]
+auth_url = {cloud}/identity/v3
+username = karbor
+password = password
+project_name = service
+user_domain_id = default
+project_domain_id = default
+"""
+# noauth mode: no user token, so Karbor calls the sandbox as this user,
+# scoped to the project of each request.
+NOAUTH_CONF = """
 [service_credentials]
 auth_url = {cloud}/identity/v3
 username = demo
 password = password
 user_domain_id = default
 project_domain_id = default
-
-[k8s_client]
-k8s_host = {cloud}/k8s
 """
+AUTH_CONF = {'keystone': KEYSTONE_CONF, 'noauth': NOAUTH_CONF}
+CONF_FILES = {'keystone': 'karbor.conf', 'noauth': 'karbor-noauth.conf'}
 SANDBOX_PORT = 8798
 SANDBOX_DELAY = 1.0
 # The sandbox address written in the shipped provider files.
@@ -79,14 +106,18 @@ def _copy_providers(source, target, cloud):
 
 
 def write_embedded_config(state_dir, host='127.0.0.1', port=8799,
-                          providers_dir=None, sandbox_port=SANDBOX_PORT):
-    """Write ``<state_dir>/karbor.conf`` unless it exists; return its path.
+                          providers_dir=None, sandbox_port=SANDBOX_PORT,
+                          auth='keystone'):
+    """Write the embedded configuration unless it exists; return its path.
 
-    The shipped providers are copied to ``<state_dir>/providers.d`` (edit
-    them there), with the sandbox cloud's address filled in.
+    It is ``<state_dir>/karbor.conf`` with Keystone (the sandbox's) and
+    ``<state_dir>/karbor-noauth.conf`` in ``noauth`` mode; both share the
+    database and banks. The shipped providers are copied to
+    ``<state_dir>/providers.d`` (edit them there), with the sandbox
+    cloud's address filled in.
     """
     os.makedirs(os.path.join(state_dir, 'locks'), exist_ok=True)
-    path = os.path.join(state_dir, 'karbor.conf')
+    path = os.path.join(state_dir, CONF_FILES[auth])
     cloud = 'http://127.0.0.1:%d' % sandbox_port
     if not os.path.exists(path):
         if providers_dir is None:
@@ -95,8 +126,8 @@ def write_embedded_config(state_dir, host='127.0.0.1', port=8799,
                 _copy_providers(shipped_providers_dir(), providers_dir,
                                 cloud)
         with open(path, 'w') as conf_file:
-            conf_file.write(EMBEDDED_CONF.format(
-                state=state_dir, host=host, port=port,
+            conf_file.write((EMBEDDED_CONF + AUTH_CONF[auth]).format(
+                state=state_dir, host=host, port=port, auth=auth,
                 providers=providers_dir, cloud=cloud))
     return path
 
@@ -104,10 +135,12 @@ def write_embedded_config(state_dir, host='127.0.0.1', port=8799,
 class EmbeddedCloud(object):
     """The sandbox cloud of the embedded default, seeded on first start."""
 
-    def __init__(self, state_dir, port=SANDBOX_PORT, delay=SANDBOX_DELAY):
+    def __init__(self, state_dir, port=SANDBOX_PORT, delay=SANDBOX_DELAY,
+                 token_ttl=None):
         from karbor.sandbox import server
         self.server = server.SandboxServer(
-            os.path.join(state_dir, 'sandbox'), port=port, delay=delay)
+            os.path.join(state_dir, 'sandbox'), port=port, delay=delay,
+            token_ttl=token_ttl)
         self._marker = os.path.join(state_dir, 'sandbox', '.seeded')
 
     def start(self):
@@ -117,6 +150,12 @@ class EmbeddedCloud(object):
             seed.run(seed.Target(self.server.base_url),
                      log=lambda *args: LOG.info(' '.join(map(str, args))))
             open(self._marker, 'w').close()
+
+    def register_karbor(self, host, port):
+        """Publish Karbor in the sandbox's catalog as ``data-protect``."""
+        self.server.cloud.service('identity').register_endpoint(
+            'data-protect', 'http://%s:%s/v1/$(project_id)s' % (host, port),
+            name='karbor')
 
     @property
     def demo_project_id(self):
@@ -161,7 +200,7 @@ class AllInOne(object):
 
 
 def print_cli_hint(host, port, project, user='demo', cloud=None):
-    """Tell the newcomer how to point the CLIs at this Karbor."""
+    """Tell the newcomer how to point the CLIs at this Karbor (noauth)."""
     url = 'http://%s:%s/v1/%s' % (host, port, project)
     lines = ['unset OS_AUTH_TYPE OS_AUTH_TOKEN',
              'export OS_NO_CLIENT_AUTH=1',
@@ -184,6 +223,26 @@ def print_cli_hint(host, port, project, user='demo', cloud=None):
           flush=True)
 
 
+def print_keystone_hint(host, port, cloud):
+    """Tell the newcomer how to log in to the sandbox's Keystone."""
+    lines = ['unset OS_NO_CLIENT_AUTH KARBOR_URL OS_AUTH_TOKEN OS_AUTH_TYPE']
+    lines.extend(cloud.server.openrc('demo', 'demo').splitlines())
+    print('Karbor is running on http://%s:%s/ (Keystone: the sandbox\'s, '
+          'where Karbor\nis the data-protect service of the catalog).\n'
+          'Log in as the demo user of the demo project (id %s) with:\n\n'
+          '%s\n\n'
+          '  karbor provider-list\n'
+          '  openstack data protection provider list\n\n'
+          'The same variables serve cinder and openstack. To act as an '
+          'administrator:\n\n'
+          '  export OS_USERNAME=admin OS_PROJECT_NAME=admin\n\n'
+          'The sandbox cloud (Keystone, Cinder, Nova, Glance, Neutron, '
+          'Swift,\nKubernetes) is on %s.\n' % (
+              host, port, cloud.demo_project_id,
+              '\n'.join('  ' + line for line in lines),
+              cloud.server.base_url), flush=True)
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog='karbor-all', description=__doc__.splitlines()[0],
@@ -198,6 +257,15 @@ def parse_args(argv):
                              'asynchronous status change.')
     parser.add_argument('--no-sandbox', dest='sandbox', action='store_false',
                         help='Do not start the sandbox cloud.')
+    parser.add_argument('--auth', choices=sorted(CONF_FILES),
+                        help='How callers authenticate on embedded '
+                             'defaults: keystone (the sandbox\'s; the '
+                             'default with the sandbox) or noauth (the '
+                             'default without it; for benchmarks and '
+                             'comparisons).')
+    parser.add_argument('--sandbox-token-ttl', type=int, default=None,
+                        help='Seconds a token of the sandbox\'s Keystone '
+                             'lives (default: one hour).')
     return parser.parse_known_args(argv)
 
 
@@ -208,11 +276,14 @@ def main(argv=None):
     if not any(a.startswith('--config-file') or a.startswith('--config-dir')
                for a in rest):
         state_dir = os.path.abspath(options.state_dir)
+        auth = options.auth or ('keystone' if options.sandbox else 'noauth')
         default_files = [write_embedded_config(
-            state_dir, port=options.port, sandbox_port=options.sandbox_port)]
+            state_dir, port=options.port, sandbox_port=options.sandbox_port,
+            auth=auth)]
         if options.sandbox:
             cloud = EmbeddedCloud(state_dir, port=options.sandbox_port,
-                                  delay=options.sandbox_delay)
+                                  delay=options.sandbox_delay,
+                                  token_ttl=options.sandbox_token_ttl)
     launcher.prepare(rest, default_config_files=default_files)
     stoppables = []
     if cloud is not None:
@@ -221,8 +292,12 @@ def main(argv=None):
     karbor = AllInOne()
     karbor.start()
     stoppables.append(karbor)
+    host, port = CONF.osapi_karbor_listen, CONF.osapi_karbor_listen_port
+    if cloud is not None:
+        cloud.register_karbor(host, port)
     if CONF.auth_strategy == 'noauth':
         project = cloud.demo_project_id if cloud else uuid.uuid4().hex
-        print_cli_hint(CONF.osapi_karbor_listen,
-                       CONF.osapi_karbor_listen_port, project, cloud=cloud)
+        print_cli_hint(host, port, project, cloud=cloud)
+    elif cloud is not None:
+        print_keystone_hint(host, port, cloud)
     launcher.serve(stoppables)

@@ -27,6 +27,9 @@ def parse_args(argv):
     parser.add_argument('--delay', type=float, default=1.0,
                         help='Seconds each asynchronous status transition '
                              'takes (default: %(default)s).')
+    parser.add_argument('--token-ttl', type=int, default=None,
+                        help='Seconds a Keystone token lives (default: '
+                             'one hour).')
     parser.add_argument('--endpoint', action='append', default=[],
                         metavar='TYPE=URL',
                         help='Publish an external API in the Keystone '
@@ -59,7 +62,8 @@ def serve(args):
     from karbor.sandbox import seed as seed_mod
     from karbor.sandbox import server as server_mod
     server = server_mod.SandboxServer(args.state_dir, host=args.host,
-                                      port=args.port, delay=args.delay)
+                                      port=args.port, delay=args.delay,
+                                      token_ttl=args.token_ttl)
     stopped = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_a: stopped.set())

@@ -2,6 +2,7 @@
 
 import os
 
+from karbor.sandbox import auth
 from karbor.sandbox import blobs
 from karbor.sandbox import faults
 from karbor.sandbox import service
@@ -14,9 +15,12 @@ DB_NAME = 'sandbox.db'
 class Cloud(object):
     """Everything the services share, built from a state directory."""
 
-    def __init__(self, state_dir, delay=0.0, base_url='http://127.0.0.1'):
+    def __init__(self, state_dir, delay=0.0, base_url='http://127.0.0.1',
+                 token_ttl=auth.TOKEN_TTL):
         self.state_dir = state_dir
         self.base_url = base_url
+        # Seconds a new Keystone token lives.
+        self.token_ttl = token_ttl
         self.store = store.Store(os.path.join(state_dir, DB_NAME))
         self.blobs = blobs.Blobs(os.path.join(state_dir, 'blobs'))
         self.tasks = tasks.Tasks(self, delay)

@@ -12,8 +12,9 @@ class SandboxServer(object):
     """A running sandbox: a :class:`~karbor.sandbox.cloud.Cloud` + HTTP."""
 
     def __init__(self, state_dir, host='127.0.0.1', port=0, delay=0.0,
-                 threads=8):
-        self.cloud = cloud_mod.Cloud(state_dir, delay=delay)
+                 threads=8, token_ttl=None):
+        kwargs = {} if token_ttl is None else {'token_ttl': token_ttl}
+        self.cloud = cloud_mod.Cloud(state_dir, delay=delay, **kwargs)
         self._server = cheroot_wsgi.Server((host, port), app.App(self.cloud),
                                            numthreads=threads)
         self._thread = None

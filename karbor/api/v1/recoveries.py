@@ -49,8 +49,8 @@ class RecoveryController(base.Controller):
                            self.not_found(id))
         return views.detail(self.name, record)
 
+    @validation.schema('schema')
     def create(self, request, body):
-        validation.check(body, self.schema)
         ctxt = self.context(request)
         base.authorize(ctxt, '%s:create' % self.name)
         values = dict(body[self.name])

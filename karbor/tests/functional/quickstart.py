@@ -20,8 +20,9 @@ BIN = os.path.dirname(sys.executable)
 class QuickStart(object):
     """``karbor-all`` (API, protection, engine, sandbox) in a subprocess."""
 
-    def __init__(self, state_dir, sandbox_delay=0.05):
+    def __init__(self, state_dir, sandbox_delay=0.05, extra_args=()):
         self.state_dir = str(state_dir)
+        self.extra_args = list(extra_args)
         self.port = deployment.free_port()
         self.sandbox_port = deployment.free_port()
         self.sandbox_delay = sandbox_delay
@@ -35,12 +36,12 @@ class QuickStart(object):
             [os.path.join(BIN, 'karbor-all'), '--state-dir', self.state_dir,
              '--port', str(self.port), '--sandbox-port',
              str(self.sandbox_port), '--sandbox-delay',
-             str(self.sandbox_delay)],
+             str(self.sandbox_delay)] + self.extra_args,
             stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            match = re.search(r'KARBOR_URL=\S+/v1/([0-9a-f]+)', self.log())
+            match = re.search(r'demo project \(id ([0-9a-f]+)\)', self.log())
             if match:
                 self.project_id = match.group(1)
                 return
@@ -62,30 +63,28 @@ class QuickStart(object):
                 self.process.kill()
                 self.process.wait()
 
-    def env(self):
+    def env(self, user='demo', project='demo'):
         """The environment karbor-all tells users to set: karbor, cinder and
-        openstack CLIs all work with it."""
+        openstack CLIs all log in to the sandbox's Keystone with it."""
         env = dict(os.environ)
-        env.pop('OS_AUTH_TYPE', None)
-        env.pop('OS_AUTH_TOKEN', None)
+        for name in ('OS_AUTH_TYPE', 'OS_AUTH_TOKEN', 'OS_NO_CLIENT_AUTH',
+                     'KARBOR_URL'):
+            env.pop(name, None)
         env.update({
-            'OS_NO_CLIENT_AUTH': '1',
-            'KARBOR_URL': 'http://127.0.0.1:%d/v1/%s' % (self.port,
-                                                         self.project_id),
             'OS_AUTH_URL': 'http://127.0.0.1:%d/identity/v3' %
                            self.sandbox_port,
             'OS_IDENTITY_API_VERSION': '3',
-            'OS_USERNAME': 'demo', 'OS_PASSWORD': 'password',
-            'OS_PROJECT_NAME': 'demo', 'OS_USER_DOMAIN_ID': 'default',
+            'OS_USERNAME': user, 'OS_PASSWORD': 'password',
+            'OS_PROJECT_NAME': project, 'OS_USER_DOMAIN_ID': 'default',
             'OS_PROJECT_DOMAIN_ID': 'default',
             'OS_REGION_NAME': 'RegionOne',
         })
         return env
 
-    def run(self, command, *args, check=True):
+    def run(self, command, *args, check=True, env=None):
         """Run ``karbor``, ``cinder`` or ``openstack`` (CompletedProcess)."""
         result = subprocess.run([os.path.join(BIN, command)] + list(args),
-                                env=self.env(), capture_output=True,
+                                env=env or self.env(), capture_output=True,
                                 text=True, timeout=120)
         if check and result.returncode != 0:
             raise AssertionError('%s %s failed (%d):\n%s%s' % (

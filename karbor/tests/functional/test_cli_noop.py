@@ -38,7 +38,7 @@ class KarborAll(object):
         # plugins that would call it fail fast.
         self.process = subprocess.Popen(
             [os.path.join(BIN, 'karbor-all'), '--state-dir', state_dir,
-             '--port', str(self.port), '--no-sandbox',
+             '--port', str(self.port), '--no-sandbox', '--auth', 'noauth',
              '--sandbox-port', str(deployment.free_port())],
             stdout=self._log, stderr=subprocess.STDOUT)
 

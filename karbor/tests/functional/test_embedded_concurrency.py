@@ -35,7 +35,7 @@ def karbor_all(tmp_path):
             [os.path.join(deployment.BIN, 'karbor-all'), '--state-dir',
              str(tmp_path / 'state'), '--port', str(port),
              '--sandbox-port', str(deployment.free_port()),
-             '--sandbox-delay', '0'],
+             '--sandbox-delay', '0', '--auth', 'noauth'],
             stdout=log, stderr=subprocess.STDOUT)
     try:
         def up():

@@ -142,6 +142,28 @@ def test_seed_001_openstack_cli_and_plan(karbor):
     assert checkpoint['status'] == 'available'
     listed = rows(karbor.karbor('checkpoint-list', OS_INFRA).stdout)
     assert checkpoint['id'] in {row[0] for row in listed}
+    # The openstack CLI finds Karbor in the catalog as data-protect.
+    listed = rows(karbor.run('openstack', 'data', 'protection', 'plan',
+                             'list').stdout)
+    assert plan['id'] in {row[0] for row in listed}
+    providers = rows(karbor.run('openstack', 'data', 'protection',
+                                'provider', 'list').stdout)
+    assert OS_INFRA in {row[0] for row in providers}
+
+
+def test_the_hints_admin_sees_every_project_and_the_demo_user_does_not(
+        karbor):
+    volumes = create_volumes(karbor, 'adminseen')
+    plan = plan_create(karbor, OS_INFRA, volumes, 'demo plan')
+
+    def plan_ids(user, project, *args):
+        result = karbor.run('karbor', 'plan-list', *args,
+                            env=karbor.env(user, project))
+        return {row[0] for row in rows(result.stdout)}
+
+    assert plan['id'] in plan_ids('admin', 'admin', '--all-tenants', '1')
+    assert plan['id'] not in plan_ids('admin', 'admin')
+    assert plan['id'] in plan_ids('demo', 'demo', '--all-tenants', '1')
 
 
 def test_volume_snapshot_provider(karbor):

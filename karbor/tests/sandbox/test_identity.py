@@ -1,5 +1,7 @@
 """Keystone v3 contract tests with keystoneauth1 / keystoneclient."""
 
+import time
+
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
@@ -279,3 +281,41 @@ def test_trust_remaining_uses_and_expiry(sandbox):
                                role_names=['member'], expires_at=past)
     with pytest.raises(ks_exc.NotFound):
         trust_session(expired).get_token()
+
+
+def _password_token(sandbox, user, project):
+    resp = _token_request(sandbox, {
+        'identity': {'methods': ['password'], 'password': {'user': {
+            'name': user, 'domain': {'id': 'default'},
+            'password': 'password'}}},
+        'scope': {'project': {'name': project, 'domain': {'id': 'default'}}}})
+    assert resp.status_code == 201
+    return resp.headers['X-Subject-Token']
+
+
+def test_expired_user_token_passes_only_beside_a_service_token(sandbox):
+    volumes = sandbox.url('volume', sandbox.project_id) + '/volumes'
+    sandbox.cloud.token_ttl = 1
+    user_token = _password_token(sandbox, 'demo', 'demo')
+    sandbox.cloud.token_ttl = 3600
+    service = _password_token(sandbox, 'karbor', 'service')
+    member = _password_token(sandbox, 'admin', 'admin')
+    assert requests.get(volumes, headers={'X-Auth-Token': user_token},
+                        timeout=5).status_code == 200
+    time.sleep(1.2)
+
+    def get(**headers):
+        return requests.get(volumes, headers=dict(
+            headers, **{'X-Auth-Token': user_token}), timeout=5).status_code
+
+    assert get() == 401
+    # A token without the service role does not count as a service token.
+    assert get(**{'X-Service-Token': member}) == 401
+    assert get(**{'X-Service-Token': service}) == 200
+    # Keystone validates an expired token only when asked to allow it.
+    check = {'X-Auth-Token': service, 'X-Subject-Token': user_token}
+    url = sandbox.auth_url + '/auth/tokens'
+    assert requests.get(url, headers=check, timeout=5).status_code == 404
+    body = requests.get(url, headers=check, params={'allow_expired': 1},
+                        timeout=5).json()
+    assert body['token']['project']['id'] == sandbox.project_id

@@ -92,7 +92,7 @@ class AuthController(wsgi.Controller):
                   else user['id'])
         return auth.new_token(acting, trust['project_id'],
                               [r['name'] for r in trust['roles']], methods,
-                              trust_id=trust_id)
+                              trust_id=trust_id, ttl=self.cloud.token_ttl)
 
     def _project_token(self, user, methods, project, parent):
         if project is None:
@@ -103,7 +103,8 @@ class AuthController(wsgi.Controller):
                                     (user['id'], project['id']))
         return auth.new_token(user['id'], project['id'],
                               [r['name'] for r in roles], methods,
-                              audit_ids=_audit(parent))
+                              audit_ids=_audit(parent),
+                              ttl=self.cloud.token_ttl)
 
     @wsgi.route('POST', '/v3/auth/tokens', auth=False)
     def issue(self, req):
@@ -130,7 +131,8 @@ class AuthController(wsgi.Controller):
                 self.store.get(S, 'project', user['default_project_id']),
                 None)
         else:
-            token = auth.new_token(user['id'], None, [], methods)
+            token = auth.new_token(user['id'], None, [], methods,
+                                   ttl=self.cloud.token_ttl)
         self.store.put(S, 'token', token)
         nocatalog = 'nocatalog' in req.GET
         return wsgi.json_response(
@@ -138,7 +140,10 @@ class AuthController(wsgi.Controller):
             {'X-Subject-Token': token['id']})
 
     def _subject(self, req):
-        token = auth.lookup(self.store, req.headers.get('X-Subject-Token'))
+        allow_expired = req.GET.get('allow_expired', '').lower() in (
+            '1', 'true', 'yes')
+        token = auth.lookup(self.store, req.headers.get('X-Subject-Token'),
+                            allow_expired=allow_expired)
         if token is None:
             raise wsgi.NotFound('Could not find token.')
         return token

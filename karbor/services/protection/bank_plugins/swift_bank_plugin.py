@@ -6,6 +6,7 @@ keys. The lease is an object named after the plugin's owner id in the
 ``leases`` container, expired by Swift itself through ``X-Delete-After``.
 """
 
+import io
 import threading
 import time
 import urllib.parse
@@ -184,8 +185,14 @@ class SwiftBankPlugin(bank_plugin.LeasedBankPlugin):
         kind, payload = bank_plugin.encode_value(value)
         headers = {'X-Object-Meta-%s' % name: val for name, val in
                    bank_plugin.kind_to_metadata(kind).items()}
+        length = None
+        if isinstance(payload, bytes):
+            # A seekable body lets swiftclient send it again after it
+            # re-authenticates (an expired token answers 401).
+            payload, length = io.BytesIO(payload), len(payload)
         try:
             self.connection.put_object(self._container, key, payload,
+                                       content_length=length,
                                        headers=headers)
         except Exception as err:
             raise exception.BankCreateObjectFailed(key=key, reason=err)

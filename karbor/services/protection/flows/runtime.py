@@ -18,8 +18,11 @@ from karbor import exception
 from karbor.i18n import _
 from karbor.objects import base as objects_base
 
-# Context fields never written to the flow store.
-_SECRET_CONTEXT_KEYS = ('auth_token', 'auth_token_info')
+# Context fields not written to the flow store. The token itself is kept:
+# a worker that resumes the flow after a restart presents it again (with
+# the service token beside it, an expired one still works) and reads its
+# catalog back from Keystone; the token body is large and derivable.
+_SECRET_CONTEXT_KEYS = ('auth_token_info',)
 
 
 class FlowRuntime(object):

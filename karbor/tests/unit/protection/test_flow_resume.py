@@ -77,8 +77,9 @@ def test_crashed_protect_is_resumed_to_available(tmp_path, hook_recorder):
     stuck = ff.Checkpoint(str(tmp_path), id=checkpoint_id)
     assert stuck.status == 'protecting'
     unfinished = find_unfinished(flow_backend, checkpoint_id)
-    # No secret is written to the flow store.
-    assert 'auth_token' not in unfinished.meta['context']
+    # The token is kept for the resume; its body (catalog, roles) is not.
+    assert unfinished.meta['context']['auth_token'] == 'secret-token'
+    assert 'auth_token_info' not in unfinished.meta['context']
     assert unfinished.meta['context']['project_id'] == ff.PROJECT_ID
 
     assert persistence.resume(unfinished,

@@ -1,0 +1,35 @@
+"""Refuse requests the API cannot read, before anything reads them.
+
+- The path must be UTF-8 once percent-decoded (else 400): webob decodes it
+  on first use, wherever that is.
+- HTML form content types are refused (415): the API takes JSON bodies
+  only, and pecan parses a form body by itself while routing, failing on a
+  malformed one (a multipart body without a boundary, a charset other than
+  UTF-8).
+"""
+
+import webob.dec
+
+from karbor.api.middleware import fault
+from karbor.i18n import _
+
+FORM_TYPES = ('application/x-www-form-urlencoded', 'multipart/form-data')
+
+
+class RequestCheck(object):
+    """WSGI middleware answering the faults above."""
+
+    def __init__(self, application):
+        self.application = application
+
+    @webob.dec.wsgify
+    def __call__(self, request):
+        try:
+            request.path_info
+        except UnicodeDecodeError:
+            return fault.fault_response(
+                400, _('The URL path is not valid UTF-8.'))
+        if request.content_type in FORM_TYPES:
+            return fault.fault_response(
+                415, _('Unsupported Content-Type %s') % request.content_type)
+        return request.get_response(self.application)

@@ -110,7 +110,7 @@ def running_target():
 
     With ``KARBOR_FUZZ_PROJECT`` it takes noauth tokens of that project,
     with ``KARBOR_FUZZ_AUTH_URL`` Keystone tokens of the sandbox's users
-    (demo and admin).
+    (demo and admin). ``KARBOR_FUZZ_LOG`` names the server's log file.
     """
     url = os.environ.get('KARBOR_FUZZ_URL')
     if not url:
@@ -120,7 +120,9 @@ def running_target():
                                    {'demo': 'demo', 'admin': 'admin'})
     else:
         callers = noauth_callers(os.environ['KARBOR_FUZZ_PROJECT'])
-    return Target(url, callers)
+    log_path = os.environ.get('KARBOR_FUZZ_LOG')
+    return Target(url, callers, log=log_path and (
+        lambda: open(log_path, errors='replace').read()))
 
 
 @pytest.fixture(scope='module')
@@ -319,6 +321,8 @@ class FuzzFigures(UserWarning):
     """The figures of a fuzzing run (a warning, so that CI logs show it)."""
 
 
+# About two minutes alone; more beside other tests on a loaded machine.
+@pytest.mark.timeout(900)
 def test_fuzz_v1_api(fuzz_target):
     seed_objects(fuzz_target)
     started = time.monotonic()

@@ -43,6 +43,7 @@ class Deployment(object):
         self.url = 'http://127.0.0.1:%d' % self.port
         self.conf_path = os.path.join(self.workdir, 'karbor.conf')
         self.database_url = database_url
+        self.auth_strategy = auth_strategy
         self.processes = {}
         self._binaries = {}
         self._log_offsets = {}
@@ -160,7 +161,10 @@ class Deployment(object):
                 resp = requests.get(
                     self.url + '/v1/admin/providers', timeout=10,
                     headers={'X-Auth-Token': 'admin:admin'})
-                if resp.status_code == 200:
+                # With Keystone, the 401 of a noauth token is an answer.
+                if resp.status_code == 200 or (
+                        resp.status_code == 401 and
+                        self.auth_strategy == 'keystone'):
                     return
             except requests.RequestException:
                 pass

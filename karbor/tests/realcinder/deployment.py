@@ -83,6 +83,7 @@ class Deployment(object):
             'KARBOR_RC_CINDER_DB': 'karbor_rc_%s' % suffix,
             'KARBOR_RC_DEMO_PASSWORD': uuid.uuid4().hex,
             'KARBOR_RC_CINDER_PASSWORD': uuid.uuid4().hex,
+            'KARBOR_RC_KARBOR_PASSWORD': uuid.uuid4().hex,
         }
         try:
             self._start_keystone(ks_port)
@@ -160,8 +161,20 @@ class Deployment(object):
             s.patch(base + '/endpoints/' + endpoint['id'], json={
                 'endpoint': {'url': base + '/'}})
 
+    def register_endpoint(self, service_type, name, url):
+        """Add ``url`` to the catalog as ``service_type`` (3 interfaces)."""
+        s = self.admin_session()
+        base = self.env['KARBOR_RC_AUTH_URL']
+        service_id = s.post(base + '/services', json={'service': {
+            'type': service_type, 'name': name}}).json()['service']['id']
+        for interface in ('public', 'internal', 'admin'):
+            s.post(base + '/endpoints', json={'endpoint': {
+                'service_id': service_id, 'interface': interface,
+                'url': url, 'region_id': venvs.REGION}})
+
     def _register_cinder(self, cinder_port):
-        """Service user, catalog entry and the demo project for Cinder."""
+        """Service users (Cinder's and Karbor's), Cinder's catalog entry
+        and the demo project."""
         s = self.admin_session()
         base = self.env['KARBOR_RC_AUTH_URL']
 
@@ -173,11 +186,15 @@ class Deployment(object):
         # bootstrap creates 'service' in recent releases
         service_role = roles.get('service') or post('/roles', 'role',
                                                     {'name': 'service'})
+        projects = {}
         for project, user, role_ids in (
                 ('service', 'cinder', (roles['admin'], service_role)),
+                ('service', 'karbor', (roles['admin'], service_role)),
                 ('demo', 'demo', (roles['member'],))):
-            project_id = post('/projects', 'project', {
-                'name': project, 'domain_id': 'default'})
+            if project not in projects:
+                projects[project] = post('/projects', 'project', {
+                    'name': project, 'domain_id': 'default'})
+            project_id = projects[project]
             password = self.env['KARBOR_RC_%s_PASSWORD' % user.upper()]
             user_id = post('/users', 'user', {
                 'name': user, 'domain_id': 'default', 'password': password})
@@ -186,13 +203,9 @@ class Deployment(object):
                     project_id, user_id, role_id))
             self.env['KARBOR_RC_%s_PROJECT_ID' % project.upper()] = (
                 project_id)
-        service_id = post('/services', 'service', {
-            'type': 'volumev3', 'name': 'cinderv3'})
-        url = 'http://127.0.0.1:%d/v3/$(project_id)s' % cinder_port
-        for interface in ('public', 'internal', 'admin'):
-            post('/endpoints', 'endpoint', {
-                'service_id': service_id, 'interface': interface,
-                'url': url, 'region_id': venvs.REGION})
+        self.register_endpoint(
+            'volumev3', 'cinderv3',
+            'http://127.0.0.1:%d/v3/$(project_id)s' % cinder_port)
 
     # -- cinder -----------------------------------------------------------
 

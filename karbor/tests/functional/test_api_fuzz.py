@@ -198,7 +198,9 @@ class Report(object):
     them, and the engine's errors."""
 
     def __init__(self):
-        self.classes = collections.Counter()
+        # Every class is shown, 5xx 0 included.
+        self.classes = collections.Counter(
+            {'%dxx' % n: 0 for n in range(1, 6)})
         self.codes = collections.Counter()
         self.errors = []
 

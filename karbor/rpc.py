@@ -19,6 +19,20 @@ CONF = cfg.CONF
 
 ALLOWED_EXMODS = [karbor.exception.__name__]
 
+rpc_opts = [
+    cfg.IntOpt('rpc_send_retries',
+               default=3, min=-1,
+               help='How many times an RPC call or cast tries to reach '
+                    'the message queue again before it fails (the API '
+                    'then answers 503 with Retry-After); -1 retries '
+                    'forever.'),
+]
+CONF.register_opts(rpc_opts)
+
+
+def list_opts():
+    return [('DEFAULT', rpc_opts)]
+
 _TRANSPORT = None
 _NOTIFICATION_TRANSPORT = None
 _NOTIFIER = None
@@ -95,7 +109,8 @@ def get_client(target, version_cap=None, serializer=None):
     serializer = RequestContextSerializer(serializer or _object_serializer())
     return messaging.get_rpc_client(_TRANSPORT, target,
                                     version_cap=version_cap,
-                                    serializer=serializer)
+                                    serializer=serializer,
+                                    retry=CONF.rpc_send_retries)
 
 
 def get_server(target, endpoints, serializer=None):

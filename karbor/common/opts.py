@@ -17,6 +17,7 @@ _MODULES_WITH_OPTS = (
     'karbor.clients.factory',
     'karbor.clients.k8s',
     'karbor.quota',
+    'karbor.rpc',
     'karbor.services.protection.bank_plugins.file_system_bank_plugin',
     'karbor.services.protection.bank_plugins.s3_bank_plugin',
     'karbor.services.protection.bank_plugins.swift_bank_plugin',

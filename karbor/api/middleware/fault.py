@@ -14,6 +14,7 @@ from oslo_serialization import jsonutils
 import webob
 import webob.exc
 
+from karbor.db.sqlalchemy import engine as db_engine
 from karbor import exception
 from karbor.i18n import _
 
@@ -32,6 +33,11 @@ FAULT_NAMES = {
     503: 'serviceUnavailable',
 }
 DEFAULT_FAULT_NAME = 'computeFault'
+# What a 503 of an outage (database, message queue) tells clients to wait.
+RETRY_AFTER_SECONDS = 10
+# Errors of a service's database access, by name as RPC carries them.
+DATABASE_OUTAGES = ('DBConnectionError', 'OperationalError',
+                    'InterfaceError')
 GENERIC_MESSAGE = _('Unexpected API Error. Please report this at your '
                     'cloud operator and attach the request id if possible.')
 
@@ -69,12 +75,30 @@ def exception_response(error):
                               getattr(error, 'headers', None))
     if isinstance(error, webob.exc.HTTPException):
         return _rewrite_http_error(error)
-    if isinstance(error, messaging.MessagingTimeout):
-        LOG.error('An RPC call timed out: %s', error)
-        return fault_response(503, _('A Karbor service did not answer in '
-                                     'time; try again later.'))
+    outage = _outage_message(error)
+    if outage is not None:
+        LOG.error('Answering 503: %(what)s (%(type)s)',
+                  {'what': outage, 'type': getattr(error, 'exc_type', None)
+                   or type(error).__name__})
+        return fault_response(503, outage,
+                              {'Retry-After': RETRY_AFTER_SECONDS})
     LOG.exception('Unexpected error while handling an API request')
     return fault_response(500, GENERIC_MESSAGE)
+
+
+def _outage_message(error):
+    """The 503 message of a database or messaging outage, else None."""
+    if isinstance(error, messaging.MessagingTimeout):
+        return _('A Karbor service did not answer in time; try again '
+                 'later.')
+    if isinstance(error, messaging.MessagingException) and \
+            not isinstance(error, messaging.RemoteError):
+        return _('The message queue is unavailable; try again later.')
+    if db_engine.is_connection_error(error) or (
+            isinstance(error, messaging.RemoteError) and
+            error.exc_type in DATABASE_OUTAGES):
+        return _('The database is unavailable; try again later.')
+    return None
 
 
 KNOWN_NAMES = frozenset(FAULT_NAMES.values()) | {DEFAULT_FAULT_NAME}

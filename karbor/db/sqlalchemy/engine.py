@@ -17,6 +17,7 @@ import sqlite3
 import threading
 
 from oslo_config import cfg
+from oslo_db import exception as db_exc
 from oslo_db import options as db_options
 from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
@@ -214,3 +215,30 @@ def reader(context):
             _MAIN.reader.using(context) as session:
         _enter_session('reader', context, session)
         yield session
+
+
+def is_connection_error(err):
+    """True if ``err`` says the database is unreachable (refused or lost
+    connection), whether oslo.db translated it or not."""
+    cause = getattr(err, 'cause', None)  # taskflow's StorageFailure
+    if cause is not None and not isinstance(err, sa.exc.SQLAlchemyError):
+        err = cause
+    if isinstance(err, (db_exc.DBConnectionError, sa.exc.InterfaceError)):
+        return True
+    if isinstance(err, sa.exc.OperationalError) and _lost(err.orig):
+        return True
+    return isinstance(err, sa.exc.DBAPIError) and err.connection_invalidated
+
+
+# MySQL client errors: can't connect, server gone, lost connection.
+_MYSQL_LOST = (2003, 2006, 2013, 2055)
+
+
+def _lost(dbapi_error):
+    """Whether a driver's OperationalError is about the connection."""
+    module = type(dbapi_error).__module__
+    if module.startswith('pymysql'):
+        return bool(dbapi_error.args) and dbapi_error.args[0] in _MYSQL_LOST
+    # SQLite has no connection to lose; psycopg2 raises OperationalError
+    # for connection failures only.
+    return not module.startswith('sqlite3')

@@ -112,6 +112,26 @@ class CatalogedCheckpoint(object):
             self._checkpoint.delete()
             sync_record(self._context, self._checkpoint)
 
+    def sync_record(self):
+        """Update the catalog alone (the bank refused the commit)."""
+        with self._lock:
+            sync_record(self._context, self._checkpoint)
+
+
+def apply_catalog_status(context, checkpoint):
+    """Show the catalog's final status of a checkpoint that the bank
+    still says is in progress: the bank refused the final write (see
+    ``deferred``). Returns ``checkpoint``."""
+    if checkpoint.status not in IN_PROGRESS_STATUSES:
+        return checkpoint
+    try:
+        record = objects.CheckpointRecord.get_by_id(context, checkpoint.id)
+    except exception.NotFound:
+        return checkpoint
+    if record.status not in IN_PROGRESS_STATUSES:
+        checkpoint.status = record.status
+    return checkpoint
+
 
 def rebuild(context, provider):
     """Recreate the catalog rows of every checkpoint in a provider's bank,

@@ -23,6 +23,7 @@ from karbor import objects
 from karbor import quota
 from karbor import resource
 from karbor.services.protection import checkpoint_catalog as catalog
+from karbor.services.protection import deferred
 from karbor.services.protection import operation_runner
 from karbor.services.protection import protectable_registry
 from karbor.services.protection import provider
@@ -93,8 +94,10 @@ class ProtectionManager(manager.Manager):
     def take_over_interrupted(self, context):
         """Finish the work of workers that died, and fail orphans.
 
-        Runs every ``periodic_interval`` seconds.
+        Runs every ``periodic_interval`` seconds, after retrying the
+        final writes that the bank or the database refused.
         """
+        deferred.retry()
         self.recovery.take_over()
 
     @periodic_task.periodic_task(spacing=300, run_immediately=False)
@@ -165,6 +168,7 @@ class ProtectionManager(manager.Manager):
         checkpoint = self._provider(provider_id).checkpoint_collection.get(
             checkpoint_id)
         _check_owner(context, checkpoint)
+        catalog.apply_catalog_status(context, checkpoint)
         return catalog.CatalogedCheckpoint(context, checkpoint)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)

@@ -19,6 +19,7 @@ from karbor import context as karbor_context
 from karbor import exception
 from karbor import objects
 from karbor.services.protection import checkpoint_catalog as catalog
+from karbor.services.protection import deferred
 from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import runtime as flow_runtime
 
@@ -60,8 +61,10 @@ class Recovery(object):
 
     def take_over(self):
         """Adopt dead workers' flows and fail orphans (leader only)."""
-        live = self._live_hosts()
-        if live and CONF.host != min(live):
+        # This worker is alive, whatever its heartbeat says (a database
+        # outage may have delayed it): never adopt its own running flows.
+        live = self._live_hosts() | {CONF.host}
+        if CONF.host != min(live):
             return
         unfinished = persistence.list_unfinished(owner='*')
         for flow in unfinished:
@@ -135,6 +138,9 @@ class Recovery(object):
                 'verification_id', 'operation_log_id'))
         with self._lock:
             busy.update(self._active)
+        # Failed here, but their final writes wait for the bank or the
+        # database: they are no orphans.
+        busy.update(deferred.pending_ids())
 
         def orphans(records):
             return [r for r in records if r.id not in busy and

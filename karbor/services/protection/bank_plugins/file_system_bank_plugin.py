@@ -39,6 +39,13 @@ def list_opts():
     return [(GROUP, file_system_bank_plugin_opts)]
 
 
+def _os_reason(err):
+    """An OS error without the local path (reasons reach API users)."""
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror[0].lower() + err.strerror[1:]
+    return str(err)
+
+
 class FileSystemBankPlugin(bank_plugin.BankPlugin):
     """Bank plugin storing objects as files."""
 
@@ -78,7 +85,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         except BaseException as err:
             self._remove_quietly(tmp_path)
             if isinstance(err, Exception):
-                raise exception.BankCreateObjectFailed(key=key, reason=err)
+                raise exception.BankCreateObjectFailed(
+                    key=key, reason=_os_reason(err))
             raise
 
     @staticmethod
@@ -110,7 +118,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise exception.BankObjectNotFound(key=key)
         except OSError as err:
-            raise exception.BankGetObjectFailed(key=key, reason=err)
+            raise exception.BankGetObjectFailed(key=key,
+                                                reason=_os_reason(err))
         header = f.readline(64)
         if header.startswith(_MAGIC) and header.endswith(b'\n'):
             kind = header[len(_MAGIC):-1].decode('ascii')
@@ -144,7 +153,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         except (FileNotFoundError, NotADirectoryError):
             raise exception.BankObjectNotFound(key=key)
         except OSError as err:
-            raise exception.BankDeleteObjectFailed(key=key, reason=err)
+            raise exception.BankDeleteObjectFailed(key=key,
+                                                   reason=_os_reason(err))
         self._prune_dirs(os.path.dirname(path))
 
     def _prune_dirs(self, directory):

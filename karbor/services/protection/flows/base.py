@@ -11,6 +11,8 @@ from taskflow.patterns import linear_flow
 from taskflow import task
 
 from karbor.common import constants
+from karbor.services.protection import deferred
+from karbor.services.protection.flows import causes
 from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import resource_flow
 from karbor.services.protection import graph
@@ -18,12 +20,27 @@ from karbor.services.protection import graph
 LOG = logging.getLogger(__name__)
 
 
-def failure_reason(flow_failures):
-    """One line naming each failed task and its error."""
+# Reasons named in full; more are counted.
+MAX_REASONS = 3
+
+
+def failure_reason(flow_failures, runtime=None):
+    """One line: the cause of each failed task (the first few), and what
+    the rollback of ``runtime``'s flow could not undo."""
     if not flow_failures:
-        return 'Unknown error'
-    return '; '.join('%s: %s' % (name, failure.exception_str)
-                     for name, failure in sorted(flow_failures.items()))
+        reasons = ['Unknown error']
+    else:
+        reasons = ['%s (%s)' % (causes.describe(failure.exception) if
+                                failure.exception is not None else
+                                failure.exception_str, name)
+                   for name, failure in sorted(flow_failures.items())]
+    reason = '; '.join(reasons[:MAX_REASONS])
+    if len(reasons) > MAX_REASONS:
+        reason += '; and %d more' % (len(reasons) - MAX_REASONS)
+    left = resource_flow.cleanup_failures(runtime) if runtime else []
+    if left:
+        reason += '. Not rolled back: ' + '; '.join(left)
+    return reason
 
 
 class InitiateTask(task.Task):
@@ -37,10 +54,12 @@ class InitiateTask(task.Task):
 
     def execute(self, runtime):
         runtime.check_aborted()
-        runtime.log_progress(self.operation_type, self.start(runtime))
+        status = causes.retrying_database(self.start, runtime)
+        causes.retrying_database(runtime.log_progress, self.operation_type,
+                                 status)
 
     def revert(self, runtime, flow_failures=None, **kwargs):
-        fail(self, runtime, failure_reason(flow_failures))
+        fail(self, runtime, failure_reason(flow_failures, runtime))
 
     @staticmethod
     def start(runtime):
@@ -58,8 +77,21 @@ def fail(initiate_task, runtime, reason):
     try:
         initiate_task.fail(runtime)
     finally:
-        runtime.operation_log.operation_type = initiate_task.operation_type
-        runtime.log_end(error_info=reason)
+        log = runtime.operation_log
+        log.operation_type = initiate_task.operation_type
+        _final_write(('log', getattr(log, 'id', None)), runtime.log_end,
+                     error_info=reason)
+
+
+def _final_write(key, write, **kwargs):
+    """``write(**kwargs)``, retried while the database is away; if it stays
+    away, or the bank refuses, retried later (``deferred``)."""
+    try:
+        causes.retrying_database(write, **kwargs)
+    except Exception as err:
+        if not (causes.is_database_error(err) or causes.is_bank_error(err)):
+            raise
+        deferred.defer(key, lambda: write(**kwargs))
 
 
 class CheckpointInitiateTask(InitiateTask):
@@ -76,8 +108,7 @@ class CheckpointInitiateTask(InitiateTask):
 
     @classmethod
     def fail(cls, runtime):
-        set_checkpoint_status(getattr(runtime, cls.checkpoint_attr),
-                              cls.failed)
+        set_final_status(getattr(runtime, cls.checkpoint_attr), cls.failed)
 
 
 class CompleteTask(task.Task):
@@ -88,6 +119,9 @@ class CompleteTask(task.Task):
 
     def execute(self, runtime):
         runtime.check_aborted()
+        causes.retrying_database(self._complete, runtime)
+
+    def _complete(self, runtime):
         with runtime.saving_together():
             self.finish(runtime)
             runtime.log_end()
@@ -102,6 +136,25 @@ def set_checkpoint_status(checkpoint, status):
     checkpoint.status = status
     checkpoint.commit()
     return status
+
+
+def set_final_status(checkpoint, status):
+    """Set a checkpoint's final status even if the bank refuses it now.
+
+    The catalog (what the API shows) takes it at once; the bank's copy is
+    written by ``deferred`` once the bank accepts it.
+    """
+    checkpoint.status = status
+    try:
+        causes.retrying_database(checkpoint.commit)
+    except Exception as err:
+        sync = getattr(checkpoint, 'sync_record', None)
+        if causes.is_bank_error(err) and sync is not None:
+            # The catalog at least: it is what the API shows.
+            _final_write(('record', checkpoint.id), sync)
+        elif not causes.is_database_error(err):
+            raise
+        deferred.defer(('commit', checkpoint.id), checkpoint.commit)
 
 
 def build_flow(operation_type, initiate_task, complete_task, resource_graph,

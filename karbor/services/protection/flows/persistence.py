@@ -10,8 +10,10 @@ so every logbook left is an interrupted operation.
 
 import collections
 import contextlib
+import functools
 import os
 import threading
+import time
 
 from oslo_config import cfg
 from oslo_db import options as db_options
@@ -25,6 +27,7 @@ from taskflow.persistence import models
 from taskflow import states
 
 from karbor.common import config  # noqa: F401 (host, state_path)
+from karbor.services.protection.flows import causes
 from karbor.services.protection.flows import workflow
 
 CONF = cfg.CONF
@@ -39,6 +42,15 @@ persistence_opts = [
                     'to [database] connection (for an SQLite database, '
                     'the file karbor-flows.sqlite next to it); '
                     '"memory://" disables crash safety.'),
+    cfg.IntOpt('database_outage_timeout',
+               default=60, min=0,
+               help='Seconds each database write of a running operation '
+                    'is retried (every second) while the database is '
+                    'unreachable. Flow state writes are tried three times '
+                    'so, 5 s apart: an outage longer than about 3 x (this '
+                    '+ 5) seconds fails the operation with the reason '
+                    '"database unavailable", recorded once the database '
+                    'is back.'),
 ]
 CONF.register_opts(persistence_opts, group='protection')
 CONF.register_opts(db_options.database_opts, group='database')
@@ -151,8 +163,23 @@ def _share_connection(backend):
     """
     if not isinstance(backend, impl_sqlalchemy.SQLAlchemyBackend):
         return
-    shared = backend.get_connection()
+    shared = _RetryingConnection(backend.get_connection())
     backend.get_connection = lambda: shared
+
+
+class _RetryingConnection(object):
+    """A persistence connection that rides out short database outages:
+    each call is tried again while the database is unreachable, for up
+    to ``database_outage_timeout`` seconds (its writes are idempotent)."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        attr = getattr(self._connection, name)
+        if not callable(attr) or name == 'close':
+            return attr
+        return functools.partial(causes.retrying_database, attr)
 
 
 def get_backend(connection=None):
@@ -191,24 +218,51 @@ def _destroy_book(backend, book_uuid):
         pass
 
 
-def _run_engine(engine, runtime):
-    """Run a loaded engine; True if it completed, False if reverted."""
+def _run_to_end(engine, runtime, backend, book_uuid):
+    """Run a persisted engine, then drop its logbook once it ended.
+
+    An engine stopped halfway by its database (away for longer than the
+    writes ride out) is failed with that cause once the database is back:
+    its flow is resumed to revert, by this same worker and runtime.
+    """
     try:
         workflow.run(engine, {'runtime': runtime})
+        ok = True
     except Exception as err:
+        # A flow that ran into a failure reverted (REVERTED); an engine
+        # that lost its database stops halfway (FAILURE, or still going).
+        if (engine.storage.get_flow_state() != states.REVERTED and
+                causes.is_database_error(err)):
+            return _abort_after_outage(engine, runtime, backend, book_uuid,
+                                       err)
         # The initiate task's revert already logged the reason.
         LOG.debug('Flow %(name)s reverted: %(err)s',
                   {'name': engine.storage.flow_name, 'err': err})
-        return False
-    return True
-
-
-def _run_to_end(engine, runtime, backend, book_uuid):
-    """Run a persisted engine, then drop its logbook once it ended."""
-    ok = _run_engine(engine, runtime)
+        ok = False
     if engine.storage.get_flow_state() in ENDED_STATES:
         _destroy_book(backend, book_uuid)
     return ok
+
+
+def _abort_after_outage(engine, runtime, backend, book_uuid, err):
+    reason = causes.describe(err)
+    LOG.warning('Flow %(name)s stopped: %(reason)s; it fails once the '
+                'database is back.', {'name': engine.storage.flow_name,
+                                      'reason': reason})
+    while True:
+        try:
+            with _connection(backend) as conn:
+                flow_detail = conn.get_flow_details(engine.storage.flow_uuid)
+            break
+        except Exception as again:
+            if not causes.is_database_error(again):
+                raise
+            time.sleep(causes.RETRY_INTERVAL)
+    LOG.info('Database back: failing flow %(name)s (%(state)s).',
+             {'name': engine.storage.flow_name, 'state': flow_detail.state})
+    return resume(UnfinishedFlow(book_uuid, flow_detail.uuid,
+                                 flow_detail.state, {}),
+                  runtime, abort_reason=reason, backend=backend)
 
 
 def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
@@ -280,7 +334,10 @@ def resume(unfinished, runtime, abort_reason=None, backend=None):
         flow_detail = conn.get_flow_details(unfinished.flow_uuid)
     runtime.abort_reason = abort_reason
     engine = workflow.load_from_detail(flow_detail, backend)
-    if flow_detail.state in ENDED_STATES:
+    # An engine that failed halfway (FAILURE) is run again to revert when
+    # it is aborted.
+    if flow_detail.state in ENDED_STATES and not (
+            abort_reason and flow_detail.state == states.FAILURE):
         _destroy_book(backend, unfinished.book_uuid)
         return flow_detail.state == states.SUCCESS
     return _run_to_end(engine, runtime, backend, unfinished.book_uuid)

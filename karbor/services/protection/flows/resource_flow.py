@@ -16,12 +16,14 @@ which hooks exist, and ``build_resource_flow`` builds tasks from JSON only,
 so that a restarted worker can rebuild the very same flow.
 """
 
+from oslo_log import log as logging
 from taskflow.patterns import graph_flow
 from taskflow import task
 
 from karbor.services.protection import graph
 from karbor.services.protection import protection_plugin
 
+LOG = logging.getLogger(__name__)
 HOOKS = protection_plugin.HOOKS
 PREPARE_BEGIN, PREPARE_FINISH, MAIN, COMPLETE = HOOKS
 
@@ -81,9 +83,23 @@ class ResourceHookTask(task.Task):
 
     def revert(self, runtime, result=None, **kwargs):
         # The first task of a resource undoes the whole resource, once its
-        # later tasks have been reverted; only if it actually ran.
-        if self._reverts_resource and result is not None:
+        # later tasks have been reverted; only if it actually ran. A failed
+        # undo must not stop the revert of the others (taskflow stops at
+        # the first revert that raises): it is reported in the reason.
+        if not (self._reverts_resource and result is not None):
+            return
+        try:
             self._call(runtime, 'on_revert')
+        except Exception as err:
+            LOG.warning('Undoing %(name)s failed: %(err)s',
+                        {'name': self.name, 'err': err})
+            cleanup_failures(runtime).append(
+                '%s %s: %s' % (self._resource.type, self._resource.id, err))
+
+
+def cleanup_failures(runtime):
+    """What the revert of ``runtime``'s flow could not undo (a list)."""
+    return runtime.__dict__.setdefault('cleanup_failures', [])
 
 
 class _ResourceGraphFlow(graph_flow.Flow):

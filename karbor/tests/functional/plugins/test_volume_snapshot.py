@@ -107,7 +107,8 @@ def test_failed_snapshot_is_reverted(plugin, provider, ctx, cinder, sandbox):
         helpers.run_hooks(plugin.get_protect_operation(resource), checkpoint,
                           resource, ctx, operation_log=None)
     helpers.wait_until(lambda: _snapshots(cinder, volume) == [])
-    assert helpers.bank_state(checkpoint, resource) == ('error', None)
+    # The rollback removed what it wrote to the bank too.
+    assert helpers.bank_state(checkpoint, resource) == (None, None)
 
 
 def test_deleted_volume_is_named(plugin, provider, ctx, cinder):

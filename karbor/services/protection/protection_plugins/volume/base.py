@@ -20,6 +20,7 @@ from karbor.clients import factory
 from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
+from karbor.services.protection import deferred
 from karbor.services.protection import protection_plugin
 from karbor.services.protection.protection_plugins.volume import status
 
@@ -36,6 +37,8 @@ VOLUME_USABLE = ('available', 'in-use')
 VOLUME_TRANSIENT = ('creating', 'attaching', 'detaching', 'reserved',
                     'backing-up', 'restoring-backup', 'extending',
                     'downloading', 'uploading', 'maintenance')
+# A volume snapshot or backup is still being made in these.
+OBJECT_TRANSIENT = ('creating', 'backing-up')
 # A restored volume is on its way to ``available`` in these.
 VOLUME_RESTORING = ('creating', 'restoring-backup', 'downloading')
 
@@ -51,6 +54,14 @@ def poll_opt(default=15):
     return cfg.FloatOpt('poll_interval', default=default, min=0,
                         help='Seconds between two status polls of the '
                              'Cinder objects the plugin waits for.')
+
+
+def timeout_opt():
+    return cfg.FloatOpt('status_timeout', default=1800, min=0,
+                        help='Seconds a Cinder object may stay in a '
+                             'transient status (creating, deleting, ...) '
+                             'before the operation waiting for it fails; '
+                             '0 waits forever.')
 
 
 def register_opts(config, group, opts):
@@ -73,6 +84,10 @@ class VolumeOperation(protection_plugin.Operation):
 
     def __init__(self, options):
         self._options = options
+        # Ids of the Cinder objects this operation made, also kept here:
+        # a full or read-only bank may refuse the write recording them,
+        # and the revert must still find them.
+        self.made = {}
 
     # Cinder
 
@@ -81,9 +96,18 @@ class VolumeOperation(protection_plugin.Operation):
         return factory.create('cinder', context)
 
     def wait(self, fetch, success, failure=(), ignore=(),
-             ignore_unexpected=False):
-        return status.wait_for(fetch, self._options.poll_interval, success,
-                               failure, ignore, ignore_unexpected)
+             ignore_unexpected=False, settled=False):
+        """``status.wait_for`` with the plugin's poll interval and timeout;
+        ``settled``: any status out of ``ignore`` ends the wait."""
+        try:
+            return status.wait_for(fetch, self._options.poll_interval,
+                                   success, failure, ignore,
+                                   ignore_unexpected,
+                                   timeout=self._options.status_timeout)
+        except status.StatusError as err:
+            if settled and err.status not in ignore:
+                return err.obj
+            raise
 
     def wait_volume_usable(self, cinder, volume_id):
         """Wait until the volume can be snapshotted or backed up."""
@@ -162,6 +186,55 @@ class VolumeOperation(protection_plugin.Operation):
         metadata.update(values)
         section.update_object(METADATA_KEY, metadata)
         return metadata
+
+    def delete_made(self, manager, object_id, what):
+        """Delete an object this operation made; wait until it is gone."""
+        # Cinder refuses to delete an object still being made.
+        found = self.wait(lambda: status.fetch_or_none(manager, object_id),
+                          (), ignore=OBJECT_TRANSIENT, settled=True)
+        if status.status_of(found) not in (status.NOT_FOUND, 'deleting'):
+            self.delete_quietly(manager, object_id)
+        self.wait_deleted(manager, object_id, what)
+
+    def remember(self, section, key, object_id):
+        """Record the id of a Cinder object just made (memory, then bank)."""
+        self.made[key] = object_id
+        self.update_metadata(section, **{key: object_id})
+
+    def undo(self, cinder, checkpoint, resource, kinds):
+        """Delete what this operation made; the revert of a protect.
+
+        Deletes each Cinder object recorded under a key of ``kinds`` (key
+        -> ``(manager name, what)``) and waits until it is gone, then the
+        resource's bank objects (later if the bank refuses now). Raises
+        this operation's failure naming the Cinder objects left behind.
+        """
+        section = self.section(checkpoint, resource)
+        try:
+            ids = dict(self.get_metadata(section))
+        except exception.KarborException:
+            ids = {}
+        ids.update(self.made)
+        left = []
+        for key, (manager_name, what) in kinds.items():
+            if not ids.get(key):
+                continue
+            try:
+                self.delete_made(getattr(cinder, manager_name), ids[key],
+                                 what)
+            except Exception as err:
+                left.append(_('%(what)s %(id)s not deleted (%(err)s)') % {
+                    'what': what, 'id': ids[key], 'err': err})
+            else:
+                self.made.pop(key, None)
+        if left:
+            # The ids stay in the bank: deleting the checkpoint retries.
+            raise self.failure(resource.id, '; '.join(left))
+        try:
+            deferred.purge_section(section)
+        except exception.KarborException:
+            deferred.defer(('purge', section.prefix),
+                              lambda: deferred.purge_section(section))
 
     @staticmethod
     def delete_metadata(section):

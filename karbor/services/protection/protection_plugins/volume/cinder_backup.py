@@ -23,6 +23,7 @@ GROUP = 'cinder_backup_protection_plugin'
 
 cinder_backup_opts = [
     base.poll_opt(),
+    base.timeout_opt(),
     cfg.BoolOpt('backup_from_snapshot', default=True,
                 help='Back a volume up from a temporary snapshot taken in '
                      'the prepare phase (consistent with the volumes of '
@@ -147,6 +148,10 @@ BACKUP_MODE_AUTO = 'auto'
 
 BACKUP_TRANSIENT = ('creating', 'restoring', 'backing-up')
 SNAPSHOT_TRANSIENT = ('creating',)
+# What a protect makes, in the order a revert deletes it: metadata key ->
+# (cinderclient manager, name).
+MADE = {'backup_id': ('backups', 'backup'),
+        'snapshot_id': ('volume_snapshots', 'snapshot')}
 
 
 def _saved_info(backup):
@@ -170,51 +175,32 @@ class ProtectOperation(base.VolumeOperation):
         if not self._options.backup_from_snapshot:
             return
         cinder = self.cinder(context)
-        try:
-            with self.failing_as_karbor(resource):
-                snapshot_id = self._resumable(
-                    cinder.volume_snapshots, section, 'snapshot_id')
-                if snapshot_id is None:
-                    self.wait_volume_usable(cinder, resource.id)
-                    snapshot_id = cinder.volume_snapshots.create(
-                        resource.id, force=True,
-                        name='karbor-%s' % checkpoint.id,
-                        description=_('Temporary snapshot of checkpoint '
-                                      '%s') % checkpoint.id).id
-                    self.update_metadata(section, snapshot_id=snapshot_id)
-                self._wait_snapshot(cinder, resource, snapshot_id)
-        except Exception:
-            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
-            self._drop_snapshot(cinder, section)
-            raise
+        # On failure the revert deletes what was made (see ``undo``).
+        with self.failing_as_karbor(resource):
+            snapshot_id = self._resumable(
+                cinder.volume_snapshots, section, 'snapshot_id')
+            if snapshot_id is None:
+                self.wait_volume_usable(cinder, resource.id)
+                snapshot_id = cinder.volume_snapshots.create(
+                    resource.id, force=True,
+                    name='karbor-%s' % checkpoint.id,
+                    description=_('Temporary snapshot of checkpoint '
+                                  '%s') % checkpoint.id).id
+                self.remember(section, 'snapshot_id', snapshot_id)
+            self._wait_snapshot(cinder, resource, snapshot_id)
 
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
         section = self.section(checkpoint, resource)
         cinder = self.cinder(context)
-        try:
-            with self.failing_as_karbor(resource):
-                backup = self._backup(cinder, section, resource, parameters)
-        except Exception:
-            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
-            raise
-        finally:
+        with self.failing_as_karbor(resource):
+            backup = self._backup(cinder, section, resource, parameters)
             self._drop_snapshot(cinder, section)
         self.update_metadata(section, backup_id=backup.id,
                              **_saved_info(backup))
         self.set_status(section, constants.RESOURCE_STATUS_AVAILABLE)
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        metadata = self.get_metadata(section)
-        cinder = self.cinder(context)
-        self._drop_snapshot(cinder, section)
-        if metadata.get('backup_id'):
-            try:
-                self.delete_quietly(cinder.backups, metadata['backup_id'])
-            except Exception as err:
-                LOG.warning('Could not delete backup %(id)s: %(err)s',
-                            {'id': metadata['backup_id'], 'err': err})
-        self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+        self.undo(self.cinder(context), checkpoint, resource, MADE)
 
     def _wait_snapshot(self, cinder, resource, snapshot_id):
         try:
@@ -249,7 +235,7 @@ class ProtectOperation(base.VolumeOperation):
                 incremental=self._incremental(cinder, resource, parameters),
                 force=bool(parameters.get('force', False)),
                 snapshot_id=self.get_metadata(section).get('snapshot_id')).id
-            self.update_metadata(section, backup_id=backup_id)
+            self.remember(section, 'backup_id', backup_id)
         try:
             return self.wait(
                 lambda: status.fetch_or_none(cinder.backups, backup_id),
@@ -272,17 +258,17 @@ class ProtectOperation(base.VolumeOperation):
         return any(b.volume_id == resource.id for b in previous)
 
     def _drop_snapshot(self, cinder, section):
-        """Delete the temporary snapshot, if one was made."""
+        """Delete the temporary snapshot, if one was made.
+
+        Not waited for: the backup no longer needs it. Its id leaves the
+        bank once Cinder accepted the delete.
+        """
         metadata = self.get_metadata(section)
         snapshot_id = metadata.pop('snapshot_id', None)
         if not snapshot_id:
             return
-        try:
-            self.delete_quietly(cinder.volume_snapshots, snapshot_id)
-        except Exception as err:
-            LOG.warning('Could not delete temporary snapshot %(id)s: '
-                        '%(err)s', {'id': snapshot_id, 'err': err})
-            return
+        self.delete_quietly(cinder.volume_snapshots, snapshot_id)
+        self.made.pop('snapshot_id', None)
         section.update_object(base.METADATA_KEY, metadata)
 
 

@@ -7,6 +7,7 @@ An object that no longer exists has the pseudo status :data:`NOT_FOUND`.
 """
 
 import threading
+import time
 
 from cinderclient import exceptions as cinder_exc
 
@@ -20,10 +21,12 @@ class StatusError(Exception):
     when it was gone), so callers can read e.g. a backup's fail_reason.
     """
 
-    def __init__(self, status, obj=None):
-        super().__init__(status)
+    def __init__(self, status, obj=None, timed_out=False):
+        super().__init__('still %s after the status timeout' % status
+                         if timed_out else status)
         self.status = status
         self.obj = obj
+        self.timed_out = timed_out
 
 
 def status_of(obj):
@@ -39,7 +42,7 @@ def fetch_or_none(manager, object_id):
 
 
 def wait_for(fetch, interval, success, failure=(), ignore=(),
-             ignore_unexpected=False, stop_event=None):
+             ignore_unexpected=False, stop_event=None, timeout=0):
     """Poll ``fetch()`` until its status is in ``success``; return it.
 
     :param fetch: returns the object (with a ``status``) or None if gone.
@@ -51,8 +54,11 @@ def wait_for(fetch, interval, success, failure=(), ignore=(),
         otherwise an unexpected status is a failure.
     :param stop_event: a ``threading.Event`` that aborts the wait (raises
         StatusError with the current status) when set.
+    :param timeout: seconds after which the wait fails (StatusError with
+        the current status, ``timed_out`` set); 0 for none.
     """
     stop_event = stop_event or threading.Event()
+    deadline = time.monotonic() + timeout if timeout else None
     while True:
         obj = fetch()
         status = status_of(obj)
@@ -62,5 +68,7 @@ def wait_for(fetch, interval, success, failure=(), ignore=(),
             raise StatusError(status, obj)
         if status not in ignore and not ignore_unexpected:
             raise StatusError(status, obj)
+        if deadline is not None and time.monotonic() >= deadline:
+            raise StatusError(status, obj, timed_out=True)
         if stop_event.wait(interval):
             raise StatusError(status, obj)

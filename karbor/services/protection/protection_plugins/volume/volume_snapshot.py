@@ -14,7 +14,7 @@ from karbor.services.protection.protection_plugins.volume import status
 
 GROUP = 'volume_snapshot_plugin'
 
-volume_snapshot_opts = [base.poll_opt()]
+volume_snapshot_opts = [base.poll_opt(), base.timeout_opt()]
 
 OPTIONS_SCHEMA = {
     "title": "Volume Snapshot Protection Options",
@@ -61,6 +61,8 @@ RESTORE_SCHEMA = {
 }
 
 SNAPSHOT_TRANSIENT = ('creating',)
+# What a protect makes: metadata key -> (cinderclient manager, name).
+MADE = {'snapshot_id': ('volume_snapshots', 'snapshot')}
 
 
 class ProtectOperation(base.VolumeOperation):
@@ -79,6 +81,7 @@ class ProtectOperation(base.VolumeOperation):
                     resource.id, force=bool(parameters.get('force', False)),
                     name=parameters.get('snapshot_name'),
                     description=parameters.get('description'))
+                self.made['snapshot_id'] = snapshot.id
                 self.update_metadata(section, volume_id=resource.id,
                                      snapshot_id=snapshot.id,
                                      size=volume.size)
@@ -89,13 +92,7 @@ class ProtectOperation(base.VolumeOperation):
         self.set_status(section, constants.RESOURCE_STATUS_AVAILABLE)
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        snapshot_id = self.get_metadata(section).get('snapshot_id')
-        if snapshot_id:
-            self.delete_quietly(self.cinder(context).volume_snapshots,
-                                snapshot_id)
-            self.delete_metadata(section)
-        self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+        self.undo(self.cinder(context), checkpoint, resource, MADE)
 
     def _wait_available(self, cinder, resource, snapshot_id):
         try:

@@ -1,0 +1,128 @@
+"""A bank that fills up, or turns read-only, in the middle of a protect.
+
+The checkpoint must end ``error`` at once (not when the bank recovers),
+with the bank's error as its reason; the rollback deletes the Cinder
+backups and snapshots made so far and the checkpoint's resource data; the
+owner can delete the failed checkpoint; the bank's copy of the final
+status is written once the bank takes writes again.
+"""
+
+import errno
+import os
+import subprocess
+import time
+
+import pytest
+
+from karbor.services.protection import deferred
+from karbor.services.protection import recovery
+from karbor.tests.functional.faults import conftest as faults
+from karbor.tests.functional.plugins import helpers
+
+VOLUMES = 6
+# Backups take this long, so that the bank fails while they are made.
+BACKUP_SECONDS = 1.0
+
+
+@pytest.fixture
+def small_bank(bank_dir):
+    faults.mount_tmpfs(bank_dir, '1m')
+    yield bank_dir
+    faults.umount(bank_dir)
+
+
+def fill(directory):
+    """Write a file until the file system is full."""
+    path = os.path.join(directory, 'filler')
+    try:
+        with open(path, 'wb') as filler:
+            while True:
+                filler.write(b'\0' * 4096)
+                filler.flush()
+    except OSError as err:
+        assert err.errno == errno.ENOSPC
+    return path
+
+
+def start_slow_protect(protection, sandbox, ctx, cinder):
+    volumes = faults.new_volumes(cinder, VOLUMES)
+    for volume in volumes:
+        sandbox.inject_fault(service='volume', operation='backup',
+                             resource_id=volume.id, action='slow',
+                             delay=BACKUP_SECONDS)
+    started = time.monotonic()
+    checkpoint_id = protection.protect(ctx, volumes)
+    ids = {v.id for v in volumes}
+    helpers.wait_until(lambda: len([b for b in cinder.backups.list()
+                                    if b.volume_id in ids]) == VOLUMES)
+    return volumes, checkpoint_id, started
+
+
+def bank_status(protection, checkpoint_id):
+    from karbor.tests.functional.test_crash_recovery import read_bank_object
+    return read_bank_object(os.path.join(
+        protection.bank_root, 'checkpoints', checkpoint_id,
+        'index.json'))['status']
+
+
+def check_failed(protection, ctx, cinder, volumes, checkpoint_id, started,
+                 expected_reason):
+    view, seconds = protection.wait_final(ctx, checkpoint_id, started)
+    assert view['status'] == 'error'
+    reason = protection.reason(ctx, checkpoint_id)
+    assert expected_reason in reason, reason
+    assert recovery.INTERRUPTED not in reason
+    return seconds, reason
+
+
+def delete_checkpoint(protection, ctx, checkpoint_id):
+    protection.delete(ctx, checkpoint_id)
+    view, _seconds = protection.wait_final(ctx, checkpoint_id,
+                                           time.monotonic())
+    assert view['status'] == 'deleted'
+
+
+def test_bank_full(small_bank, protection, sandbox, ctx, cinder):
+    volumes, checkpoint_id, started = start_slow_protect(
+        protection, sandbox, ctx, cinder)
+    filler = fill(small_bank)
+
+    seconds, reason = check_failed(
+        protection, ctx, cinder, volumes, checkpoint_id, started,
+        'bank: no space left on device while writing /checkpoints/%s/' %
+        checkpoint_id)
+    left = protection.leftovers(cinder, volumes, checkpoint_id)
+    assert left == {'backups': 0, 'snapshots': 0, 'bank objects': 0}
+    faults.record_figures('bank full (%d volumes)' % VOLUMES, seconds, left,
+                          reason)
+
+    os.unlink(filler)
+    protection.manager.take_over_interrupted(ctx)
+    assert not deferred.pending_ids()
+    assert bank_status(protection, checkpoint_id) == 'error'
+    delete_checkpoint(protection, ctx, checkpoint_id)
+
+
+def test_bank_read_only(small_bank, protection, sandbox, ctx, cinder):
+    volumes, checkpoint_id, started = start_slow_protect(
+        protection, sandbox, ctx, cinder)
+    subprocess.run(['mount', '-o', 'remount,ro', small_bank], check=True)
+
+    seconds, reason = check_failed(
+        protection, ctx, cinder, volumes, checkpoint_id, started,
+        'bank: read-only file system while writing /checkpoints/%s/' %
+        checkpoint_id)
+    left = protection.leftovers(cinder, volumes, checkpoint_id)
+    # Nothing in the cloud; the bank objects wait for the bank.
+    assert left['backups'] == left['snapshots'] == 0
+    assert bank_status(protection, checkpoint_id) == 'protecting'
+
+    subprocess.run(['mount', '-o', 'remount,rw', small_bank], check=True)
+    protection.manager.take_over_interrupted(ctx)
+    assert not deferred.pending_ids()
+    assert bank_status(protection, checkpoint_id) == 'error'
+    left = protection.leftovers(cinder, volumes, checkpoint_id)
+    assert left == {'backups': 0, 'snapshots': 0, 'bank objects': 0}
+    faults.record_figures('bank read-only (%d volumes)' % VOLUMES, seconds,
+                          left, reason)
+    delete_checkpoint(protection, ctx, checkpoint_id)

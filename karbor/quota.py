@@ -49,6 +49,8 @@ quota_opts = [
 CONF.register_opts(quota_opts)
 
 DEFAULT_QUOTA_CLASS = 'default'
+# Limits are stored in 32-bit INTEGER columns on every database.
+MAX_LIMIT = 2 ** 31 - 1
 
 
 class ReservableResource(object):
@@ -75,8 +77,15 @@ class DbQuotaDriver(object):
 
     def get_class_quotas(self, context, resources, quota_class,
                          defaults=True):
-        """The class's limits, completed with the defaults if asked."""
+        """The class's limits, completed with the defaults if asked.
+
+        Raises QuotaClassNotFound for a class other than ``default`` that
+        sets no limit.
+        """
         class_limits = db.quota_class_get_all_by_name(context, quota_class)
+        if quota_class != DEFAULT_QUOTA_CLASS and \
+                set(class_limits) <= {'class_name'}:
+            raise exception.QuotaClassNotFound(class_name=quota_class)
         result = self.get_defaults(context, resources) if defaults else {}
         result.update({name: limit for name, limit in class_limits.items()
                        if name in resources})
@@ -184,10 +193,11 @@ class QuotaEngine(object):
             limit = int(limit)
         except (TypeError, ValueError):
             limit = None
-        if limit is None or limit < -1:
+        if limit is None or not -1 <= limit <= MAX_LIMIT:
             raise exception.InvalidInput(
-                reason=_('quota limit of %s must be an integer >= -1')
-                % resource)
+                reason=_('quota limit of %(name)s must be an integer from '
+                         '-1 to %(max)d') % {'name': resource,
+                                             'max': MAX_LIMIT})
         return limit
 
     def set_project_quota(self, context, project_id, resource, limit):

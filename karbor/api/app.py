@@ -16,6 +16,7 @@ import pecan.routing
 import pecan.util
 import webob.dec
 
+from karbor.api import json_body
 from karbor.api.middleware import auth
 from karbor.api.middleware import fault
 from karbor.api.middleware import request_check
@@ -58,9 +59,9 @@ class KarborPecan(pecan.Pecan):
 
 def make_v1_app():
     """The pecan application serving ``/v1/{project_id}/...``."""
-    return KarborPecan(router.V1Controller(),
-                       guess_content_type_from_ext=False,
-                       force_canonical=False)
+    return json_body.BodyCheck(KarborPecan(
+        router.V1Controller(), guess_content_type_from_ext=False,
+        force_canonical=False))
 
 
 class VersionSplit(object):

@@ -1,9 +1,10 @@
 """List handling shared by the API controllers: paging, sorting, filters.
 
 Query values follow the original Karbor: every filter value goes through
-Python literal evaluation (so ``['a','b']``, numbers and dicts work, anything
-else stays a string) and non-admin callers only keep the filter keys allowed
-by the per-resource ``query_<resource>_filters`` option.
+Python literal evaluation (so ``['a','b']`` and numbers work, anything else
+stays a string) and non-admin callers only keep the filter keys allowed by
+the per-resource ``query_<resource>_filters`` option. A filter value must be
+a scalar or a flat list of scalars; ``marker`` must be an id (a UUID).
 """
 
 import ast
@@ -11,6 +12,7 @@ from urllib import parse
 
 from oslo_config import cfg
 from oslo_utils import strutils
+from oslo_utils import uuidutils
 
 from karbor import exception
 from karbor.i18n import _
@@ -56,9 +58,13 @@ CONF.register_opts(api_common_opts)
 SORT_DIRS = ('asc', 'desc')
 DEFAULT_SORT_KEY = 'created_at'
 DEFAULT_SORT_DIR = 'desc'
+# The largest OFFSET every database takes (a signed 64-bit integer).
+MAX_OFFSET = 2 ** 63 - 1
+SCALAR_TYPES = (str, int, float, bool, type(None))
+LIST_TYPES = (list, tuple, set, frozenset)
 
 
-def _positive_int(name, value, minimum):
+def _positive_int(name, value, minimum, maximum=None):
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -68,6 +74,10 @@ def _positive_int(name, value, minimum):
         raise exception.InvalidInput(
             reason=_('%(name)s param must be >= %(min)d')
             % {'name': name, 'min': minimum})
+    if maximum is not None and number > maximum:
+        raise exception.InvalidInput(
+            reason=_('%(name)s param must be <= %(max)d')
+            % {'name': name, 'max': maximum})
     return number
 
 
@@ -78,12 +88,14 @@ def get_pagination_params(params, max_limit=None):
     """
     max_limit = max_limit or CONF.osapi_max_limit
     marker = params.pop('marker', None)
+    if marker is not None and not uuidutils.is_uuid_like(marker):
+        raise exception.InvalidInput(reason=_('Invalid marker id provided.'))
     limit = params.pop('limit', None)
     limit = max_limit if limit is None else min(
         _positive_int('limit', limit, 1), max_limit)
     offset = params.pop('offset', None)
     if offset is not None:
-        offset = _positive_int('offset', offset, 0)
+        offset = _positive_int('offset', offset, 0, MAX_OFFSET)
     return marker, limit, offset
 
 
@@ -148,6 +160,16 @@ def all_tenants(params):
                      "boolean") % value)
 
 
+def flat_value(key, value):
+    """``value`` if it is a scalar or a flat list of scalars, else 400."""
+    items = value if isinstance(value, LIST_TYPES) else [value]
+    if not all(isinstance(item, SCALAR_TYPES) for item in items):
+        raise exception.InvalidInput(
+            reason=_('The value of %s must be a string, a number or a '
+                     'list of them.') % key)
+    return value
+
+
 def filter_params(context, params, allowed):
     """The filters of ``params``, literal-evaluated.
 
@@ -157,13 +179,27 @@ def filter_params(context, params, allowed):
     for key, value in params.items():
         if not context.is_admin and key not in allowed:
             continue
-        filters[key] = literal_value(value)
+        filters[key] = flat_value(key, literal_value(value))
     return filters
+
+
+def query_pairs(request):
+    """The ``(name, value)`` pairs of the request's query string.
+
+    Only ``&`` separates parameters (webob splits on ``;`` too), so that
+    a value such as ``sort=name;x`` reaches validation whole.
+    """
+    try:
+        return parse.parse_qsl(request.query_string, keep_blank_values=True,
+                               errors='strict')
+    except UnicodeDecodeError:
+        raise exception.InvalidInput(
+            reason=_('The query string is not valid UTF-8.'))
 
 
 def list_params(request):
     """A mutable plain dict of the request's query parameters."""
-    return dict(request.GET.items())
+    return dict(query_pairs(request))
 
 
 def base_url(request):
@@ -180,7 +216,7 @@ def collection_links(request, items, path, limit, id_key='id'):
     """
     if not items or limit is None or len(items) < limit:
         return []
-    params = [(k, v) for k, v in request.GET.items() if k != 'marker']
+    params = [(k, v) for k, v in query_pairs(request) if k != 'marker']
     params.append(('marker', items[-1][id_key]))
     project_id = request.environ['karbor.context'].project_id
     href = '%s/v1/%s/%s?%s' % (base_url(request), project_id, path,

@@ -5,6 +5,8 @@
 next backup of that volume end in ``error``; ``"action": "slow", "delay":
 30`` makes it take 30 s instead. ``count`` (default 1, -1 = always) sets
 how many operations the fault applies to.
+
+Only loopback callers may use this API (``local_only``).
 """
 
 from karbor.sandbox import service
@@ -42,3 +44,4 @@ class AdminService(service.Service):
     prefix = '/sandbox'
     controllers = (AdminController,)
     error_style = 'keystone'
+    local_only = True

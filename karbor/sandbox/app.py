@@ -4,6 +4,8 @@ import logging
 
 import webob
 
+from karbor.sandbox import service
+from karbor.sandbox import utils
 from karbor.sandbox import wsgi
 
 LOG = logging.getLogger(__name__)
@@ -28,7 +30,10 @@ class App(object):
                 resp = svc.handle(req, path[len(prefix):] or '/')
                 break
         else:
-            if path in ('', '/'):
+            if path in ('', '/') and not utils.is_loopback(req.remote_addr):
+                resp = wsgi.ERROR_FORMATS['keystone'](
+                    wsgi.Forbidden(service.LOCAL_ONLY))
+            elif path in ('', '/'):
                 resp = wsgi.json_response(
                     {'endpoints': self.cloud.endpoints()})
             else:

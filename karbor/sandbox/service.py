@@ -11,10 +11,12 @@ import logging
 import webob
 
 from karbor.sandbox import auth
+from karbor.sandbox import utils
 from karbor.sandbox import wsgi
 
 LOG = logging.getLogger(__name__)
 _REGISTRY = []
+LOCAL_ONLY = 'Only callers on this host may use this API.'
 
 # Modules imported to fill the registry, in catalog order.
 SERVICE_MODULES = (
@@ -65,6 +67,9 @@ class Service(object):
     error_style = 'fault'
     catalog = ()
     endpoint = None
+    # Whether only loopback callers may use the service, whatever address
+    # the sandbox listens on (for APIs without authentication).
+    local_only = False
 
     def __init__(self, cloud):
         self.cloud = cloud
@@ -96,6 +101,8 @@ class Service(object):
     def handle(self, req, path):
         """Dispatch ``path`` (below the prefix) and render errors."""
         try:
+            if self.local_only and not utils.is_loopback(req.remote_addr):
+                raise wsgi.Forbidden(LOCAL_ONLY)
             handler, kwargs, needs_auth = self.router.match(req.method,
                                                             path)
             ctx = auth.resolve(self.store, req.headers.get('X-Auth-Token'))

@@ -1,6 +1,8 @@
-"""Small helpers: identifiers and timestamps in OpenStack formats."""
+"""Small helpers: identifiers and timestamps in OpenStack formats, caller
+addresses."""
 
 import datetime
+import ipaddress
 import time
 import uuid
 
@@ -28,3 +30,12 @@ def as_bool(value):
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in ('1', 'true', 'yes', 'on', 't', 'y')
+
+
+def is_loopback(address):
+    """True if ``address`` (a WSGI ``REMOTE_ADDR``) is a loopback one."""
+    try:
+        ip = ipaddress.ip_address((address or '').split('%')[0])
+    except ValueError:
+        return False
+    return (getattr(ip, 'ipv4_mapped', None) or ip).is_loopback

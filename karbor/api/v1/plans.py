@@ -21,8 +21,13 @@ QUOTAS = quota.QUOTAS
 UPDATABLE_STATUS = constants.PLAN_STATUS_SUSPENDED
 
 
+# Longest resource type and name the plan's resources store.
+RESOURCE_TEXT_LENGTHS = (('type', 64), ('name', 255))
+
+
 def check_resources(resources):
-    """Resources must be a non-empty list of dicts with id, type, name."""
+    """Resources must be a non-empty list of dicts with a UUID id, a type
+    and a name."""
     if not resources or not isinstance(resources, list):
         raise exception.InvalidInput(
             reason=_('Resources must be a non-empty list.'))
@@ -31,6 +36,13 @@ def check_resources(resources):
                 item.get(key) for key in ('id', 'type', 'name')):
             raise exception.InvalidInput(
                 reason=_('Every resource needs an id, a type and a name.'))
+        base.Controller.check_uuid(item['id'], 'resource')
+        for key, length in RESOURCE_TEXT_LENGTHS:
+            if not isinstance(item[key], str) or len(item[key]) > length:
+                raise exception.InvalidInput(
+                    reason=_('The %(key)s of a resource must be a string '
+                             'of at most %(length)d characters.')
+                    % {'key': key, 'length': length})
 
 
 class PlansController(base.Controller):

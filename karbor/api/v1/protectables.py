@@ -51,6 +51,9 @@ class ProtectablesController(base.Controller):
         ctxt = self.context(request)
         base.authorize(ctxt, 'protectable:instance_get')
         self._check_type(ctxt, protectable_type)
+        # Every protectable's id is a UUID; anything else must not reach
+        # the URL of a client call.
+        self.check_uuid(protectable_id, 'protectable instance')
         params = common.list_params(request)
         parameters = self._parameters(params.get('parameters'))
         found = self.protection_api.show_protectable_instance(
@@ -77,7 +80,10 @@ class ProtectablesController(base.Controller):
         if raw is None:
             return None
         value = common.literal_value(raw)
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or not all(
+                isinstance(key, str) for key in value):
             raise exception.InvalidInput(
                 reason=_('The parameters must be a dict.'))
+        for key, item in value.items():
+            common.flat_value(key, item)
         return value

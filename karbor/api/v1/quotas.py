@@ -15,9 +15,10 @@ IGNORED_KEYS = ('id', 'tenant_id', 'project_id')
 
 
 def quota_limit(key, value):
-    """An integer limit >= -1 (-1 means unlimited)."""
+    """An integer limit from -1 (unlimited) to ``quota.MAX_LIMIT``."""
     try:
-        limit = strutils.validate_integer(value, key, min_value=-1)
+        limit = strutils.validate_integer(value, key, min_value=-1,
+                                          max_value=quota.MAX_LIMIT)
     except ValueError as error:
         raise exception.InvalidInput(reason=str(error))
     return limit

@@ -12,6 +12,7 @@ from oslo_utils import importutils
 import pecan
 import webob
 
+from karbor.api import json_body
 from karbor.api.middleware import auth
 from karbor import exception
 from karbor.i18n import _
@@ -114,11 +115,7 @@ def parse_body(request):
     if content_type != 'application/json':
         raise webob.exc.HTTPUnsupportedMediaType(
             _('Unsupported Content-Type %s') % content_type)
-    try:
-        return jsonutils.loads(request.body)
-    except ValueError:
-        raise exception.MalformedRequestBody(
-            message=_('Malformed request body'))
+    return json_body.of_request(request)
 
 
 def _segments(path):

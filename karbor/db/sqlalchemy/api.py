@@ -78,7 +78,7 @@ def service_get_by_args(context, host, binary):
 # Plans and their resources
 
 _PLANS = crud.Crud(models.Plan, lambda i: exception.PlanNotFound(plan_id=i),
-                   regex_keys=('name', 'description'))
+                   text_keys=('name', 'description'))
 _RESOURCES = models.Resource.__table__
 _PLAN_RESOURCES = (
     sa.select(_RESOURCES)

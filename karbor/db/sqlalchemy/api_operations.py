@@ -16,7 +16,7 @@ from karbor import exception
 
 _TRIGGERS = crud.Crud(models.Trigger,
                       lambda i: exception.TriggerNotFound(id=i),
-                      regex_keys=('name', 'properties'))
+                      text_keys=('name', 'properties'))
 trigger_get = _TRIGGERS.get
 trigger_create = _TRIGGERS.create
 trigger_update = _TRIGGERS.update
@@ -85,7 +85,7 @@ def trigger_execution_delete(context, execution_id=None, trigger_id=None):
 _OPERATIONS = crud.Crud(models.ScheduledOperation,
                         lambda i: exception.ScheduledOperationNotFound(id=i),
                         soft_delete=False,
-                        regex_keys=('name', 'operation_definition'))
+                        text_keys=('name', 'operation_definition'))
 scheduled_operation_create = _OPERATIONS.create
 scheduled_operation_update = _OPERATIONS.update
 scheduled_operation_get_all = _OPERATIONS.get_all

@@ -27,15 +27,16 @@ class Crud(object):
 
     :param not_found: called with the id to build the NotFound to raise.
     :param soft_delete: whether ``destroy`` only flags the row deleted.
-    :param regex_keys: columns filtered by regular expression in lists.
+    :param text_keys: columns whose filters match as text
+        (see ``text_match``).
     """
 
-    def __init__(self, model, not_found, soft_delete=True, regex_keys=(),
+    def __init__(self, model, not_found, soft_delete=True, text_keys=(),
                  uuid_ids=True):
         self.model = model
         self.not_found = not_found
         self.soft_delete = soft_delete
-        self.regex_keys = regex_keys
+        self.text_keys = text_keys
         self.uuid_ids = uuid_ids
         self._get_statements = {}
         self._relationships = None
@@ -129,7 +130,7 @@ class Crud(object):
     def get_all(self, context, marker=None, limit=None, sort_keys=None,
                 sort_dirs=None, filters=None, offset=None):
         return query.get_list(context, self.model, marker, limit, sort_keys,
-                              sort_dirs, filters, offset, self.regex_keys)
+                              sort_dirs, filters, offset, self.text_keys)
 
     def get_all_by_project(self, context, project_id, marker=None,
                            limit=None, sort_keys=None, sort_dirs=None,

@@ -1,19 +1,23 @@
 """Query building shared by the DB API: soft delete, filters, paging."""
 
 import datetime
-import re
 
+from oslo_utils import strutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from karbor.db.sqlalchemy import engine
+from karbor.db.sqlalchemy import text_match
 from karbor import exception
 from karbor.i18n import _
 
 DEFAULT_SORT_KEYS = ('created_at', 'id')
 DEFAULT_SORT_DIR = 'desc'
 SORT_DIRS = ('asc', 'desc')
+# Integer filter values must fit the signed 64-bit integer every driver
+# sends.
+MAX_INTEGER = 2 ** 63 - 1
 
 
 def naive_utc(value):
@@ -48,34 +52,85 @@ def column(model, key):
     return model.__table__.columns.get(key)
 
 
-def _regex(col, pattern):
-    try:
-        re.compile(pattern)
-    except re.error as err:
-        raise exception.InvalidInput(
-            reason=_('invalid regular expression %(p)s: %(e)s')
-            % {'p': pattern, 'e': err})
-    return sa.type_coerce(col, sa.Text()).regexp_match(pattern)
+def _bad_filter(key, value):
+    return exception.InvalidInput(
+        reason=_('invalid value %(value)r of filter %(key)s')
+        % {'value': value, 'key': key})
 
 
-def apply_filters(stmt, model, filters, regex_keys=()):
-    """Exact (list: IN) filters, regex for ``regex_keys``.
+def _boolean(value):
+    if isinstance(value, (bool, int)) and value in (0, 1):
+        return bool(value)
+    return strutils.bool_from_string(value, strict=True)
 
-    Returns None when a key is not a column: nothing can match it.
-    """
+
+def _integer(value):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(value)
+    number = int(value)
+    if abs(number) > MAX_INTEGER:
+        raise ValueError(value)
+    return number
+
+
+def _datetime(value):
+    if isinstance(value, datetime.datetime):
+        return naive_utc(value)
+    return naive_utc(timeutils.parse_isotime(value))
+
+
+_PARSERS = ((sa.Boolean, _boolean), (sa.Integer, _integer),
+            (sa.DateTime, _datetime))
+
+
+def _typed(col, key, value):
+    """``value`` as the column's Python type; InvalidInput if it is not
+    one (so that no database refuses the comparison). Text columns take
+    any scalar as its string."""
+    if isinstance(value, str) and isinstance(col.type, sa.String):
+        return value
+    for kind, parse in _PARSERS:
+        if isinstance(col.type, kind):
+            try:
+                return parse(value)
+            except (TypeError, ValueError):
+                raise _bad_filter(key, value)
+    return value if isinstance(value, str) else str(value)
+
+
+def _comparable(model, col):
+    """The column to compare; JSON columns as the plain strings they
+    hold."""
+    attr = getattr(model, col.key)
+    if isinstance(col.type, sa.TypeDecorator):
+        return sa.type_coerce(attr, sa.String())
+    return attr
+
+
+def _condition(model, key, value, text_keys):
+    col = column(model, key)
+    if col is None:
+        # Nothing has a value for a column that does not exist.
+        return sa.false()
+    attr = _comparable(model, col)
+    if value is None:
+        return attr.is_(None)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        values = [_typed(col, key, v) for v in value]
+        if key in text_keys:
+            return text_match.one_of(attr, values)
+        return attr.in_(values)
+    value = _typed(col, key, value)
+    if key in text_keys:
+        return text_match.condition(attr, value)
+    return attr == value
+
+
+def apply_filters(stmt, model, filters, text_keys=()):
+    """Exact (list: IN) filters; ``text_keys`` match as text (see
+    ``text_match``)."""
     for key, value in (filters or {}).items():
-        col = column(model, key)
-        if col is None:
-            return None
-        attr = getattr(model, col.key)
-        if isinstance(value, (list, tuple, set, frozenset)):
-            stmt = stmt.where(attr.in_([naive_utc(v) for v in value]))
-        elif value is None:
-            stmt = stmt.where(attr.is_(None))
-        elif key in regex_keys and isinstance(value, str):
-            stmt = stmt.where(_regex(attr, value))
-        else:
-            stmt = stmt.where(attr == naive_utc(value))
+        stmt = stmt.where(_condition(model, key, value, text_keys))
     return stmt
 
 
@@ -195,13 +250,11 @@ def ensure_id(values):
 
 
 def get_list(context, model, marker=None, limit=None, sort_keys=None,
-             sort_dirs=None, filters=None, offset=None, regex_keys=(),
+             sort_dirs=None, filters=None, offset=None, text_keys=(),
              stmt=None):
     """The generic list query of the DB API."""
     with engine.reader(context) as session:
         stmt = stmt if stmt is not None else model_query(context, model)
-        stmt = apply_filters(stmt, model, filters, regex_keys)
-        if stmt is None:
-            return []
+        stmt = apply_filters(stmt, model, filters, text_keys)
         return paginate(session, model, stmt, marker, limit, sort_keys,
                         sort_dirs, offset, context)

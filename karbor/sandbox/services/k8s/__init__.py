@@ -203,6 +203,7 @@ class KubernetesService(service.Service):
     name = 'k8s'
     prefix = '/k8s'
     error_style = 'k8s'
+    local_only = True
     controllers = (DiscoveryController, ObjectController)
 
     def bootstrap(self):

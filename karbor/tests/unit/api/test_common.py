@@ -18,14 +18,17 @@ def test_limit_defaults_to_max_and_is_capped(parsed_config):
     parsed_config.set_override('osapi_max_limit', 5)
     assert common.get_pagination_params({}) == (None, 5, None)
     assert common.get_pagination_params({'limit': '50'})[1] == 5
-    params = {'limit': '2', 'marker': 'm', 'offset': '3', 'name': 'x'}
-    assert common.get_pagination_params(params) == ('m', 2, 3)
+    marker = 'f0f0f0f0-0000-4000-8000-000000000000'
+    params = {'limit': '2', 'marker': marker, 'offset': '3', 'name': 'x'}
+    assert common.get_pagination_params(params) == (marker, 2, 3)
     assert params == {'name': 'x'}
 
 
 @pytest.mark.parametrize('params', [{'limit': 'abc'}, {'limit': '0'},
                                     {'limit': '-1'}, {'offset': '-1'},
-                                    {'offset': 'x'}])
+                                    {'offset': 'x'},
+                                    {'offset': str(2 ** 63)},
+                                    {'marker': 'm'}])
 def test_bad_paging_values_are_invalid(params):
     with pytest.raises(exception.InvalidInput):
         common.get_pagination_params(params)

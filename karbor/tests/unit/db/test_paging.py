@@ -105,13 +105,13 @@ def test_bad_limit(plans, ctx):
         db.plan_get_all(ctx, limit=-1)
 
 
-def test_exact_list_and_regex_filters(plans, ctx):
+def test_exact_list_and_text_filters(plans, ctx):
     assert _names(db.plan_get_all(ctx, filters={'status': 'started'})) == [
         'plan-3', 'plan-0']
     assert len(db.plan_get_all(
         ctx, filters={'status': ['started', 'suspended']})) == 6
-    assert _names(db.plan_get_all(ctx, filters={'name': '^plan-[12]$'})) == [
-        'plan-2', 'plan-1']
+    assert _names(db.plan_get_all(ctx, filters={'name': '^plan-1$'})) == [
+        'plan-1']
     assert _names(db.plan_get_all(
         ctx, filters={'description': '1', 'project_id': 'project'})) == [
         'plan-3', 'plan-1']
@@ -119,11 +119,6 @@ def test_exact_list_and_regex_filters(plans, ctx):
 
 def test_filter_on_unknown_column_matches_nothing(plans, ctx):
     assert db.plan_get_all(ctx, filters={'colour': 'red'}) == []
-
-
-def test_bad_regex(plans, ctx):
-    with pytest.raises(exception.InvalidInput):
-        db.plan_get_all(ctx, filters={'name': '('})
 
 
 def test_soft_deleted_rows_are_hidden(plans, ctx):

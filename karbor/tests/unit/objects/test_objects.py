@@ -66,7 +66,7 @@ def test_plan_lists(sqlite_db, ctx, admin_ctx):
                                                sort_dirs=['asc'])
     assert [p.name for p in rest] == ['p2']
     everything = objects.PlanList.get_all(admin_ctx, None, None,
-                                          filters={'name': '^(p1|admin)$'})
+                                          filters={'name': ['p1', 'admin']})
     assert sorted(p.name for p in everything) == ['admin', 'p1']
 
 

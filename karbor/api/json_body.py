@@ -1,0 +1,74 @@
+"""Decoding of JSON request bodies, bounded in nesting depth.
+
+No request of the v1 API nests deeper than a few levels; a bound keeps
+every later step (validation, RPC, storage) clear of Python's recursion
+limit. ``BodyCheck`` decodes the body before pecan, which decodes JSON
+bodies by itself while routing and fails on one nested too deeply.
+"""
+
+from oslo_serialization import jsonutils
+import webob.dec
+
+from karbor import exception
+from karbor.i18n import _
+
+MAX_DEPTH = 32
+# The content types whose bodies pecan decodes (for all but GET).
+JSON_TYPES = ('application/json', 'application/javascript')
+ENVIRON_KEY = 'karbor.json_body'
+
+
+def _depth(data):
+    """How deeply ``data`` nests lists and dicts (a scalar is 0)."""
+    deepest, level = 0, [(data, 1)]
+    while level:
+        value, depth = level.pop()
+        children = (value.values() if isinstance(value, dict) else
+                    value if isinstance(value, list) else None)
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        level.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _too_deep():
+    return exception.MalformedRequestBody(
+        reason=_('it nests lists and objects deeper than %d levels')
+        % MAX_DEPTH)
+
+
+def loads(raw):
+    """The Python data of the JSON text ``raw``; 400 if malformed."""
+    try:
+        data = jsonutils.loads(raw)
+    except RecursionError:
+        raise _too_deep()
+    except ValueError:
+        raise exception.MalformedRequestBody(
+            message=_('Malformed request body'))
+    if _depth(data) > MAX_DEPTH:
+        raise _too_deep()
+    return data
+
+
+def of_request(request):
+    """The decoded JSON body of ``request`` (decoded once)."""
+    if ENVIRON_KEY not in request.environ:
+        request.environ[ENVIRON_KEY] = loads(request.body)
+    return request.environ[ENVIRON_KEY]
+
+
+class BodyCheck(object):
+    """WSGI middleware refusing (400) a JSON body that is malformed or
+    nested too deeply, before pecan reads it."""
+
+    def __init__(self, application):
+        self.application = application
+
+    @webob.dec.wsgify
+    def __call__(self, request):
+        if (request.method != 'GET' and request.content_type in JSON_TYPES
+                and request.body):
+            of_request(request)
+        return request.get_response(self.application)

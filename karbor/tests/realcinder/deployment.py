@@ -162,9 +162,12 @@ class Deployment(object):
                 'endpoint': {'url': base + '/'}})
 
     def register_endpoint(self, service_type, name, url):
-        """Add ``url`` to the catalog as ``service_type`` (3 interfaces)."""
+        """Make ``url`` the catalog's ``service_type`` (3 interfaces)."""
         s = self.admin_session()
         base = self.env['KARBOR_RC_AUTH_URL']
+        for old in s.get(base + '/services', params={
+                'type': service_type}).json()['services']:
+            s.delete(base + '/services/' + old['id'])
         service_id = s.post(base + '/services', json={'service': {
             'type': service_type, 'name': name}}).json()['service']['id']
         for interface in ('public', 'internal', 'admin'):

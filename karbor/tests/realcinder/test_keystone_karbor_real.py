@@ -1,8 +1,8 @@
 """Karbor in Keystone mode against a real Keystone and a real Cinder.
 
 ``karbor-api``, ``karbor-protection`` and ``karbor-operationengine`` run as
-separate processes over RabbitMQ, on MariaDB, with ``auth_strategy =
-keystone``; Karbor's service user and its ``data-protect`` endpoint are in
+separate processes over RabbitMQ, on MariaDB and on PostgreSQL, with
+``auth_strategy = keystone``; Karbor's service user and its ``data-protect`` endpoint are in
 the real Keystone. The demo user logs in with a password through the real
 ``karbor`` and ``openstack`` CLIs and replays seed 000 with the volume
 snapshot provider.
@@ -53,8 +53,8 @@ project_domain_id = default
 """
 
 
-@pytest.fixture(scope='module')
-def karbor(real_cloud, tmp_path_factory):
+@pytest.fixture(scope='module', params=['mysql', 'postgresql'])
+def karbor(request, real_cloud, tmp_path_factory):
     if not functional.rabbit_available():
         pytest.skip('RabbitMQ is not running')
     workdir = str(tmp_path_factory.mktemp('karbor-keystone'))
@@ -65,7 +65,7 @@ def karbor(real_cloud, tmp_path_factory):
     extra = textwrap.dedent(KEYSTONE_CONF).format(
         auth_url=real_cloud.env['KARBOR_RC_AUTH_URL'],
         password=real_cloud.env['KARBOR_RC_KARBOR_PASSWORD'])
-    with dbfixtures.database_url('mysql') as url:
+    with dbfixtures.database_url(request.param) as url:
         running = deployment.Deployment(
             workdir, url, functional.RABBIT_URL, providers,
             auth_strategy='keystone',

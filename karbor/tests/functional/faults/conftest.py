@@ -55,11 +55,12 @@ status_timeout = 30
 """
 
 
-def record_figures(name, seconds, left, reason):
-    """Remember a fault test's figures for the summary."""
+def record_figures(name, seconds, left, reason, expected=None):
+    """Remember a fault test's figures for the summary; ``expected`` says
+    why objects are left behind, when they must be."""
     entry = {'fault': name, 'seconds_to_final': round(seconds, 2),
              'left_behind': sum(left.values()), 'detail': left,
-             'reason': reason}
+             'reason': reason, 'expected': expected}
     FIGURES.append(entry)
     if FIGURES_FILE:
         with open(FIGURES_FILE, 'a') as out:
@@ -72,9 +73,11 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section('fault figures')
     for entry in FIGURES:
         terminalreporter.write_line(
-            '%-34s final after %6.2f s, left behind %d %s' % (
+            '%-34s final after %6.2f s, left behind %d %s%s' % (
                 entry['fault'], entry['seconds_to_final'],
-                entry['left_behind'], entry['detail']))
+                entry['left_behind'], entry['detail'],
+                ' (expected: %s)' % entry['expected'] if entry['expected']
+                else ''))
 
 
 def mount_tmpfs(path, size='256k'):

@@ -67,7 +67,8 @@ def test_rollback_delete_fails(protection, sandbox, ctx, cinder):
     # checkpoint; the snapshot went.
     assert left['backups'] == 1 and left['snapshots'] == 0
     faults.record_figures('Cinder delete fails in rollback', seconds, left,
-                          reason)
+                          reason, expected='the backup Cinder could not '
+                          'delete, named in the reason, and its bank record')
 
 
 def test_delete_of_backup_fails(protection, sandbox, ctx, cinder):
@@ -93,4 +94,6 @@ def test_delete_of_backup_fails(protection, sandbox, ctx, cinder):
     left = protection.leftovers(cinder, volumes, checkpoint_id)
     assert left['backups'] == 1 and left['snapshots'] == 0
     faults.record_figures('Cinder delete fails in checkpoint delete',
-                          seconds, left, reason)
+                          seconds, left, reason, expected='the backup Cinder '
+                          'could not delete, named in the reason, and the '
+                          'error-deleting checkpoint\'s bank data')

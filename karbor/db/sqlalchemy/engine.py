@@ -108,7 +108,24 @@ def _pool_connections(engine):
         old.dispose()
 
 
+def _mysql_utf8mb4(engine):
+    """Talk utf8mb4 to MySQL unless the URL names a charset: oslo.db asks
+    for utf8 (3 bytes a character), which cannot carry the 4-byte
+    characters the utf8mb4 tables store, nor compare them with a column."""
+    if 'charset' in engine.url.query:
+        return
+
+    @sa.event.listens_for(engine, 'connect')
+    def _set_utf8mb4(dbapi_con, con_record):
+        dbapi_con.set_character_set('utf8mb4')
+
+    # oslo.db opened a connection already, to test the URL.
+    engine.dispose()
+
+
 def _on_engine_create(engine):
+    if engine.dialect.name == 'mysql':
+        _mysql_utf8mb4(engine)
     if engine.dialect.name != 'sqlite':
         return
     in_memory = engine.url.database in (None, '', ':memory:')

@@ -22,6 +22,7 @@ from karbor.cmd import all as karbor_all
 from karbor.sandbox import fixture as sandbox_fixture
 from karbor.tests.functional import conftest
 from karbor.tests.functional import deployment
+from karbor.tests.functional import fuzzing
 from karbor.tests.isolation import deployment as isolation
 from karbor.tests.isolation import probes
 
@@ -46,6 +47,9 @@ password = password
 project_name = service
 user_domain_id = default
 project_domain_id = default
+
+[k8s_client]
+k8s_host = {k8s_host}
 """
 
 
@@ -111,7 +115,7 @@ def ks(request, tmp_path_factory):
                                          delay=0.05) as sandbox:
         providers = _keystone_providers(workdir, sandbox.base_url)
         conf = textwrap.dedent(KEYSTONE_CONF).format(
-            auth_url=sandbox.auth_url)
+            auth_url=sandbox.auth_url, k8s_host=sandbox.base_url + '/k8s')
         with conftest.dbfixtures.database_url(request.param) as url:
             karbor = deployment.Deployment(
                 workdir, url, conftest.RABBIT_URL, providers,
@@ -250,3 +254,12 @@ def test_checkpoint_json_of_the_api(ks):
     body = resp.json()['checkpoint']
     assert body['project_id'] == ks.sandbox.project_id
     assert isinstance(body['extra_info'], str)
+
+
+@pytest.mark.timeout(600)
+def test_no_generated_request_answers_5xx(ks):
+    """schemathesis from /v1/openapi.json, with Keystone tokens."""
+    target = fuzzing.Target(ks.karbor.url,
+                            fuzzing.keystone_callers(ks.sandbox.auth_url),
+                            log=lambda: ks.karbor.log('karbor-api'))
+    fuzzing.check_no_server_error(target, examples=25)

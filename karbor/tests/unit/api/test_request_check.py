@@ -50,3 +50,12 @@ def test_json_body_still_reaches_the_api(noauth_app):
     response = helpers.request(noauth_app, 'POST', BASE + '/plans',
                                body={'plan': {}})
     helpers.assert_fault(response, 400, 'badRequest', 'provider_id')
+
+
+@pytest.mark.parametrize('path', [
+    BASE + '/plans?status=a%00b', BASE + '/plans?%00=1',
+    BASE + '/restores?status=%F4%84%81%87%00', BASE + '/plans/a%00b',
+    BASE + '/quota_classes/%00', BASE + '/os-services?host=%00'])
+def test_nul_in_the_url_is_bad_request(noauth_app, path):
+    response = helpers.request(noauth_app, 'GET', path)
+    helpers.assert_fault(response, 400, 'badRequest', 'NUL')

@@ -161,12 +161,19 @@ def all_tenants(params):
 
 
 def flat_value(key, value):
-    """``value`` if it is a scalar or a flat list of scalars, else 400."""
+    """``value`` if it is a scalar or a flat list of scalars, else 400.
+
+    Strings must not hold a NUL character, which PostgreSQL cannot take.
+    """
     items = value if isinstance(value, LIST_TYPES) else [value]
     if not all(isinstance(item, SCALAR_TYPES) for item in items):
         raise exception.InvalidInput(
             reason=_('The value of %s must be a string, a number or a '
                      'list of them.') % key)
+    if any(isinstance(item, str) and '\x00' in item for item in items):
+        raise exception.InvalidInput(
+            reason=_('The value of %s must not contain a NUL character.')
+            % key)
     return value
 
 

@@ -2,8 +2,9 @@
 
 No request of the v1 API nests deeper than a few levels; a bound keeps
 every later step (validation, RPC, storage) clear of Python's recursion
-limit. ``BodyCheck`` decodes the body before pecan, which decodes JSON
-bodies by itself while routing and fails on one nested too deeply.
+limit. No text of a request may hold a NUL character, which PostgreSQL
+cannot store. ``BodyCheck`` decodes the body before pecan, which decodes
+JSON bodies by itself while routing and fails on one nested too deeply.
 """
 
 from oslo_serialization import jsonutils
@@ -18,18 +19,24 @@ JSON_TYPES = ('application/json', 'application/javascript')
 ENVIRON_KEY = 'karbor.json_body'
 
 
-def _depth(data):
-    """How deeply ``data`` nests lists and dicts (a scalar is 0)."""
-    deepest, level = 0, [(data, 1)]
-    while level:
-        value, depth = level.pop()
-        children = (value.values() if isinstance(value, dict) else
-                    value if isinstance(value, list) else None)
-        if children is None:
+def _check(data):
+    """400 unless ``data`` nests at most MAX_DEPTH levels and none of its
+    strings holds a NUL character (which PostgreSQL cannot store)."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str) and '\x00' in value:
+            raise exception.MalformedRequestBody(
+                reason=_('it contains a NUL character'))
+        if isinstance(value, dict):
+            children = list(value.keys()) + list(value.values())
+        elif isinstance(value, list):
+            children = value
+        else:
             continue
-        deepest = max(deepest, depth)
-        level.extend((child, depth + 1) for child in children)
-    return deepest
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        pending.extend((child, depth + 1) for child in children)
 
 
 def _too_deep():
@@ -47,8 +54,7 @@ def loads(raw):
     except ValueError:
         raise exception.MalformedRequestBody(
             message=_('Malformed request body'))
-    if _depth(data) > MAX_DEPTH:
-        raise _too_deep()
+    _check(data)
     return data
 
 
@@ -60,8 +66,8 @@ def of_request(request):
 
 
 class BodyCheck(object):
-    """WSGI middleware refusing (400) a JSON body that is malformed or
-    nested too deeply, before pecan reads it."""
+    """WSGI middleware refusing (400) a JSON body that ``loads`` refuses,
+    before pecan reads it."""
 
     def __init__(self, application):
         self.application = application

@@ -29,7 +29,8 @@ update = {
             'type': 'object',
             'properties': {
                 'name': parameter_types.name,
-                'status': {'type': ['string', 'null']},
+                # Free text, as in the original; the column holds 64.
+                'status': {'type': ['string', 'null'], 'maxLength': 64},
                 'resources': parameter_types.resources,
                 'description': parameter_types.description,
             },

@@ -1,5 +1,6 @@
 """os-services: ``/v1/{project_id}/os-services``."""
 
+from karbor.api import common
 from karbor.api.schemas import services as schemas
 from karbor.api.v1 import base
 from karbor.api.v1.views import services as views
@@ -10,6 +11,8 @@ from karbor.i18n import _
 from karbor import objects
 
 UPDATABLE_BINARIES = (constants.OPERATIONENGINE_BINARY,)
+# Service ids are 32-bit INTEGER columns.
+MAX_SERVICE_ID = 2 ** 31 - 1
 
 
 class ServiceController(base.Controller):
@@ -18,8 +21,9 @@ class ServiceController(base.Controller):
     def index(self, request):
         ctxt = self.context(request)
         base.authorize(ctxt, 'service:get_all')
-        filters = {key: request.GET[key] for key in ('host', 'binary')
-                   if request.GET.get(key)}
+        params = common.list_params(request)
+        filters = {key: common.flat_value(key, params[key])
+                   for key in ('host', 'binary') if params.get(key)}
         services = objects.ServiceList.get_all(ctxt, filters=filters)
         return {'services': [views.summary(s) for s in services]}
 
@@ -27,10 +31,9 @@ class ServiceController(base.Controller):
     def update(self, request, id, body):
         ctxt = self.context(request)
         base.authorize(ctxt, 'service:update')
-        try:
-            service = objects.Service.get_by_id(ctxt, int(id))
-        except ValueError:
+        if not (id.isascii() and id.isdigit()) or int(id) > MAX_SERVICE_ID:
             raise exception.ServiceNotFound(service_id=id)
+        service = objects.Service.get_by_id(ctxt, int(id))
         if service.binary not in UPDATABLE_BINARIES:
             raise exception.InvalidInput(
                 reason=_('Updating a %s service is not supported.')

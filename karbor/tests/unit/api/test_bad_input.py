@@ -12,9 +12,11 @@ import urllib.parse
 
 import pytest
 
+from karbor.api import app as api_app
 from karbor.api import json_body
 from karbor.api.v1 import router
 from karbor import quota
+from karbor.tests.dbfixtures import db_backend  # noqa: F401
 from karbor.tests.unit.api import flow_helpers as fh
 from karbor.tests.unit.api import helpers
 from karbor.tests.unit.api.flow_helpers import ADMIN
@@ -82,12 +84,41 @@ def test_deeply_nested_bodies(api, unchanged, body):
         helpers.assert_fault(response, 400, 'badRequest', 'deeper than')
 
 
+def test_nul_characters_in_bodies(api, unchanged):
+    for body in ({'plan': {'name': 'a\x00b', 'provider_id': fh.NOOP,
+                           'parameters': {}, 'resources': [
+                               {'id': fh.VOLUME, 'type': fh.VOLUME_TYPE,
+                                'name': 'v'}]}},
+                 {'plan': {'name': 'p', 'provider_id': fh.NOOP,
+                           'parameters': {'OS::Cinder::Volume\x00': {}},
+                           'resources': [{'id': fh.VOLUME,
+                                          'type': fh.VOLUME_TYPE,
+                                          'name': 'v\x00'}]}}):
+        response = helpers.request(api, 'POST', BASE + '/plans', body=body,
+                                   token=MEMBER)
+        helpers.assert_fault(response, 400, 'badRequest', 'NUL')
+
+
 def test_nesting_within_the_bound_is_parsed():
     data = json_body.loads(_nested(json_body.MAX_DEPTH))
     depth = 0
     while data:
         data, depth = data[0], depth + 1
     assert data == [] and depth == json_body.MAX_DEPTH - 1
+
+
+def test_service_filters_with_nul(api, unchanged):
+    helpers.assert_fault(_get(api, '/os-services?host=a%00'), 400,
+                         'badRequest', 'NUL')
+
+
+@pytest.mark.parametrize('service_id', [str(2 ** 31), str(2 ** 64), '\u00b2',
+                                        '-1', '1.0', 'x'])
+def test_service_ids_that_name_nothing(api, unchanged, service_id):
+    response = helpers.request(
+        api, 'PUT', BASE + '/os-services/' + urllib.parse.quote(service_id),
+        body={'status': 'disabled'}, token=ADMIN)
+    helpers.assert_fault(response, 404, 'itemNotFound')
 
 
 @pytest.mark.parametrize('collection', LISTS)
@@ -108,10 +139,11 @@ def test_offsets_beyond_64_bits(api, unchanged, collection):
     'plans?description=...',
     'protectables/OS::Cinder::Volume/instances?parameters={"a":{"b":1}}',
     'protectables/OS::Cinder::Volume/instances?parameters={1:2}',
+    'plans?name=a%00', 'plans?status=["a%00"]',
 ])
 def test_filter_values_that_are_not_scalars(api, unchanged, query):
     for token in (ADMIN, MEMBER):
-        response = _get(api, '/' + urllib.parse.quote(query, safe='/?=:'),
+        response = _get(api, '/' + urllib.parse.quote(query, safe='/?=:%'),
                         token)
         helpers.assert_fault(response, 400, 'badRequest')
 
@@ -159,7 +191,7 @@ def test_largest_quota_limit(api):
 
 
 @pytest.mark.parametrize('instance', [
-    '..', '%2e%2e', '.', 'not-a-uuid', 'a%20b', '%00', UNKNOWN + 'x'])
+    '..', '%2e%2e', '.', 'not-a-uuid', 'a%20b', UNKNOWN + 'x'])
 def test_protectable_ids_that_are_not_ids(api, unchanged, instance):
     path = '/protectables/OS::Cinder::Volume/instances/' + instance
     helpers.assert_fault(_get(api, path, MEMBER), 400, 'badRequest',
@@ -231,7 +263,7 @@ def test_query_strings_that_are_not_utf8(api, unchanged):
 
 
 @pytest.mark.parametrize('name', ['..', '-x', 'a b', 'x' * 256,
-                                  'caf%C3%A9', '%00'])
+                                  'caf%C3%A9'])
 def test_quota_class_names_that_are_invalid(api, unchanged, name):
     path = '/quota_classes/' + name
     helpers.assert_fault(_get(api, path, MEMBER), 400, 'badRequest',
@@ -254,3 +286,53 @@ def test_quota_classes_exist_once_set(api):
                                      'id': 'gold'}}
     assert fh.ok(_get(api, '/quota_classes/default', MEMBER))[
         'quota_class']['plans'] == 50
+
+
+@pytest.fixture
+def backend_api(db_backend, protection):  # noqa: F811
+    """The noauth API on SQLite, MariaDB and PostgreSQL in turn."""
+    return api_app.setup_app(auth_strategy='noauth')
+
+
+def test_on_every_backend(backend_api):
+    api = backend_api
+    plan = fh.create_plan(api)
+    fh.ok(helpers.request(api, 'POST', BASE + '/plans', token=MEMBER,
+                          body={'plan': {
+                              'name': 'a' * 27 + '!', 'provider_id': fh.NOOP,
+                              'parameters': {}, 'resources': [
+                                  {'id': fh.VOLUME, 'type': fh.VOLUME_TYPE,
+                                   'name': 'v'}]}}))
+    before = _state(api)
+    bad = [('POST', '/plans', {'plan': {
+                'name': 'a\x00', 'provider_id': fh.NOOP, 'parameters': {},
+                'resources': [{'id': fh.VOLUME, 'type': fh.VOLUME_TYPE,
+                               'name': 'v'}]}}),
+           ('POST', '/plans', {'plan': {
+               'name': 'p', 'provider_id': fh.NOOP, 'parameters': {},
+               'resources': [{'id': fh.VOLUME, 'type': fh.VOLUME_TYPE,
+                              'name': 'v' * 256}]}}),
+           ('PUT', '/plans/' + plan['id'], {'plan': {'status': 's' * 65}}),
+           ('PUT', '/quotas/' + PROJECT,
+            {'quota': {'plans': quota.MAX_LIMIT + 1}}),
+           ('GET', '/plans?status=a%00', None),
+           ('GET', '/plans?deleted=maybe', None),
+           ('GET', '/operation_logs?started_at=5', None),
+           ('GET', '/restores?offset=%d' % 2 ** 63, None),
+           ('GET', '/os-services?binary=%00', None)]
+    for method, path, body in bad:
+        response = helpers.request(api, method, BASE + path, body=body,
+                                   token=ADMIN)
+        helpers.assert_fault(response, 400, 'badRequest')
+    response = helpers.request(api, 'PUT', BASE + '/os-services/%d'
+                               % 2 ** 40, body={'status': 'disabled'},
+                               token=ADMIN)
+    helpers.assert_fault(response, 404, 'itemNotFound')
+    for query in ('status=7', 'deleted=false', 'parameters=x',
+                  'offset=%d' % (2 ** 63 - 1)):
+        fh.ok(_get(api, '/plans?' + query))
+    began = time.monotonic()
+    found = fh.ok(_get(api, '/plans?name=%5E(a%2B)%2B%24', MEMBER))
+    assert time.monotonic() - began < 0.5
+    assert found == {'plans': []}
+    assert _state(api) == before

@@ -105,7 +105,8 @@ class Service(object):
                 raise wsgi.Forbidden(LOCAL_ONLY)
             handler, kwargs, needs_auth = self.router.match(req.method,
                                                             path)
-            ctx = auth.resolve(self.store, req.headers.get('X-Auth-Token'))
+            ctx = auth.resolve(self.store, req.headers.get('X-Auth-Token'),
+                               req.headers.get('X-Service-Token'))
             if needs_auth and ctx is None:
                 raise wsgi.Unauthorized()
             req.environ['sandbox.context'] = ctx

@@ -74,13 +74,14 @@ def fail(initiate_task, runtime, reason):
     """Put an operation into its failure status and close its log."""
     LOG.warning('Operation %(op)s failed: %(reason)s',
                 {'op': initiate_task.operation_type, 'reason': reason})
+    # The log first: whoever sees the failure status finds its reason.
+    log = runtime.operation_log
+    log.operation_type = initiate_task.operation_type
     try:
-        initiate_task.fail(runtime)
-    finally:
-        log = runtime.operation_log
-        log.operation_type = initiate_task.operation_type
         _final_write(('log', getattr(log, 'id', None)), runtime.log_end,
                      error_info=reason)
+    finally:
+        initiate_task.fail(runtime)
 
 
 def _final_write(key, write, **kwargs):

@@ -129,6 +129,17 @@ class Protection(object):
             time.sleep(0.05)
 
     @staticmethod
+    def wait_restore(context, restore_id, timeout=60):
+        """The restore record once it ended."""
+        deadline = time.monotonic() + timeout
+        while True:
+            record = objects.Restore.get_by_id(context, restore_id)
+            if record.status in ('success', 'fail'):
+                return record
+            assert time.monotonic() < deadline, record.status
+            time.sleep(0.05)
+
+    @staticmethod
     def reason(context, checkpoint_id, operation='protect'):
         """The error reason of the checkpoint's ``operation`` log."""
         logs = objects.OperationLogList.get_all(context, filters={

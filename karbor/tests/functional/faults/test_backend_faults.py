@@ -97,3 +97,37 @@ def test_delete_of_backup_fails(protection, sandbox, ctx, cinder):
                           seconds, left, reason, expected='the backup Cinder '
                           'could not delete, named in the reason, and the '
                           'error-deleting checkpoint\'s bank data')
+
+
+def test_restore_fails(protection, sandbox, ctx, cinder):
+    """A failed restore deletes the volumes it made, the failed one too."""
+    volumes = faults.new_volumes(cinder, 3)
+    checkpoint_id = protection.protect(ctx, volumes)
+    view, _seconds = protection.wait_final(ctx, checkpoint_id,
+                                           time.monotonic())
+    assert view['status'] == 'available'
+    victim = [b for b in cinder.backups.list()
+              if b.volume_id == volumes[0].id][0]
+    sandbox.inject_fault(service='volume', operation='restore',
+                         resource_id=victim.id, action='error')
+
+    started = time.monotonic()
+    record = protection.manager.restore(ctx, {
+        'provider_id': faults.PROVIDER, 'checkpoint_id': checkpoint_id,
+        'parameters': {}})
+    record = protection.wait_restore(ctx, record.id)
+    seconds = time.monotonic() - started
+    assert record.status == 'fail'
+    reason = protection.reason(ctx, checkpoint_id, 'restore')
+    assert 'error_restoring' in reason and victim.volume_id in reason
+    assert recovery.INTERRUPTED not in reason
+    statuses = record.resources_status
+    # The two volumes restored are deleted again; the failed one is error.
+    assert sorted(statuses.values()).count('deleted') == 2, statuses
+    assert 'available' not in statuses.values()
+    restored = [v for v in cinder.volumes.list()
+                if v.name.startswith(checkpoint_id)]
+    left = {'volumes': len(restored)}
+    assert left == {'volumes': 0}
+    faults.record_figures('Cinder restore fails (3 volumes)', seconds, left,
+                          reason)

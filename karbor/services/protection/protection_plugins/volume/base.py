@@ -37,8 +37,9 @@ VOLUME_USABLE = ('available', 'in-use')
 VOLUME_TRANSIENT = ('creating', 'attaching', 'detaching', 'reserved',
                     'backing-up', 'restoring-backup', 'extending',
                     'downloading', 'uploading', 'maintenance')
-# A volume snapshot or backup is still being made in these.
-OBJECT_TRANSIENT = ('creating', 'backing-up')
+# A volume, snapshot or backup is still being made in these.
+OBJECT_TRANSIENT = ('creating', 'backing-up', 'restoring-backup',
+                    'downloading')
 # A restored volume is on its way to ``available`` in these.
 VOLUME_RESTORING = ('creating', 'restoring-backup', 'downloading')
 
@@ -281,6 +282,36 @@ class VolumeOperation(protection_plugin.Operation):
                                       status_value, reason)
         if status_value != constants.RESOURCE_STATUS_AVAILABLE:
             raise self.failure(resource.id, reason)
+
+
+class VolumeRestoreOperation(VolumeOperation):
+    """A restore that makes a new volume (``made['volume_id']``); its
+    revert deletes that volume. A target volume given by the user is
+    never deleted."""
+
+    kind = constants.OPERATION_RESTORE
+
+    def on_revert(self, checkpoint, resource, context, parameters,
+                  restore=None, new_resources=None, **kwargs):
+        volume_id = self.made.get('volume_id')
+        if not volume_id:
+            return
+        try:
+            self.delete_made(self.cinder(context).volumes, volume_id,
+                             'volume')
+        except Exception as err:
+            raise self.failure(resource.id, _(
+                'restored volume %(id)s not deleted (%(err)s)') %
+                {'id': volume_id, 'err': err})
+        self.made.pop('volume_id')
+        (new_resources or {}).pop(resource.id, None)
+        # A volume that failed keeps its error and reason.
+        if restore is not None and (restore.resources_status or {}).get(
+                '%s#%s' % (VOLUME_TYPE, volume_id)) != \
+                constants.RESOURCE_STATUS_ERROR:
+            restore.update_resource_status(
+                VOLUME_TYPE, volume_id, constants.RESOURCE_STATUS_DELETED,
+                _('deleted: the restore failed'))
 
 
 class DeleteSavedObjectOperation(VolumeOperation):

@@ -272,10 +272,8 @@ class ProtectOperation(base.VolumeOperation):
         section.update_object(base.METADATA_KEY, metadata)
 
 
-class RestoreOperation(base.VolumeOperation):
+class RestoreOperation(base.VolumeRestoreOperation):
     """A volume from the backup (a new one, or ``volume_id``)."""
-
-    kind = constants.OPERATION_RESTORE
 
     def on_main(self, checkpoint, resource, context, parameters,
                 restore=None, new_resources=None, **kwargs):
@@ -292,6 +290,8 @@ class RestoreOperation(base.VolumeOperation):
                                             checkpoint, resource))
             result = cinder.restores.restore(backup_id, volume_id=target,
                                              name=name)
+            if not target:
+                self.made['volume_id'] = result.volume_id
             self.finish_restore(cinder, checkpoint, resource,
                                 result.volume_id, restore, new_resources,
                                 parameters)

@@ -105,10 +105,8 @@ class ProtectOperation(base.VolumeOperation):
                 {'id': snapshot_id, 'status': err.status})
 
 
-class RestoreOperation(base.VolumeOperation):
+class RestoreOperation(base.VolumeRestoreOperation):
     """A new volume from the snapshot."""
-
-    kind = constants.OPERATION_RESTORE
 
     def on_main(self, checkpoint, resource, context, parameters,
                 restore=None, new_resources=None, **kwargs):
@@ -123,6 +121,7 @@ class RestoreOperation(base.VolumeOperation):
                 name=(parameters.get('restore_name') or
                       base.default_volume_name(checkpoint, resource)),
                 description=parameters.get('restore_description'))
+            self.made['volume_id'] = volume.id
             self.finish_restore(cinder, checkpoint, resource, volume.id,
                                 restore, new_resources, parameters)
 

@@ -275,6 +275,8 @@ class CreateResourceFailed(KarborException):
 class ListProtectableResourceFailed(KarborException):
     message = _("List protectable resources of type %(type)s failed: "
                 "%(reason)s")
+    # The service behind the type failed or is not configured: not ours.
+    code = 503
 
 
 class ProtectableResourceInvalidStatus(KarborException):

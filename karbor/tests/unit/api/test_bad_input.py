@@ -336,3 +336,11 @@ def test_on_every_backend(backend_api):
     assert time.monotonic() - began < 0.5
     assert found == {'plans': []}
     assert _state(api) == before
+
+
+def test_pods_without_a_kubernetes_answer_503_not_500(api, unchanged):
+    # No [k8s_client] k8s_host: the pod type's backend is not configured.
+    response = _get(api, '/protectables/OS::Kubernetes::Pod/instances',
+                    MEMBER)
+    helpers.assert_fault(response, 503, 'serviceUnavailable',
+                         'k8s_host is not configured')

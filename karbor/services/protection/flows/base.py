@@ -78,13 +78,13 @@ def fail(initiate_task, runtime, reason):
     log = runtime.operation_log
     log.operation_type = initiate_task.operation_type
     try:
-        _final_write(('log', getattr(log, 'id', None)), runtime.log_end,
+        final_write(('log', getattr(log, 'id', None)), runtime.log_end,
                      error_info=reason)
     finally:
         initiate_task.fail(runtime)
 
 
-def _final_write(key, write, **kwargs):
+def final_write(key, write, **kwargs):
     """``write(**kwargs)``, retried while the database is away; if it stays
     away, or the bank refuses, retried later (``deferred``)."""
     try:
@@ -152,7 +152,7 @@ def set_final_status(checkpoint, status):
         sync = getattr(checkpoint, 'sync_record', None)
         if causes.is_bank_error(err) and sync is not None:
             # The catalog at least: it is what the API shows.
-            _final_write(('record', checkpoint.id), sync)
+            final_write(('record', checkpoint.id), sync)
         elif not causes.is_database_error(err):
             raise
         deferred.defer(('commit', checkpoint.id), checkpoint.commit)

@@ -30,8 +30,10 @@ class InitiateRestoreTask(base.InitiateTask):
 
     @classmethod
     def fail(cls, runtime):
-        _set_record_status(getattr(runtime, cls.record),
-                           constants.RESTORE_STATUS_FAILURE)
+        record = getattr(runtime, cls.record)
+        record.status = constants.RESTORE_STATUS_FAILURE
+        # Written later if the database stays away (see ``deferred``).
+        base.final_write(('record', record.id), record.save)
 
 
 class CompleteRestoreTask(base.CompleteTask):

@@ -51,6 +51,14 @@ api_common_opts = [
     cfg.ListOpt('query_verification_filters',
                 default=['status'],
                 help='Verification filter keys non-admin users may use.'),
+    cfg.ListOpt('query_trigger_filters',
+                default=['name', 'type', 'properties'],
+                help='Trigger filter keys non-admin users may use.'),
+    cfg.ListOpt('query_scheduled_operation_filters',
+                default=['name', 'operation_type', 'trigger_id',
+                         'operation_definition'],
+                help='Scheduled operation filter keys non-admin users may '
+                     'use.'),
 ]
 
 CONF.register_opts(api_common_opts)

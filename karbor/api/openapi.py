@@ -42,12 +42,16 @@ LISTS = {
     ('restores', 'index'): ('query_restore_filters', True),
     ('verifications', 'index'): ('query_verification_filters', True),
     ('operation_logs', 'index'): ('query_operation_log_filters', True),
+    ('triggers', 'index'): ('query_trigger_filters', True),
+    ('scheduled_operations', 'index'): ('query_scheduled_operation_filters',
+                                        True),
 }
 # Query parameters of the other actions that take some.
 EXTRA_QUERIES = {
     ('services', 'index'): ('host', 'binary'),
     ('protectables', 'instances_index'): ('parameters',),
     ('protectables', 'instances_show'): ('parameters',),
+    ('scheduled_operations', 'logs'): ('limit',),
 }
 # Actions that may exceed a project's quota.
 QUOTA_ACTIONS = {('plans', 'create'), ('checkpoints', 'create'),

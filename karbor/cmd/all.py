@@ -34,6 +34,10 @@ provider_config_dir = {providers}
 osapi_karbor_listen = {host}
 osapi_karbor_listen_port = {port}
 report_interval = 10
+# Scheduling limits of a development cloud: triggers may fire every minute.
+min_interval = 60
+min_window_time = 20
+max_window_time = 30
 
 [database]
 connection = sqlite:///{state}/karbor.sqlite

@@ -18,6 +18,8 @@ _MODULES_WITH_OPTS = (
     'karbor.clients.k8s',
     'karbor.quota',
     'karbor.rpc',
+    'karbor.services.operationengine.runner',
+    'karbor.services.operationengine.time_trigger',
     'karbor.services.protection.bank_plugins.file_system_bank_plugin',
     'karbor.services.protection.bank_plugins.s3_bank_plugin',
     'karbor.services.protection.bank_plugins.swift_bank_plugin',

@@ -8,11 +8,15 @@ rules = base.api_rules(
         ('create', 'Create a scheduled operation.', [
             ('POST', '/scheduled_operations'),
         ]),
+        ('update', 'Rename, pause or resume a scheduled operation.', [
+            ('PUT', '/scheduled_operations/{scheduled_operation_id}'),
+        ]),
         ('delete', 'Delete a scheduled operation.', [
             ('DELETE', '/scheduled_operations/{scheduled_operation_id}'),
         ]),
-        ('get', 'Get a scheduled operation.', [
+        ('get', 'Get a scheduled operation or the logs of its runs.', [
             ('GET', '/scheduled_operations/{scheduled_operation_id}'),
+            ('GET', '/scheduled_operations/{scheduled_operation_id}/logs'),
         ]),
         ('list', 'List scheduled operations.', [
             ('GET', '/scheduled_operations'),

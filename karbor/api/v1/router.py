@@ -29,6 +29,9 @@ CONTROLLERS = {
     'restores': 'karbor.api.v1.restores.RestoresController',
     'verifications': 'karbor.api.v1.verifications.VerificationsController',
     'operation_logs': 'karbor.api.v1.operation_logs.OperationLogsController',
+    'triggers': 'karbor.api.v1.triggers.TriggersController',
+    'scheduled_operations':
+        'karbor.api.v1.scheduled_operations.ScheduledOperationsController',
 }
 
 _CHECKPOINTS = 'providers/{provider_id}/checkpoints'
@@ -71,6 +74,19 @@ ROUTES = [
     ('GET', 'verifications/{id}', 'verifications', 'show'),
     ('GET', 'operation_logs', 'operation_logs', 'index'),
     ('GET', 'operation_logs/{id}', 'operation_logs', 'show'),
+    ('GET', 'triggers', 'triggers', 'index'),
+    ('POST', 'triggers', 'triggers', 'create'),
+    ('GET', 'triggers/{id}', 'triggers', 'show'),
+    ('PUT', 'triggers/{id}', 'triggers', 'update'),
+    ('DELETE', 'triggers/{id}', 'triggers', 'delete'),
+    ('GET', 'scheduled_operations', 'scheduled_operations', 'index'),
+    ('POST', 'scheduled_operations', 'scheduled_operations', 'create'),
+    ('GET', 'scheduled_operations/{id}', 'scheduled_operations', 'show'),
+    ('PUT', 'scheduled_operations/{id}', 'scheduled_operations', 'update'),
+    ('DELETE', 'scheduled_operations/{id}', 'scheduled_operations',
+     'delete'),
+    ('GET', 'scheduled_operations/{id}/logs', 'scheduled_operations',
+     'logs'),
 ]
 
 BODY_METHODS = ('POST', 'PUT')

@@ -129,6 +129,7 @@ def scheduled_operation_state_create(context, values):
     row.update(query.db_values(values))
     with engine.writer(context) as session:
         session.add(row)
+        session.flush()
     return row
 
 
@@ -221,3 +222,113 @@ def scheduled_operation_log_delete_oldest(context, operation_id,
         if old:
             session.execute(sa.delete(model).where(model.id.in_(old)))
     return len(old)
+
+
+# Runs of scheduled operations between engines: each step is one
+# transaction guarded by the state row's owner (service_id).
+
+def _new_log(session, operation_id, state, expect, now, extend_info=None):
+    row = models.ScheduledOperationLog(
+        operation_id=operation_id, state=state,
+        expect_start_time=query.naive_utc(expect), triggered_time=now,
+        extend_info=extend_info)
+    session.add(row)
+    return row
+
+
+def trigger_execution_claim(context, execution_id, trigger_id, current_time,
+                            new_time, service_id, run=None, dropped=None):
+    """Claim the fire time ``current_time`` of a trigger for one engine.
+
+    Compare-and-swap of the execution from ``current_time`` to
+    ``new_time`` (deleted when None). Only the engine that moves it writes,
+    in the same transaction, a log per enabled operation of the trigger:
+    ``dropped`` (expect time, extend_info) adds a ``dropped_out_of_window``
+    log; ``run`` (expect time, window end) marks each idle operation
+    ``running`` for ``service_id`` with an ``in_progress`` log (a busy one
+    gets a ``failed`` log). Returns ``[(operation_id, log_id)]`` of the
+    runs, or None when another engine claimed the time first.
+    """
+    table = models.TriggerExecution
+    now = timeutils.utcnow()
+    guard = (table.id == execution_id,
+             table.execution_time == query.naive_utc(current_time))
+    if new_time is None:
+        stmt = sa.delete(table).where(*guard)
+    else:
+        stmt = sa.update(table).where(*guard).values(
+            execution_time=query.naive_utc(new_time), updated_at=now)
+    with engine.writer(context) as session:
+        if session.execute(stmt).rowcount != 1:
+            return None
+        states = session.execute(
+            sa.select(models.ScheduledOperationState)
+            .join(models.ScheduledOperation, models.ScheduledOperation.id ==
+                  models.ScheduledOperationState.operation_id)
+            .where(models.ScheduledOperation.trigger_id == trigger_id,
+                   models.ScheduledOperation.enabled == sa.true())
+            .order_by(models.ScheduledOperationState.id)
+            .with_for_update()).scalars().all()
+        runs = []
+        for state in states:
+            if dropped is not None:
+                _new_log(session, state.operation_id, 'dropped_out_of_window',
+                         dropped[0], now, dropped[1])
+            if run is None:
+                continue
+            if state.state == 'running':
+                _new_log(session, state.operation_id, 'failed', run[0], now,
+                         '{"reason": "The previous run has not ended."}')
+                continue
+            state.update({'service_id': service_id, 'state': 'running',
+                          'end_time_for_run': query.naive_utc(run[1])})
+            runs.append((state.operation_id, _new_log(
+                session, state.operation_id, 'in_progress', run[0], now)))
+        session.flush()
+        return [(operation_id, log.id) for operation_id, log in runs]
+
+
+def scheduled_operation_run_update(context, operation_id, service_id,
+                                   log_id, values, finish=False):
+    """Update the log of a run if ``service_id`` still owns the operation's
+    run; ``finish`` also sets the operation back to ``registered``.
+    Returns False, changing nothing, when another engine took it over."""
+    with engine.writer(context) as session:
+        state = session.execute(_state_query(context, operation_id)
+                                .with_for_update()).scalar_one_or_none()
+        if state is None or state.service_id != service_id or \
+                state.state != 'running':
+            return False
+        if finish:
+            state.update({'state': 'registered', 'end_time_for_run': None})
+        session.execute(
+            sa.update(models.ScheduledOperationLog)
+            .where(models.ScheduledOperationLog.id == log_id)
+            .values(updated_at=timeutils.utcnow(),
+                    **query.db_values(values)))
+    return True
+
+
+def scheduled_operation_state_get_orphaned(context, service_id,
+                                           dead_before):
+    """Running states owned by another engine whose last heartbeat is
+    older than ``dead_before`` (or whose service row is gone)."""
+    state = models.ScheduledOperationState
+    service = models.Service
+    beat = sa.func.coalesce(service.updated_at, service.created_at)
+    stmt = (sa.select(state).outerjoin(service, service.id == state.service_id)
+            .where(state.state == 'running', state.service_id != service_id,
+                   sa.or_(service.id.is_(None), service.deleted == sa.true(),
+                          beat < query.naive_utc(dead_before))))
+    with engine.reader(context) as session:
+        return session.execute(stmt).scalars().all()
+
+
+def trigger_execution_get_due(context, now, limit):
+    """Executions due at ``now``, earliest first."""
+    table = models.TriggerExecution
+    with engine.reader(context) as session:
+        return session.execute(
+            query.model_query(context, table)
+            .where(table.execution_time <= query.naive_utc(now))
+            .order_by(table.execution_time).limit(limit)).scalars().all()

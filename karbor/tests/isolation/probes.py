@@ -212,6 +212,31 @@ ROUTE_PROBES = {
         'checkpoint_id={b_checkpoint}', 'plan_id={b_plan}',
         'restore_id={b_restore}'))]),
     ('GET', 'operation_logs/{id}'): ({'id': 'b_log'}, [Others()]),
+    ('GET', 'triggers'): ({}, [Listing('triggers', 'b_trigger', (
+        'name=isolation-b-{tag}', 'type=time'))]),
+    ('POST', 'triggers'): ({}, [References({'trigger_info': {
+        'name': 'x', 'type': 'time', 'project_id': '{b_project}',
+        'properties': {'format': 'crontab', 'pattern': '0 0 1 1 *'}}})]),
+    ('GET', 'triggers/{id}'): ({'id': 'b_trigger'}, [Others()]),
+    ('PUT', 'triggers/{id}'): ({'id': 'b_trigger'}, [
+        Others({'trigger_info': {'name': 'taken-over'}})]),
+    ('DELETE', 'triggers/{id}'): ({'id': 'b_trigger'}, [Others()]),
+    ('GET', 'scheduled_operations'): ({}, [Listing(
+        'operations', 'b_operation', ('trigger_id={b_trigger}',
+                                      'name=isolation-b-{tag}'))]),
+    ('POST', 'scheduled_operations'): ({}, [References({
+        'scheduled_operation': {
+            'name': 'x', 'operation_type': 'protect',
+            'trigger_id': '{b_trigger}', 'operation_definition': {
+                'plan_id': '{b_plan}', 'provider_id': '{noop}'}}})]),
+    ('GET', 'scheduled_operations/{id}'): ({'id': 'b_operation'},
+                                           [Others()]),
+    ('PUT', 'scheduled_operations/{id}'): ({'id': 'b_operation'}, [
+        Others({'scheduled_operation': {'enabled': False}})]),
+    ('DELETE', 'scheduled_operations/{id}'): ({'id': 'b_operation'},
+                                              [Others()]),
+    ('GET', 'scheduled_operations/{id}/logs'): ({'id': 'b_operation'},
+                                                [Others()]),
 }
 
 

@@ -63,6 +63,22 @@ class World(object):
             self._secret('b_' + kind, created['id'])
         if d.copy_provider:
             self._build_b_copy(b, d.copy_provider)
+        self._build_b_schedule(b, plan['id'])
+
+    def _build_b_schedule(self, b, plan_id):
+        name = 'isolation-b-%s' % self.tag
+        trigger = self._ok(b, 'POST', 'triggers', {'trigger_info': {
+            'name': name, 'type': 'time', 'properties': {
+                'format': 'crontab', 'pattern': '0 0 1 1 *'}}})
+        self._secret('b_trigger', trigger['trigger_info']['id'])
+        operation = self._ok(b, 'POST', 'scheduled_operations', {
+            'scheduled_operation': {
+                'name': name, 'operation_type': 'protect',
+                'trigger_id': self.ids['b_trigger'],
+                'operation_definition': {
+                    'plan_id': plan_id,
+                    'provider_id': self.deployment.noop_provider}}})
+        self._secret('b_operation', operation['scheduled_operation']['id'])
 
     def _build_b_copy(self, b, provider_id):
         plan = self._plan(b, provider_id, 'b-copy')
@@ -146,6 +162,9 @@ class World(object):
                  (b, 'verifications'),
                  (b, 'verifications/' + ids['b_verification']),
                  (b, 'operation_logs'),
+                 (b, 'triggers/' + ids['b_trigger']),
+                 (b, 'scheduled_operations/' + ids['b_operation']),
+                 (b, 'scheduled_operations/%s/logs' % ids['b_operation']),
                  (b, 'quotas/%s/detail' % ids['b_project']),
                  (b, 'providers/%s/checkpoints' % ids['noop']),
                  (b, 'providers/%s/checkpoints/%s' % (ids['noop'],

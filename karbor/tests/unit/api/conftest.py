@@ -145,3 +145,29 @@ def protection(protection_server, parsed_config):
 def api(sqlite_db, protection):  # noqa: F811
     """The noauth API with its database and protection service."""
     return api_app.setup_app(auth_strategy='noauth')
+
+
+@pytest.fixture
+def engine(api):
+    """An operation engine answering on a unique topic."""
+    from karbor import context
+    from karbor import objects
+    from karbor.services.operationengine import manager
+    ctxt = context.get_admin_context()
+    service = objects.Service(context=ctxt, host='engine-host',
+                              binary='karbor-operationengine',
+                              topic='karbor-operationengine',
+                              report_count=0, disabled=False)
+    service.create()
+    topic = 'karbor-operationengine-%s' % uuid.uuid4().hex
+    CONF.set_override('operationengine_topic', topic)
+    CONF.set_override('auth_strategy', 'noauth')
+    endpoint = manager.OperationEngineManager(host='engine-host')
+    endpoint.init_host(service_id=service.id)
+    server = rpc.get_server(messaging.Target(topic=topic, server='engine'),
+                            [endpoint])
+    server.start()
+    yield endpoint
+    server.stop()
+    server.wait()
+    endpoint.cleanup_host()

@@ -31,7 +31,7 @@ def test_a_route_without_probes_is_reported(monkeypatch):
 
 
 @pytest.fixture
-def isolation_deployment(api):
+def isolation_deployment(api, engine):
     return deployment.noauth_deployment(
         deployment.WsgiClient(api), conftest.NOOP_PROVIDER_ID,
         conftest.RECORDER_PROVIDER_ID)

@@ -217,9 +217,12 @@ class Runner(object):
                 'provider_id': definition['provider_id'],
                 'plan_id': definition['plan_id'],
                 'project_id': operation.project_id, 'status': statuses})
-        return [row for row in rows
-                if (row.extra_info or {}).get('scheduled_operation_id') ==
-                operation.id]
+        own = [row for row in rows
+               if (row.extra_info or {}).get('scheduled_operation_id') ==
+               operation.id]
+        # Checkpoints made within one second are ordered by their runs.
+        return sorted(own, reverse=True, key=lambda row: (
+            row.created_at, int(row.extra_info.get(RUN_KEY) or 0)))
 
     def _checkpoint_of_run(self, ctxt, operation, log):
         for row in self._own_checkpoints(ctxt, operation, list(FINAL) + [

@@ -4,6 +4,9 @@ from oslo_config import cfg
 import pytest
 
 from karbor.common import config  # noqa: F401  (registers core options)
+from karbor.tests import plugins
+
+plugins.register()
 
 CONF = cfg.CONF
 

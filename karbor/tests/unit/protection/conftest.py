@@ -2,8 +2,7 @@
 
 import pytest
 
-from karbor.services.protection.protection_plugins import (
-    hook_recorder_plugin)
+from karbor.tests.plugins import hook_recorder_plugin
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from karbor import context as karbor_context
 from karbor import exception
 from karbor import resource as karbor_resource
 from karbor.services.protection import graph
-from karbor.services.protection.protection_plugins import (
-    hook_recorder_plugin)
+from karbor.tests.plugins import hook_recorder_plugin
 
 PROVIDER_ID = 'cf56bd3e-97a7-4078-b6d5-f36246333fd9'
 PROJECT_ID = '31478a6f980d4e73a3bdac3ad04a3605'

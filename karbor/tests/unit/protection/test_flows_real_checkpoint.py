@@ -8,8 +8,7 @@ from karbor.services.protection import checkpoint as checkpoint_mod
 from karbor.services.protection.flows import copy
 from karbor.services.protection.flows import delete
 from karbor.services.protection.flows import protect
-from karbor.services.protection.protection_plugins import (
-    hook_recorder_plugin)
+from karbor.tests.plugins import hook_recorder_plugin
 from karbor.tests.unit.protection import flow_fakes as ff
 
 PLAN = {'id': '9e5475d2-6425-4986-9136-a4f09642297f', 'name': 'plan',

@@ -59,6 +59,8 @@ BOOK_PREFIX = 'karbor-flow:'
 FLOWS_DB = 'karbor-flows.sqlite'
 # Seconds an SQLite connection waits for another writer.
 SQLITE_BUSY_TIMEOUT = 60
+# The URL schemes taskflow serves with its SQLAlchemy backend.
+SQL_BACKENDS = ('sqlite', 'mysql', 'postgresql')
 ENDED_STATES = (states.SUCCESS, states.REVERTED, states.FAILURE)
 
 UnfinishedFlow = collections.namedtuple(
@@ -151,20 +153,31 @@ def _backend_conf(url):
     return conf
 
 
-def _share_connection(backend):
-    """Make ``backend`` hand out one connection object.
+class SharedConnectionBackend(impl_sqlalchemy.SQLAlchemyBackend):
+    """taskflow's SQLAlchemy backend handing out one connection object.
 
-    taskflow's SQLAlchemy backend builds new table metadata for every
-    connection it hands out, i.e. for every state change of a flow, and
-    statements on new tables miss SQLAlchemy's compiled-statement cache:
-    together about half the time of a small flow. Its connections hold no
-    state (each operation opens its own transaction; ``close`` does
-    nothing), so one serves every caller.
+    taskflow's backend builds new table metadata for every connection it
+    hands out, i.e. for every state change of a flow, and statements on new
+    tables miss SQLAlchemy's compiled-statement cache: together about half
+    the time of a small flow. Its connections hold no state (each operation
+    opens its own transaction; ``close`` does nothing), so one serves every
+    caller. ``get_connection`` is the backend interface's own method; the
+    test ``test_flow_persistence.test_taskflow_connections_hold_no_state``
+    fails if taskflow's connections start holding state.
     """
-    if not isinstance(backend, impl_sqlalchemy.SQLAlchemyBackend):
-        return
-    shared = _RetryingConnection(backend.get_connection())
-    backend.get_connection = lambda: shared
+
+    def __init__(self, conf):
+        super().__init__(conf)
+        self._shared = None
+        self._shared_lock = threading.Lock()
+
+    def get_connection(self):
+        if self._shared is None:
+            with self._shared_lock:
+                if self._shared is None:
+                    self._shared = _RetryingConnection(
+                        super().get_connection())
+        return self._shared
 
 
 class _RetryingConnection(object):
@@ -182,6 +195,13 @@ class _RetryingConnection(object):
         return functools.partial(causes.retrying_database, attr)
 
 
+def _new_backend(url):
+    conf = _backend_conf(url)
+    if sa.engine.make_url(url).get_backend_name() in SQL_BACKENDS:
+        return SharedConnectionBackend(conf)
+    return backends.fetch(conf)
+
+
 def get_backend(connection=None):
     """The persistence backend of ``connection`` (default: configured).
 
@@ -190,9 +210,8 @@ def get_backend(connection=None):
     url = connection or connection_url()
     with _backends_lock:
         if url not in _backends:
-            backend = backends.fetch(_backend_conf(url))
+            backend = _new_backend(url)
             _create_schema(backend)
-            _share_connection(backend)
             _backends[url] = backend
         return _backends[url]
 

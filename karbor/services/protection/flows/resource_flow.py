@@ -16,8 +16,11 @@ which hooks exist, and ``build_resource_flow`` builds tasks from JSON only,
 so that a restarted worker can rebuild the very same flow.
 """
 
+import graphlib
+
 from oslo_log import log as logging
-from taskflow.patterns import graph_flow
+from taskflow import exceptions as tf_exc
+from taskflow import flow
 from taskflow import task
 
 from karbor.services.protection import graph
@@ -102,19 +105,76 @@ def cleanup_failures(runtime):
     return runtime.__dict__.setdefault('cleanup_failures', [])
 
 
-class _ResourceGraphFlow(graph_flow.Flow):
-    """A graph flow that validates many links at once.
+class ResourceGraphFlow(flow.Flow):
+    """A flow pattern of tasks linked by explicit edges, checked at once.
 
-    ``graph_flow.Flow.link`` copies and re-checks the whole graph on every
-    call, which is quadratic for graphs of thousands of tasks.
+    taskflow's graph flow copies and re-checks its whole graph on every
+    ``link``, which is quadratic for graphs of thousands of tasks. This
+    pattern keeps the tasks and links as given and checks once, in
+    ``link_many``, that they form no cycle. Engines compile any
+    ``taskflow.flow.Flow`` through that base class's interface (iteration,
+    ``iter_links``, ``iter_nodes``, ``requires``), which this implements.
+    Its tasks provide no symbols to each other.
     """
 
+    def __init__(self, name):
+        super().__init__(name)
+        self._nodes = {}
+        self._links = {}
+
+    def add(self, *items):
+        for item in items:
+            self._nodes.setdefault(item, [])
+        return self
+
     def link_many(self, edges):
-        linked = None
+        """Link each ``(u, v)``: ``v`` runs after ``u``; both were added.
+
+        :raises DependencyFailure: if the links make a cycle.
+        """
+        predecessors = {node: list(before)
+                        for node, before in self._nodes.items()}
+        links = dict(self._links)
         for u, v in edges:
-            linked = self._link(u, v, graph=linked, manual=True)
-        if linked is not None:
-            self._swap(linked)
+            if u not in predecessors or v not in predecessors:
+                raise ValueError('Link %s -> %s between tasks not in the '
+                                 'flow' % (u, v))
+            if (u, v) not in links:
+                links[u, v] = {flow.LINK_MANUAL: True}
+                predecessors[v].append(u)
+        try:
+            order = list(graphlib.TopologicalSorter(predecessors)
+                         .static_order())
+        except graphlib.CycleError as err:
+            raise tf_exc.DependencyFailure(
+                'The links of flow %s make a cycle: %s'
+                % (self.name, err.args[1]))
+        self._nodes = {node: predecessors[node] for node in order}
+        self._links = links
+        return self
+
+    def __len__(self):
+        return len(self._nodes)
+
+    def __iter__(self):
+        return iter(self._nodes)
+
+    def iter_nodes(self):
+        for node in self._nodes:
+            yield node, {}
+
+    def iter_links(self):
+        for (u, v), meta in self._links.items():
+            yield u, v, dict(meta)
+
+    @property
+    def requires(self):
+        required = set()
+        provided = set()
+        for node in self._nodes:
+            required.update(node.requires)
+            provided.update(node.provides)
+        return frozenset(required - provided)
 
 
 def _resource_tasks(operation_type, resource, hooks, parameters):
@@ -157,7 +217,7 @@ def _edges(node_tasks, roots):
 
 
 def build_resource_flow(operation_type, resource_graph, hooks, parameters):
-    """The graph flow running the hooks of every resource.
+    """The flow running the hooks of every resource.
 
     :param resource_graph: serialized resource graph (string).
     :param hooks: result of ``plan_hooks``.
@@ -165,7 +225,7 @@ def build_resource_flow(operation_type, resource_graph, hooks, parameters):
         ``Type#id``.
     """
     roots = graph.deserialize_resource_graph(resource_graph)
-    flow = _ResourceGraphFlow('ResourceGraphFlow_%s' % operation_type)
+    pattern = ResourceGraphFlow('ResourceGraphFlow_%s' % operation_type)
     node_tasks = {}
     for node in graph.iter_post_order(roots):
         node_tasks[id(node)] = _resource_tasks(
@@ -173,6 +233,6 @@ def build_resource_flow(operation_type, resource_graph, hooks, parameters):
             parameters or {})
     all_tasks = [t for tasks in node_tasks.values() for t in tasks.values()]
     if all_tasks:
-        flow.add(*all_tasks)
-        flow.link_many(_edges(node_tasks, roots))
-    return flow
+        pattern.add(*all_tasks)
+        pattern.link_many(_edges(node_tasks, roots))
+    return pattern

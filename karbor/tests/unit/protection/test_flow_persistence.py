@@ -78,3 +78,31 @@ def test_large_graph_flow_on_each_database(tmp_path, db):
         finally:
             persistence.close_backends()
     assert checkpoint.status == 'available'
+
+
+def test_taskflow_connections_hold_no_state(tmp_path):
+    """SharedConnectionBackend hands one connection to every caller; that
+    is sound only while taskflow's connections keep no state between
+    calls and ``close`` leaves them usable. This fails if taskflow
+    changes that."""
+    url = 'sqlite:///%s/flows.sqlite' % tmp_path
+    backend = persistence.get_backend(url)
+    try:
+        assert isinstance(backend, persistence.SharedConnectionBackend)
+        first = backend.get_connection()
+        assert backend.get_connection() is first
+        book = models.LogBook('shared')
+        first.save_logbook(book)
+        first.close()
+        # A plain taskflow connection: closing it keeps it usable, and
+        # another one sees what the first one wrote.
+        plain = super(persistence.SharedConnectionBackend,
+                      backend).get_connection()
+        plain.close()
+        assert plain.get_logbook(book.uuid).name == 'shared'
+        plain.destroy_logbook(book.uuid)
+        assert list(first.get_logbooks()) == []
+        assert vars(plain).keys() <= {'_backend', '_upgrade_lock', '_engine',
+                                      '_metadata', '_tables', '_converter'}
+    finally:
+        persistence.close_backends()

@@ -2,6 +2,10 @@
 
 from oslo_config import cfg
 import pytest
+from taskflow import engines as taskflow_engines
+from taskflow import exceptions as tf_exc
+from taskflow.patterns import linear_flow
+from taskflow import task
 
 from karbor import exception
 from karbor.services.protection.flows import delete
@@ -175,3 +179,36 @@ def test_parameters_merged_per_resource():
               res.key: {'b': 3}, 'OS::Nova::Server': {'c': 4}}
     assert resource_flow.resource_parameters(params, res) == {'a': 1, 'b': 3}
     assert resource_flow.resource_parameters({}, res) == {}
+
+
+class Record(task.Task):
+    def execute(self, order):
+        order.append(self.name)
+
+
+def test_resource_graph_flow_runs_in_link_order_on_taskflow_engines():
+    """The pattern compiles through taskflow's public Flow interface: an
+    engine runs its tasks after their predecessors (this fails if taskflow
+    stops compiling custom patterns that way)."""
+    first, second, third = Record('first'), Record('second'), Record('third')
+    pattern = resource_flow.ResourceGraphFlow('pattern')
+    pattern.add(third, second, first)
+    pattern.link_many([(first, second), (second, third), (first, second)])
+    assert [node.name for node in pattern] == ['first', 'second', 'third']
+    assert len(list(pattern.iter_links())) == 2
+    assert pattern.requires == {'order'}
+    order = []
+    taskflow_engines.run(linear_flow.Flow('outer').add(pattern),
+                         store={'order': order}, engine='parallel')
+    assert order == ['first', 'second', 'third']
+
+
+def test_resource_graph_flow_refuses_cycles_and_strangers():
+    one, two = Record('one'), Record('two')
+    pattern = resource_flow.ResourceGraphFlow('pattern').add(one, two)
+    with pytest.raises(tf_exc.DependencyFailure):
+        pattern.link_many([(one, two), (two, one)])
+    # A refused batch leaves the flow as it was.
+    assert list(pattern.iter_links()) == []
+    with pytest.raises(ValueError):
+        pattern.link_many([(one, Record('stranger'))])

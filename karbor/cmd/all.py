@@ -141,14 +141,14 @@ class EmbeddedCloud(object):
 
     def __init__(self, state_dir, port=SANDBOX_PORT, delay=SANDBOX_DELAY,
                  token_ttl=None):
-        from karbor.sandbox import server
+        from karbor_sandbox import server
         self.server = server.SandboxServer(
             os.path.join(state_dir, 'sandbox'), port=port, delay=delay,
             token_ttl=token_ttl)
         self._marker = os.path.join(state_dir, 'sandbox', '.seeded')
 
     def start(self):
-        from karbor.sandbox import seed
+        from karbor_sandbox import seed
         self.server.start()
         if not os.path.exists(self._marker):
             seed.run(seed.Target(self.server.base_url),

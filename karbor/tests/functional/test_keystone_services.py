@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from karbor.cmd import all as karbor_all
-from karbor.sandbox import fixture as sandbox_fixture
+from karbor_sandbox import fixture as sandbox_fixture
 from karbor.tests.functional import conftest
 from karbor.tests.functional import deployment
 from karbor.tests.functional import fuzzing

@@ -6,7 +6,7 @@ from cinderclient import client as cinder_client
 import pytest
 import swiftclient
 
-from karbor.sandbox import fixture
+from karbor_sandbox import fixture
 
 CINDER_VERSION = '3.60'
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 import requests
 
-from karbor.sandbox import seed
+from karbor_sandbox import seed
 
 BIN = os.path.dirname(sys.executable)
 
@@ -44,7 +44,7 @@ def test_openstack_volume_list(sandbox, cinder):
 
 def test_karbor_sandbox_command_serves(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, '-m', 'karbor.cmd.sandbox', '--state-dir',
+        [sys.executable, '-m', 'karbor_sandbox.cmd', '--state-dir',
          str(tmp_path), '--port', '0', '--delay', '0', '--endpoint',
          'data-protect=http://127.0.0.1:8799/v1/$(project_id)s'],
         stdout=subprocess.PIPE, text=True)

@@ -7,10 +7,10 @@ import pytest
 import requests
 import webob
 
-from karbor.sandbox import app as app_mod
-from karbor.sandbox import cloud as cloud_mod
-from karbor.sandbox import fixture
-from karbor.sandbox import utils
+from karbor_sandbox import app as app_mod
+from karbor_sandbox import cloud as cloud_mod
+from karbor_sandbox import fixture
+from karbor_sandbox import utils
 
 FAULT = {'service': 'volume', 'operation': 'backup', 'resource_id': '*',
          'action': 'error'}

@@ -5,9 +5,9 @@ import threading
 import pytest
 import requests
 
-from karbor.sandbox import fixture
-from karbor.sandbox import store as store_mod
-from karbor.sandbox import wsgi
+from karbor_sandbox import fixture
+from karbor_sandbox import store as store_mod
+from karbor_sandbox import wsgi
 
 
 def test_store_documents_and_rollback(tmp_path):

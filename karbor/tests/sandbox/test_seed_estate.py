@@ -8,8 +8,8 @@ from novaclient import client as nova_client
 import pytest
 from troveclient import client as trove_client
 
-from karbor.sandbox import fixture
-from karbor.sandbox import seed
+from karbor_sandbox import fixture
+from karbor_sandbox import seed
 
 
 @pytest.mark.timeout(120)

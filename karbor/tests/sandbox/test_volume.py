@@ -199,7 +199,7 @@ def test_restore_to_new_and_existing_volume(cinder):
 
 def test_restore_status_while_running(tmp_path):
     from cinderclient import client
-    from karbor.sandbox import fixture
+    from karbor_sandbox import fixture
     with fixture.running_sandbox(str(tmp_path), delay=0) as sb:
         cinder = client.Client('3.60', session=sb.session())
         vol = _available(cinder)

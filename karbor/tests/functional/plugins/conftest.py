@@ -14,7 +14,7 @@ import pytest
 from karbor.clients import auth
 from karbor.clients import k8s as k8s_clients
 from karbor import context as karbor_context
-from karbor.sandbox import fixture
+from karbor_sandbox import fixture
 from karbor import objects
 from karbor.tests.dbfixtures import sqlite_db  # noqa: F401
 from karbor.tests.functional.plugins import helpers

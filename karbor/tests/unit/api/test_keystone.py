@@ -105,7 +105,7 @@ def configure_sandbox(tmp_path, sandbox):
 
 
 def test_sandbox_keystone_tokens(tmp_path, api):
-    from karbor.sandbox import fixture
+    from karbor_sandbox import fixture
     with fixture.running_sandbox(str(tmp_path / 'sandbox')) as sandbox:
         app = configure_sandbox(tmp_path, sandbox)
         demo = sandbox.project_id

@@ -43,9 +43,10 @@ def check(parameters, schemas):
     ``schemas`` is one kind of the provider's ``extended_info_schema``
     (``options_schema`` for plans, ``restore_schema`` for restores...).
     Keys are ``Type`` or ``Type#<uuid>``. The options of a type the provider
-    knows must be properties of its schema and match it (decisions #12);
-    types the provider does not handle are accepted and ignored. Required
-    properties are not enforced: plugins apply their defaults.
+    knows must be properties of its schema and match it (an unknown key is
+    a 400, not the original's 500); types the provider does not handle are
+    accepted and ignored. Required properties are not enforced: plugins
+    apply their defaults.
     """
     for key, options in parameters.items():
         schema = schemas.get(_parameter_type(key))

@@ -2,8 +2,9 @@
 
 from karbor.api.schemas import parameter_types
 
-# python-karborclient sends ``extra-info``; ``extra_info`` is accepted too
-# (decisions #2).
+# python-karborclient sends ``extra-info``; ``extra_info`` is accepted too,
+# and the controller keeps what was sent under either spelling (the original
+# read one spelling and validated the other, losing the client's data).
 create = {
     'type': 'object',
     'properties': {

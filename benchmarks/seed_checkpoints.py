@@ -1,13 +1,13 @@
 """Write many ``available`` checkpoints straight into a Karbor deployment.
 
 Used by ``checkpoint_list.py`` to build a large catalog quickly: for each
-checkpoint it writes the bank objects (``index.json`` and the three
-indices, through ``CheckpointCollection``) and the SQL catalog row
-(``checkpoint_catalog.create_record``), exactly what a finished protect
-leaves behind, without running the protect flow. For speed the catalog
-rows are written in batches of 500 per transaction, and the bank files are
-synced to disk once at the end rather than one by one. Run it with the
-configuration of the target deployment, while that deployment is idle::
+checkpoint it writes, through ``CheckpointStore.create``, the bank payload
+(``index.json``), the SQL catalog row and the quota usage, exactly what a
+finished protect leaves behind, without running the protect flow. For
+speed the catalog rows are written in batches of 500 per transaction, and
+the bank files are synced to disk once at the end rather than one by one.
+Run it with the configuration of the target deployment, while that
+deployment is idle::
 
     seed_checkpoints.py --config-file STATE/karbor.conf --provider ID \\
         --project P --plans PLANS.json
@@ -38,10 +38,9 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def seed(context, collection, provider_id, plans):
+def seed(context, store, provider_id, plans):
     """Create the checkpoints; return how many were written."""
     from karbor.common import constants
-    from karbor.services.protection import checkpoint_catalog
 
     from karbor.db.sqlalchemy import engine
 
@@ -57,13 +56,10 @@ def seed(context, collection, provider_id, plans):
             with engine.writer(context):
                 for _ in range(min(BATCH, count - batch)):
                     timestamp += 1
-                    checkpoint = collection.create(plan, {
-                        'status': constants.CHECKPOINT_STATUS_AVAILABLE,
-                        'extra_info': {'created_by': constants.MANUAL},
-                        'resource_graph': graph,
-                        'timestamp': timestamp,
-                        'project_id': context.project_id}, context=context)
-                    checkpoint_catalog.create_record(context, checkpoint)
+                    store.create(
+                        context, dict(plan, project_id=context.project_id),
+                        constants.CHECKPOINT_STATUS_AVAILABLE,
+                        {'created_by': constants.MANUAL}, graph, timestamp)
     return total
 
 
@@ -84,8 +80,7 @@ def main(argv=None):
     # end instead.
     os.fsync = lambda fd: None
     start = time.perf_counter()
-    count = seed(context, provider_.checkpoint_collection, provider_.id,
-                 plans)
+    count = seed(context, provider_.checkpoint_store, provider_.id, plans)
     provider_.bank.close()
     os.sync()
     print('seeded %d checkpoints in %.1f s'

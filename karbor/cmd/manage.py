@@ -75,7 +75,6 @@ class CheckpointCommands(object):
 
     def rebuild_catalog(self, provider_id=None):
         """Recreate the SQL catalog of checkpoints from the banks."""
-        from karbor.services.protection import checkpoint_catalog
         from karbor.services.protection import provider as provider_module
         objects.register_all()
         registry = provider_module.ProviderRegistry()
@@ -84,7 +83,7 @@ class CheckpointCommands(object):
                            for p in registry.list_providers()])
         ctxt = context.get_admin_context()
         for provider in providers:
-            count = checkpoint_catalog.rebuild(ctxt, provider)
+            count = provider.checkpoint_store.rebuild_catalog(ctxt)
             print('%s (%s): %d checkpoints' % (provider.name, provider.id,
                                                count))
 

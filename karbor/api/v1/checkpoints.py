@@ -3,7 +3,6 @@
 import datetime
 
 from oslo_config import cfg
-from oslo_log import log as logging
 
 from karbor.api import common
 from karbor.api.schemas import checkpoints as schemas
@@ -13,12 +12,8 @@ from karbor.api import validation
 from karbor import exception
 from karbor.i18n import _
 from karbor import objects
-from karbor import quota
-from karbor.services.protection import checkpoint_catalog
 
 CONF = cfg.CONF
-LOG = logging.getLogger(__name__)
-QUOTAS = quota.QUOTAS
 
 DATE_FILTERS = ('start_date', 'end_date')
 DATE_FORMAT = '%Y-%m-%d'
@@ -42,17 +37,6 @@ def check_plan_provider(plan, provider_id):
         raise exception.InvalidInput(
             reason=_('The provider of plan %(plan)s is not %(provider)s.')
             % {'plan': plan.id, 'provider': provider_id})
-
-
-def count_checkpoints(ctxt, count):
-    """Count ``count`` checkpoints the protection service already made
-    (copies) in the project's ``checkpoints`` usage."""
-    try:
-        QUOTAS.consume(ctxt, checkpoints=count)
-    except exception.OverQuota:
-        LOG.warning('%(count)d checkpoint copies of project %(project)s '
-                    'exceed its quota; they are not counted.',
-                    {'count': count, 'project': ctxt.project_id})
 
 
 def _list_filters(ctxt, params):
@@ -119,11 +103,10 @@ class CheckpointsController(base.Controller):
     def delete(self, request, provider_id, checkpoint_id):
         ctxt = self.context(request)
         checkpoint = self._get(ctxt, provider_id, checkpoint_id)
-        project_id = checkpoint['project_id']
         base.authorize(ctxt, 'provider:checkpoint_delete',
-                       base.owner_target(ctxt, project_id))
+                       base.owner_target(ctxt, checkpoint['project_id']))
+        # The quota is given back when the delete flow ends.
         self.protection_api.delete(ctxt, provider_id, checkpoint_id)
-        QUOTAS.release(ctxt, project_id=project_id, checkpoints=1)
         return {}
 
     @validation.schema(schemas.reset_state)
@@ -152,7 +135,7 @@ class CheckpointsController(base.Controller):
 
     @staticmethod
     def _from_catalog(ctxt, provider_id, checkpoint_id):
-        """The checkpoint's view from the SQL catalog, or None.
+        """The checkpoint's catalog row, or None.
 
         The catalog is written after the bank, so what it shows has been
         saved. A checkpoint it lacks (e.g. in a bank moved here without a
@@ -164,4 +147,4 @@ class CheckpointsController(base.Controller):
             return None
         if record.provider_id != provider_id:
             return None
-        return checkpoint_catalog.record_view(record)
+        return record

@@ -35,7 +35,7 @@ class CopiesController(base.Controller):
         provider = self.protection_api.show_provider(ctxt, provider_id)
         schemas_ = provider.get('extended_info_schema') or {}
         parameters.check(params, schemas_.get('options_schema') or {})
+        # The protection service counts the copies in the quota.
         pairs = self.protection_api.copy(ctxt, plan, parameters=params)
-        checkpoints.count_checkpoints(ctxt, len(pairs))
         return views.copy(ctxt.project_id, provider_id, plan.id, pairs,
                           params)

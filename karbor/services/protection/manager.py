@@ -8,6 +8,8 @@ the checkpoint in its final status at once when no plugin has a step to
 run for it.
 """
 
+import contextlib
+
 from oslo_config import cfg
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -22,7 +24,6 @@ from karbor import manager
 from karbor import objects
 from karbor import quota
 from karbor import resource
-from karbor.services.protection import checkpoint_catalog as catalog
 from karbor.services.protection import deferred
 from karbor.services.protection import operation_runner
 from karbor.services.protection import protectable_registry
@@ -55,6 +56,24 @@ def _plan_dict(plan):
     if isinstance(plan, dict):
         return {f: plan.get(f) for f in fields}
     return {f: getattr(plan, f, None) for f in fields}
+
+
+@contextlib.contextmanager
+def _creating_checkpoints(context):
+    """A database transaction that creates checkpoints (append them to
+    the yielded list): if it fails, their bank payloads go too."""
+    made = []
+    try:
+        with db.transaction(context):
+            yield made
+    except Exception:
+        for checkpoint in made:
+            try:
+                checkpoint.purge()
+            except Exception:
+                LOG.exception('Checkpoint %s left in the bank after a '
+                              'failed create', checkpoint.id)
+        raise
 
 
 def _check_owner(context, checkpoint):
@@ -165,18 +184,18 @@ class ProtectionManager(manager.Manager):
     # Checkpoints
 
     def _checkpoint(self, context, provider_id, checkpoint_id):
-        checkpoint = self._provider(provider_id).checkpoint_collection.get(
-            checkpoint_id)
+        checkpoint = self._provider(provider_id).checkpoint_store.get(
+            context, checkpoint_id)
         _check_owner(context, checkpoint)
-        catalog.apply_catalog_status(context, checkpoint)
-        return catalog.CatalogedCheckpoint(context, checkpoint)
+        return checkpoint
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def protect(self, context, plan, checkpoint_properties=None):
-        """Protect ``plan``; returns the new checkpoint's view as accepted.
+        """Protect ``plan``; returns the new checkpoint as accepted (plain
+        data, see ``StoredCheckpoint.to_dict``).
 
-        The view says ``protecting`` with no graph yet, as the original
-        answers, even when the checkpoint was finished at once.
+        It says ``protecting`` with no graph yet, as the original answers,
+        even when the checkpoint was finished at once.
         """
         plan = _plan_dict(plan)
         provider_ = self._provider(plan['provider_id'])
@@ -185,14 +204,12 @@ class ProtectionManager(manager.Manager):
         extra_info.setdefault('created_by', constants.MANUAL)
         started_at = timeutils.utcnow()
         start = self.runner.plan_protect(context, provider_, plan)
-        checkpoint, record, log = self._record_checkpoint(
+        checkpoint, log = self._record_checkpoint(
             context, provider_, plan, extra_info, start, started_at)
         if start.has_steps:
-            self.runner.submit(
-                self.runner.protect, context, provider_,
-                catalog.CatalogedCheckpoint(context, checkpoint), log, plan,
-                start)
-        return dict(catalog.record_view(record), resource_graph=None,
+            self.runner.submit(self.runner.protect, context, provider_,
+                               checkpoint, log, plan, start)
+        return dict(checkpoint.to_dict(), resource_graph=None,
                     status=constants.CHECKPOINT_STATUS_PROTECTING)
 
     @staticmethod
@@ -200,32 +217,18 @@ class ProtectionManager(manager.Manager):
                            started_at):
         """Count, write and catalog a new checkpoint and its operation log,
         in one database transaction; nothing stays behind on failure."""
-        checkpoint = None
-        try:
-            with db.transaction(context):
-                # Counted first: over quota, nothing is written.
-                quota.QUOTAS.consume(context, checkpoints=1)
-                checkpoint = provider_.checkpoint_collection.create(
-                    plan, {'extra_info': extra_info,
-                           'status': start.checkpoint_status,
-                           'resource_graph': start.resource_graph},
-                    context=context)
-                record = catalog.create_record(context, checkpoint)
-                log = operation_runner.new_operation_log(
-                    context, constants.OPERATION_PROTECT,
-                    started_at=started_at, checkpoint_id=checkpoint.id,
-                    plan_id=plan['id'], provider_id=provider_.id,
-                    scheduled_operation_id=extra_info.get(
-                        'scheduled_operation_id'), **start.log_fields())
-        except Exception:
-            if checkpoint is not None:
-                try:
-                    checkpoint.purge()
-                except Exception:
-                    LOG.exception('Checkpoint %s left in the bank after a '
-                                  'failed create', checkpoint.id)
-            raise
-        return checkpoint, record, log
+        with _creating_checkpoints(context) as made:
+            checkpoint = provider_.checkpoint_store.create(
+                context, plan, start.checkpoint_status, extra_info,
+                start.resource_graph)
+            made.append(checkpoint)
+            log = operation_runner.new_operation_log(
+                context, constants.OPERATION_PROTECT,
+                started_at=started_at, checkpoint_id=checkpoint.id,
+                plan_id=plan['id'], provider_id=provider_.id,
+                scheduled_operation_id=extra_info.get(
+                    'scheduled_operation_id'), **start.log_fields())
+        return checkpoint, log
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def show_checkpoint(self, context, provider_id, checkpoint_id):
@@ -235,37 +238,23 @@ class ProtectionManager(manager.Manager):
     def list_checkpoints(self, context, provider_id, marker=None, limit=None,
                          sort_keys=None, sort_dirs=None, filters=None,
                          all_tenants=False):
-        self._provider(provider_id)
+        store = self._provider(provider_id).checkpoint_store
         filters = dict(filters or {})
-        query = {'provider_id': provider_id,
-                 'status': list(catalog.LISTED_STATUSES)}
-        for key in ('plan_id', 'start_date', 'end_date'):
-            if filters.get(key):
-                query[key] = filters[key]
-        if marker is not None:
-            self._check_marker(context, marker)
-        # The views are built from the catalog rows directly: a versioned
-        # object per row would cost more than the query.
+        query = {key: filters[key] for key in
+                 ('plan_id', 'start_date', 'end_date') if filters.get(key)}
+        project_id = context.project_id
         if all_tenants and context.is_admin:
+            project_id = None
             if filters.get('project_id'):
                 query['project_id'] = filters['project_id']
-            records = db.checkpoint_record_get_all(
-                context, marker, limit, sort_keys=sort_keys,
-                sort_dirs=sort_dirs, filters=query)
-        else:
-            records = db.checkpoint_record_get_all_by_project(
-                context, context.project_id, marker, limit,
-                sort_keys=sort_keys, sort_dirs=sort_dirs, filters=query)
-        return [catalog.record_view(r) for r in records]
-
-    @staticmethod
-    def _check_marker(context, marker):
-        record = objects.CheckpointRecord.get_by_id(context, marker)
-        if not context.is_admin and record.project_id != context.project_id:
-            raise exception.CheckpointNotFound(checkpoint_id=marker)
+        return store.list(context, project_id, marker, limit,
+                          sort_keys=sort_keys, sort_dirs=sort_dirs,
+                          filters=query)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def delete(self, context, provider_id, checkpoint_id):
+        """Start deleting a checkpoint; its quota is given back when the
+        delete flow ends."""
         provider_ = self._provider(provider_id)
         checkpoint = self._checkpoint(context, provider_id, checkpoint_id)
         if checkpoint.status not in DELETABLE_STATUSES:
@@ -277,8 +266,7 @@ class ProtectionManager(manager.Manager):
             context, constants.OPERATION_DELETE, checkpoint.status,
             checkpoint_id=checkpoint_id, provider_id=provider_id,
             plan_id=checkpoint.protection_plan.get('id'))
-        self.runner.submit(self.runner.delete, context, provider_,
-                           checkpoint, log)
+        self.runner.start_delete(context, provider_, checkpoint, log)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def reset_state(self, context, provider_id, checkpoint_id, state):
@@ -356,7 +344,9 @@ class ProtectionManager(manager.Manager):
     def copy(self, context, plan, parameters=None):
         """Copy every not yet copied available checkpoint of ``plan``.
 
-        Returns ``[{checkpoint_protect_id, checkpoint_copy_id}, ...]``.
+        The copies count in the checkpoints quota: over it, nothing is
+        copied. Returns ``[{checkpoint_protect_id, checkpoint_copy_id},
+        ...]``.
         """
         plan = _plan_dict(plan)
         source_provider = self._provider(plan['provider_id'])
@@ -367,47 +357,46 @@ class ProtectionManager(manager.Manager):
         if not sources:
             raise exception.InvalidInput(
                 reason='The plan has no available checkpoint to copy.')
-        copies, result = [], []
-        for source in sources:
-            checkpoint_copy = self._new_copy(context, target, plan, source)
-            log = operation_runner.new_operation_log(
-                context, constants.OPERATION_COPY, checkpoint_copy.status,
-                checkpoint_id=checkpoint_copy.id, plan_id=plan['id'],
-                provider_id=target.id,
-                extra_info='{"copy_from": "%s"}' % source.id)
-            copies.append((source, checkpoint_copy, log))
-            result.append({'checkpoint_protect_id': source.id,
-                           'checkpoint_copy_id': checkpoint_copy.id})
+        copies = self._record_copies(context, target, plan, sources)
         params = dict(plan.get('parameters') or {}, **(parameters or {}))
         self.runner.submit(self.runner.copy, context, source_provider,
                            copies, params)
-        return result
+        return [{'checkpoint_protect_id': source.id,
+                 'checkpoint_copy_id': checkpoint_copy.id}
+                for source, checkpoint_copy, _log in copies]
 
-    def _uncopied_checkpoints(self, context, source_provider, target,
-                              plan_id):
-        def records(provider_id):
-            return objects.CheckpointRecordList.get_all_by_project(
-                context, context.project_id, filters={
-                    'provider_id': provider_id, 'plan_id': plan_id,
-                    'status': list(catalog.LISTED_STATUSES)})
-
-        copied = {(r.extra_info or {}).get('copy_from')
-                  for r in records(target.id)}
-        collection = source_provider.checkpoint_collection
-        return [catalog.CatalogedCheckpoint(context, collection.get(r.id))
-                for r in records(source_provider.id)
+    @staticmethod
+    def _uncopied_checkpoints(context, source_provider, target, plan_id):
+        copied = {(r.extra_info or {}).get('copy_from') for r in
+                  target.checkpoint_store.list_rows(context, plan_id)}
+        store = source_provider.checkpoint_store
+        return [store.get(context, r.id)
+                for r in store.list_rows(context, plan_id)
                 if r.status == constants.CHECKPOINT_STATUS_AVAILABLE
                 and r.id not in copied
                 and not (r.extra_info or {}).get('copy_from')]
 
     @staticmethod
-    def _new_copy(context, target, plan, source):
-        extra_info = dict(source.extra_info or {}, copy_from=source.id)
-        checkpoint_copy = target.checkpoint_collection.create(
-            dict(plan, provider_id=target.id,
-                 resources=source.protection_plan.get('resources')),
-            {'status': constants.CHECKPOINT_STATUS_WAIT_COPYING,
-             'extra_info': extra_info,
-             'resource_graph': source.resource_graph}, context=context)
-        catalog.create_record(context, checkpoint_copy)
-        return catalog.CatalogedCheckpoint(context, checkpoint_copy)
+    def _record_copies(context, target, plan, sources):
+        """Count, write and catalog the copies of ``sources`` and their
+        operation logs, in one database transaction: ``[(source, copy,
+        log)]``."""
+        copies = []
+        with _creating_checkpoints(context) as made:
+            for source in sources:
+                checkpoint_copy = target.checkpoint_store.create(
+                    context, dict(plan, provider_id=target.id,
+                                  resources=source.protection_plan.get(
+                                      'resources')),
+                    constants.CHECKPOINT_STATUS_WAIT_COPYING,
+                    dict(source.extra_info or {}, copy_from=source.id),
+                    source.resource_graph)
+                made.append(checkpoint_copy)
+                log = operation_runner.new_operation_log(
+                    context, constants.OPERATION_COPY,
+                    checkpoint_copy.status,
+                    checkpoint_id=checkpoint_copy.id, plan_id=plan['id'],
+                    provider_id=target.id,
+                    extra_info='{"copy_from": "%s"}' % source.id)
+                copies.append((source, checkpoint_copy, log))
+        return copies

@@ -144,10 +144,21 @@ class OperationRunner(object):
                                   checkpoint, verification, log,
                                   verification.parameters or {})
 
-    @staticmethod
-    def delete(context, provider, checkpoint, log):
-        return delete_flow.delete(context, provider.load_plugins(),
-                                  checkpoint, log)
+    def start_delete(self, context, provider, checkpoint, log):
+        """Run the delete flow of ``checkpoint``: at once when no plugin
+        has a step for it (there is nothing to wait for), else in the
+        background."""
+        plugins = provider.load_plugins()
+        try:
+            steps = delete_flow.has_steps(context, plugins, checkpoint)
+        except Exception:
+            steps = True  # the flow fails it and records why
+        if steps:
+            self.submit(delete_flow.delete, context, plugins, checkpoint,
+                        log)
+        else:
+            self._guarded(delete_flow.delete, context, plugins, checkpoint,
+                          log)
 
     @staticmethod
     def copy(context, provider, copies, parameters):

@@ -111,12 +111,20 @@ class PluggableProtectionProvider(object):
 
     @property
     def checkpoint_collection(self):
-        """The CheckpointCollection of the provider's bank."""
+        """The checkpoint payloads of the provider's bank alone (for tools
+        and tests; the service goes through ``checkpoint_store``)."""
+        return self.checkpoint_store.payloads
+
+    @property
+    def checkpoint_store(self):
+        """The provider's CheckpointStore, created on first use."""
         from karbor.services.protection import checkpoint
+        from karbor.services.protection import checkpoint_store
         bank = self.bank
         with self._lock:
             if self._checkpoints is None:
-                self._checkpoints = checkpoint.CheckpointCollection(bank)
+                self._checkpoints = checkpoint_store.CheckpointStore(
+                    self.id, checkpoint.CheckpointCollection(bank))
             return self._checkpoints
 
     def load_plugins(self):

@@ -18,7 +18,6 @@ from karbor.common import constants
 from karbor import context as karbor_context
 from karbor import exception
 from karbor import objects
-from karbor.services.protection import checkpoint_catalog as catalog
 from karbor.services.protection import deferred
 from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import runtime as flow_runtime
@@ -107,8 +106,8 @@ class Recovery(object):
         ctxt = karbor_context.RequestContext.from_dict(meta['context'])
         registry = self._manager.provider_registry
         provider = registry.show_provider(meta['provider_id'])
-        checkpoint = catalog.CatalogedCheckpoint(
-            ctxt, provider.checkpoint_collection.get(meta['checkpoint_id']))
+        checkpoint = provider.checkpoint_store.get(ctxt,
+                                                   meta['checkpoint_id'])
         kwargs = {}
         if meta.get('restore_id'):
             kwargs['restore'] = objects.Restore.get_by_id(
@@ -119,9 +118,8 @@ class Recovery(object):
         if meta.get('checkpoint_copy_id'):
             target = registry.show_provider(provider.copy_provider_id or
                                             provider.id)
-            kwargs['checkpoint_copy'] = catalog.CatalogedCheckpoint(
-                ctxt, target.checkpoint_collection.get(
-                    meta['checkpoint_copy_id']))
+            kwargs['checkpoint_copy'] = target.checkpoint_store.get(
+                ctxt, meta['checkpoint_copy_id'])
         log = objects.OperationLog.get_by_id(ctxt, meta['operation_log_id'])
         return flow_runtime.FlowRuntime(ctxt, provider.load_plugins(),
                                         checkpoint, log, **kwargs)
@@ -168,10 +166,11 @@ class Recovery(object):
         try:
             provider = self._manager.provider_registry.show_provider(
                 record.provider_id)
-            checkpoint = provider.checkpoint_collection.get(record.id)
-            checkpoint.status = status
-            checkpoint.commit()
+            checkpoint = provider.checkpoint_store.get(ctxt, record.id)
         except exception.NotFound:
-            pass
-        record.status = status
-        record.save()
+            # No bank payload: the catalog row alone.
+            record.status = status
+            record.save()
+            return
+        checkpoint.status = status
+        checkpoint.commit()

@@ -15,6 +15,7 @@ from karbor.services.protection import deferred
 from karbor.services.protection.flows import causes
 from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import resource_flow
+from karbor.services.protection.flows import runtime as flow_runtime
 from karbor.services.protection import graph
 
 LOG = logging.getLogger(__name__)
@@ -149,13 +150,24 @@ def set_final_status(checkpoint, status):
     try:
         causes.retrying_database(checkpoint.commit)
     except Exception as err:
-        sync = getattr(checkpoint, 'sync_record', None)
-        if causes.is_bank_error(err) and sync is not None:
+        commit_catalog = getattr(checkpoint, 'commit_catalog', None)
+        if causes.is_bank_error(err) and commit_catalog is not None:
             # The catalog at least: it is what the API shows.
-            final_write(('record', checkpoint.id), sync)
+            final_write(('record', checkpoint.id), commit_catalog)
         elif not causes.is_database_error(err):
             raise
         deferred.defer(('commit', checkpoint.id), checkpoint.commit)
+
+
+def has_steps(operation_type, context, plugins, graph_roots):
+    """Whether any plugin has a hook to run for ``operation_type`` on the
+    resources of ``graph_roots``.
+
+    :raises ProtectionPluginNotFound: a resource type has no plugin.
+    """
+    runtime = flow_runtime.FlowRuntime(context, plugins, None, None)
+    hooks = resource_flow.plan_hooks(operation_type, graph_roots, runtime)
+    return any(hooks.values())
 
 
 def build_flow(operation_type, initiate_task, complete_task, resource_graph,

@@ -3,6 +3,7 @@
 from karbor.common import constants
 from karbor.services.protection.flows import base
 from karbor.services.protection.flows import runtime as flow_runtime
+from karbor.services.protection import graph
 
 OPERATION = constants.OPERATION_DELETE
 EMPTY_GRAPH = '[{}, []]'
@@ -17,7 +18,7 @@ class InitiateDeleteTask(base.CheckpointInitiateTask):
 class CompleteDeleteTask(base.CompleteTask):
     @staticmethod
     def finish(runtime):
-        # Marks the checkpoint deleted and removes its indices.
+        # Marks the checkpoint deleted and gives its quota back.
         runtime.checkpoint.delete()
 
 
@@ -26,6 +27,16 @@ def get_flow(resource_graph, hooks, parameters):
     return base.build_flow(OPERATION, InitiateDeleteTask(),
                            CompleteDeleteTask(), resource_graph, hooks,
                            parameters)
+
+
+def has_steps(context, plugins, checkpoint):
+    """Whether any plugin has a hook to run to delete ``checkpoint``.
+
+    :raises ProtectionPluginNotFound: a resource type has no plugin.
+    """
+    roots = graph.deserialize_resource_graph(
+        checkpoint.resource_graph or EMPTY_GRAPH)
+    return base.has_steps(OPERATION, context, plugins, roots)
 
 
 def delete(context, plugins, checkpoint, operation_log, backend=None):

@@ -2,7 +2,6 @@
 
 from karbor.common import constants
 from karbor.services.protection.flows import base
-from karbor.services.protection.flows import resource_flow
 from karbor.services.protection.flows import runtime as flow_runtime
 from karbor.services.protection import graph
 
@@ -34,9 +33,7 @@ def has_steps(context, plugins, graph_roots):
 
     :raises ProtectionPluginNotFound: a resource type has no plugin.
     """
-    runtime = flow_runtime.FlowRuntime(context, plugins, None, None)
-    hooks = resource_flow.plan_hooks(OPERATION, graph_roots, runtime)
-    return any(hooks.values())
+    return base.has_steps(OPERATION, context, plugins, graph_roots)
 
 
 def protect(context, plugins, checkpoint, operation_log, graph_roots,

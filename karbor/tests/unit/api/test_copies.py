@@ -96,3 +96,43 @@ def test_copies_can_be_deleted(api):
     fh.wait_for(lambda: {'status': len(fh.ok(helpers.request(
         api, 'GET', fh.checkpoints_path(RECORDER),
         token=MEMBER))['checkpoints'])}, (0,))
+
+
+def _checkpoints_in_use(api):
+    return fh.ok(helpers.request(
+        api, 'GET', fh.BASE + '/quotas/%s/detail' % helpers.PROJECT,
+        token=MEMBER))['quota']['checkpoints']['in_use']
+
+
+def test_copy_over_quota_is_refused_and_writes_nothing(api, protection):
+    plan, checkpoint = fh.protected(api, RECORDER)
+    fh.ok(helpers.request(api, 'PUT', fh.BASE + '/quotas/' + helpers.PROJECT,
+                          body={'quota': {'checkpoints': 1}},
+                          token=fh.ADMIN))
+    # The bank is the module's: other tests' checkpoints are there too.
+    bank = protection.provider_registry.show_provider(
+        RECORDER).checkpoint_collection
+    in_bank = sorted(c.id for c in bank.iter_all())
+    response = copy(api, {'copy': {'plan_id': plan['id']}})
+    helpers.assert_fault(response, 413, 'overLimit', 'checkpoints')
+    assert _checkpoints_in_use(api) == 1
+    listed = fh.ok(helpers.request(api, 'GET', fh.checkpoints_path(RECORDER),
+                                   token=MEMBER))['checkpoints']
+    assert [c['id'] for c in listed] == [checkpoint['id']]
+    logs = fh.ok(helpers.request(api, 'GET', fh.BASE + '/operation_logs',
+                                 token=MEMBER))['operation_logs']
+    assert [log['operation_type'] for log in logs] == ['protect']
+    # Nothing reached the bank either.
+    assert sorted(c.id for c in bank.iter_all()) == in_bank
+
+
+def test_quota_is_given_back_when_the_delete_flow_ends(api):
+    _plan, checkpoint = fh.protected(api, RECORDER)
+    assert _checkpoints_in_use(api) == 1
+    path = fh.checkpoints_path(RECORDER) + '/' + checkpoint['id']
+    assert fh.ok(helpers.request(api, 'DELETE', path, token=MEMBER)) == {}
+    deleted = fh.wait_for(lambda: fh.show_checkpoint(api, RECORDER,
+                                                     checkpoint['id']),
+                          ('deleted', 'error-deleting'))
+    assert deleted['status'] == 'deleted'
+    assert _checkpoints_in_use(api) == 0

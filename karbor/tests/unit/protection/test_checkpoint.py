@@ -1,7 +1,6 @@
-"""Checkpoints and checkpoint listing on a file system bank."""
+"""Checkpoint payloads on a file system bank."""
 
 import datetime
-import json
 
 from oslo_config import cfg
 import pytest
@@ -32,25 +31,6 @@ def collection(bank):
     return checkpoint_lib.CheckpointCollection(bank)
 
 
-@pytest.mark.parametrize('value, end, expected', [
-    (None, False, None),
-    ('', False, None),
-    ('2026-11-21', False, 1795219200),
-    ('2026-11-21', True, 1795219200 + 86399),
-    (datetime.date(2026, 11, 21), True, 1795219200 + 86399),
-    ('2026-11-21T01:02:03', True, 1795219200 + 3723),
-    (datetime.datetime(2026, 11, 21, 1, 2, 3), False, 1795219200 + 3723),
-    ('2026-11-21T03:02:03+02:00', False, 1795219200 + 3723),
-])
-def test_to_timestamp(value, end, expected):
-    assert checkpoint_lib.to_timestamp(value, end_of_day=end) == expected
-
-
-def test_to_timestamp_rejects_garbage():
-    with pytest.raises(exception.InvalidInput):
-        checkpoint_lib.to_timestamp('yesterday')
-
-
 def test_create_defaults(collection):
     before = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
     checkpoint = collection.create(model.PLANS[0])
@@ -61,7 +41,7 @@ def test_create_defaults(collection):
     assert checkpoint.extra_info == {}
     assert checkpoint.resource_graph is None
     assert checkpoint.version == '0.9'
-    assert checkpoint.to_dict()['extra_info'] == '{}'
+    assert checkpoint.to_dict()['extra_info'] == {}
     assert checkpoint.to_dict()['resource_graph'] is None
 
 
@@ -82,7 +62,7 @@ def test_create_from_objects_and_context(collection, bank):
     assert checkpoint.protection_plan['resources'] == [
         {'id': 's1', 'type': 'OS::Nova::Server', 'name': 'vm',
          'extra_info': {'k': 'v'}}]
-    assert checkpoint.to_dict()['extra_info'] == '{"raw": 1}'
+    assert checkpoint.to_dict()['extra_info'] == {'raw': 1}
 
 
 def test_create_with_properties(collection):
@@ -119,8 +99,7 @@ def test_commit_and_extra_info(collection):
     assert loaded.status == constants.CHECKPOINT_STATUS_AVAILABLE
     assert loaded.extra_info == {'copy_status': 'done'}
     assert loaded.resource_graph == 'graph-as-given'
-    assert json.loads(loaded.to_dict()['extra_info']) == \
-        {'copy_status': 'done'}
+    assert loaded.to_dict()['extra_info'] == {'copy_status': 'done'}
 
 
 @pytest.mark.parametrize('checkpoint_id', [
@@ -148,54 +127,12 @@ def test_resource_sections_are_isolated(collection, bank):
                            % checkpoint.id) == 'available'
 
 
-def test_listing_grid_matches_the_model(collection):
-    rows = model.make_dataset(collection)
-    for index in (2, 9):
-        collection.get(rows[index]['id']).delete()
-        rows[index]['deleted'] = True
-    for query in model.query_grid(rows):
-        assert collection.list_ids(**query) == \
-            model.expected_ids(rows, **query), query
-
-
-def test_paging_walks_everything_once(collection):
-    rows = model.make_dataset(collection)
-    for sort_dir in ('asc', 'desc'):
-        seen, marker = [], None
-        while True:
-            page = collection.list_ids(model.PROVIDERS[0], model.PROJECTS[0],
-                                       limit=2, marker=marker,
-                                       sort_dir=sort_dir)
-            if not page:
-                break
-            seen.extend(page)
-            marker = page[-1]
-        assert seen == model.expected_ids(rows, model.PROVIDERS[0],
-                                          model.PROJECTS[0],
-                                          sort_dir=sort_dir)
-        assert len(seen) == len(set(seen)) > 4
-
-
-def test_listing_arguments(collection):
-    first = collection.create(model.PLANS[0], {'timestamp': model.T0})
-    second = collection.create(model.PLANS[0], {'timestamp': model.T0 + 1})
-    # the default order is newest first
-    assert collection.list_ids(model.PROVIDERS[0], model.PROJECTS[0]) == \
-        [second.id, first.id]
-    assert collection.list_ids(model.PROVIDERS[0], limit=0) == []
-    assert collection.list_ids(model.PROVIDERS[1]) == []
-    with pytest.raises(exception.InvalidInput):
-        collection.list_ids(model.PROVIDERS[0], sort_dir='up')
-    with pytest.raises(exception.CheckpointNotFound):
-        collection.list_ids(model.PROVIDERS[0], marker='nope')
-
-
 def test_delete_keeps_index_json(collection, bank):
     checkpoint = collection.create(model.PLANS[0])
     checkpoint.delete()
     assert bank.list_objects() == ['/checkpoints/%s/index.json'
                                    % checkpoint.id]
     assert collection.get(checkpoint.id).to_dict()['status'] == 'deleted'
-    checkpoint.delete()  # idempotent: indices already gone
+    checkpoint.delete()  # idempotent
     checkpoint.purge()
     assert bank.list_objects() == []

@@ -17,7 +17,6 @@ from karbor import context
 from karbor import exception
 from karbor import objects
 from karbor import quota
-from karbor.services.protection import checkpoint_catalog
 from karbor.services.protection.flows import persistence
 from karbor.services.protection import manager as protection_manager
 from karbor.tests import dbfixtures
@@ -126,7 +125,7 @@ def test_protect_ends_available_with_graph_and_logs(manager, ctx):
     shown = manager.show_checkpoint(ctx, NOOP, checkpoint_id)
     assert shown['status'] == 'available'
     assert VOLUME in shown['resource_graph']
-    assert '"created_by": "manual"' in shown['extra_info']
+    assert shown['extra_info']['created_by'] == 'manual'
     listed = manager.list_checkpoints(ctx, NOOP)
     assert [c['id'] for c in listed] == [checkpoint_id]
     logs = objects.OperationLogList.get_all(
@@ -178,7 +177,7 @@ def test_extra_info_of_scheduled_run_is_kept(manager, ctx):
     view = manager.protect(ctx, plan, {'extra_info': {
         'created_by': constants.OPERATION_ENGINE,
         'scheduled_operation_id': 'op-1'}})
-    assert '"created_by": "operation-engine"' in view['extra_info']
+    assert view['extra_info']['created_by'] == 'operation-engine'
     wait_for(lambda: checkpoint_status(ctx, view['id']), ('available',))
     log = objects.OperationLogList.get_all(
         ctx, filters={'checkpoint_id': view['id']})[0]
@@ -283,11 +282,10 @@ def test_copy_is_restorable_after_the_source_is_deleted(manager, ctx):
 def test_orphaned_records_are_failed(manager, ctx):
     plan = make_plan(ctx, NOOP)
     provider = manager.provider_registry.show_provider(NOOP)
-    checkpoint = provider.checkpoint_collection.create(
-        {'id': plan.id, 'name': plan.name, 'provider_id': NOOP,
-         'project_id': ctx.project_id, 'resources': plan.resources},
-        context=ctx)
-    checkpoint_catalog.create_record(ctx, checkpoint)
+    checkpoint = provider.checkpoint_store.create(
+        ctx, {'id': plan.id, 'name': plan.name, 'provider_id': NOOP,
+              'project_id': ctx.project_id, 'resources': plan.resources},
+        'protecting')
     manager.recovery.fail_orphans([], grace=0)
     assert checkpoint_status(ctx, checkpoint.id) == 'error'
     assert provider.checkpoint_collection.get(
@@ -301,7 +299,7 @@ def test_catalog_rebuild_from_bank(manager, ctx, tmp_path):
         with pytest.raises(exception.NotFound):
             objects.CheckpointRecord.get_by_id(ctx, checkpoint_id)
         provider = manager.provider_registry.show_provider(NOOP)
-        assert checkpoint_catalog.rebuild(ctx, provider) == 1
+        assert provider.checkpoint_store.rebuild_catalog(ctx) == 1
         assert checkpoint_status(ctx, checkpoint_id) == 'available'
         assert [c['id'] for c in manager.list_checkpoints(ctx, NOOP)] == [
             checkpoint_id]

@@ -57,7 +57,7 @@ STATE_SUCCESS = constants.OPERATION_EXE_STATE_SUCCESS
 STATE_FAILED = constants.OPERATION_EXE_STATE_FAILED
 STATE_DROPPED = constants.OPERATION_EXE_STATE_DROPPED_OUT_OF_WINDOW
 STATE_RETENTION_FAILED = 'excute_max_backup_policy_failed'
-SECONDS_PER_DAY = 86400
+BACKUP_MODE_AUTO = 'auto'
 
 
 def list_opts():
@@ -182,10 +182,37 @@ class Runner(object):
                       'scheduled_operation_id': operation.id,
                       'trigger_id': operation.trigger_id,
                       RUN_KEY: str(log_id)}
+        plan = {field: plan[field] for field in PLAN_FIELDS}
+        if operation.operation_type == 'retention_protect':
+            plan['parameters'] = self._independent_backups(user_ctxt, plan)
         checkpoint = self.protection.protect(
-            user_ctxt, {field: plan[field] for field in PLAN_FIELDS},
-            checkpoint_properties={'extra_info': extra_info})
+            user_ctxt, plan, checkpoint_properties={'extra_info': extra_info})
         return checkpoint['id']
+
+    def _independent_backups(self, ctxt, plan):
+        """The plan's parameters, with ``auto`` backup modes made ``full``.
+
+        An incremental backup depends on the previous one, and Cinder
+        deletes a backup only once nothing depends on it: a chain could
+        never lose its oldest links, so retention would always fail. Where
+        the provider offers a ``full`` mode and the plan leaves the choice
+        to ``auto``, a retained operation makes full backups.
+        """
+        provider = self.protection.show_provider(ctxt, plan['provider_id'])
+        options = (provider.get('extended_info_schema') or {}).get(
+            'options_schema') or {}
+        parameters = {key: dict(value or {}) for key, value in
+                      (plan['parameters'] or {}).items()}
+        for resource_type, schema in options.items():
+            mode = (schema.get('properties') or {}).get('backup_mode') or {}
+            if 'full' not in mode.get('enum', ()):
+                continue
+            parameters.setdefault(resource_type, {})
+            for key, values in parameters.items():
+                if key.split('#')[0] == resource_type and values.get(
+                        'backup_mode', BACKUP_MODE_AUTO) == BACKUP_MODE_AUTO:
+                    values['backup_mode'] = 'full'
+        return parameters
 
     def _wait(self, ctxt, checkpoint_id):
         """Wait until the checkpoint is final; raise unless available."""

@@ -14,10 +14,15 @@ from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
 import pytest
 
+from karbor.cmd import all as karbor_all
+
+from karbor.tests.functional import deployment
 from karbor.tests.functional import quickstart
 from karbor.tests.functional import test_seed_replay as seed
 
 NOOP = 'b766f37c-d011-4026-8228-28730d734a3f'
+OS_INFRA = seed.OS_INFRA
+EVERY_10S = 'BEGIN:VEVENT\\nRRULE:FREQ=SECONDLY;INTERVAL=10;\\nEND:VEVENT'
 CALENDAR = 'BEGIN:VEVENT\\nRRULE:FREQ=MINUTELY;INTERVAL=1;\\nEND:VEVENT'
 # A run starts at most a few seconds after its minute; its checkpoint
 # must be there within 70 s of it.
@@ -28,6 +33,15 @@ IDENTITY = {'service_type': 'identity', 'interface': 'public'}
 @pytest.fixture(scope='module')
 def karbor(tmp_path_factory):
     setup = quickstart.QuickStart(tmp_path_factory.mktemp('scheduled'))
+    # The embedded configuration, with triggers allowed every 10 s for the
+    # retention case.
+    path = karbor_all.write_embedded_config(
+        setup.state_dir, port=setup.port, sandbox_port=setup.sandbox_port)
+    with open(path) as conf:
+        text = conf.read()
+    assert 'min_interval = 60' in text
+    with open(path, 'w') as conf:
+        conf.write(text.replace('min_interval = 60', 'min_interval = 10'))
     setup.start()
     yield setup
     setup.stop()
@@ -138,3 +152,53 @@ def test_scheduled_protection_with_the_cli(karbor):
         karbor.karbor('trigger-delete', trigger['id'])
     assert seed.rows(karbor.karbor('scheduledoperation-list').stdout) == []
     assert list_trusts(session) == []
+
+
+def backups_of(karbor, volume_id):
+    return {row[0] for row in seed.rows(karbor.cinder('backup-list').stdout)
+            if row[1] == volume_id}
+
+
+def test_retention_on_cinder_backups_keeps_the_two_newest(karbor):
+    """``retention_protect`` with ``max_backups=2`` on the Cinder backup
+    provider, over 4 runs on real time: the two newest checkpoints and
+    their backups stay, the older ones are deleted with their backups."""
+    volumes = seed.create_volumes(karbor, 'retained-vol')
+    plan = seed.plan_create(karbor, OS_INFRA, volumes, name='retained')
+    session = keystone(karbor)
+    trigger = karbor.show('trigger-create', 'every 10 s', 'time',
+                          'pattern=%s,format=calendar,window=20' % EVERY_10S)
+    operation = karbor.show(
+        'scheduledoperation-create', 'keep two', 'retention_protect',
+        trigger['id'], 'plan_id=%s,provider_id=%s,max_backups=2'
+        % (plan['id'], OS_INFRA))
+    deadline = time.monotonic() + 90
+    while True:
+        logs = [log for log in run_logs(karbor, session, operation['id'])
+                if log['state'] != 'in_progress']
+        if len(logs) >= 4 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    karbor.karbor('scheduledoperation-delete', operation['id'])
+    karbor.karbor('trigger-delete', trigger['id'])
+    logs.reverse()
+    assert [log['state'] for log in logs][:4] == ['success'] * 4, logs
+    made = [log['extend_info']['checkpoint_id'] for log in logs]
+    deleted = sum((log['extend_info']['deleted_checkpoints']
+                   for log in logs), [])
+    assert deleted[:2] == made[:2]
+    statuses = {}
+    for checkpoint_id in made[:4]:
+        shown = karbor.karbor('checkpoint-show', OS_INFRA, checkpoint_id,
+                              check=False)
+        statuses[checkpoint_id] = deployment.property_table(
+            shown.stdout).get('status') if shown.returncode == 0 else None
+    assert [statuses[c] for c in made[2:4]] == ['available'] * 2, statuses
+    assert all(statuses[c] in ('deleting', 'deleted', None)
+               for c in made[:2]), statuses
+    volume_id = volumes['retained-vol']
+    deadline = time.monotonic() + 30
+    while len(backups_of(karbor, volume_id)) != 2 and \
+            time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(backups_of(karbor, volume_id)) == 2

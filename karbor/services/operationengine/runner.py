@@ -10,6 +10,7 @@ it instead of making a second one.
 
 import datetime
 import json
+import threading
 import time
 
 from concurrent import futures
@@ -58,6 +59,10 @@ STATE_FAILED = constants.OPERATION_EXE_STATE_FAILED
 STATE_DROPPED = constants.OPERATION_EXE_STATE_DROPPED_OUT_OF_WINDOW
 STATE_RETENTION_FAILED = 'excute_max_backup_policy_failed'
 BACKUP_MODE_AUTO = 'auto'
+# Seconds between reads of pending checkpoints: short while they end,
+# longer while none does.
+WATCH_MIN = 0.05
+WATCH_MAX = 2.0
 
 
 def list_opts():
@@ -68,8 +73,27 @@ class RunFailed(exception.KarborException):
     message = '%(reason)s'
 
 
+class _Pending(object):
+    """A run waiting for its checkpoint to end."""
+
+    def __init__(self, operation, log_id, user_ctxt, checkpoint_id):
+        self.operation = operation
+        self.log_id = log_id
+        self.user_ctxt = user_ctxt
+        self.checkpoint_id = checkpoint_id
+        self.deadline = time.monotonic() + \
+            CONF.operationengine.checkpoint_timeout
+
+
 class Runner(object):
-    """Carries out the runs this engine owns, in a thread pool."""
+    """Carries out the runs this engine owns.
+
+    A pool of ``max_concurrent_runs`` threads starts runs (up to the
+    protect request) and completes them (retention, log). Between the two,
+    a run holds no thread: one watcher reads the status of every pending
+    checkpoint in a single query, so that a long backup does not delay
+    the runs due after it.
+    """
 
     def __init__(self, service_id, clock=timeutils.utcnow):
         self.service_id = service_id
@@ -78,6 +102,14 @@ class Runner(object):
             CONF.operationengine.max_concurrent_runs,
             thread_name_prefix='scheduled-run')
         self._protection = None
+        self._pending = {}
+        self._busy = 0
+        self._lock = threading.Lock()
+        self._arrived = threading.Event()
+        self._stopped = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, daemon=True,
+                                         name='scheduled-run-watcher')
+        self._watcher.start()
 
     @property
     def protection(self):
@@ -86,19 +118,37 @@ class Runner(object):
         return self._protection
 
     def submit(self, operation_id, log_id, resume=False):
-        return self._pool.submit(self._run_logged, operation_id, log_id,
-                                 resume)
+        self._spawn(self.run, operation_id, log_id, resume)
+
+    def _spawn(self, func, *args):
+        with self._lock:
+            self._busy += 1
+        self._pool.submit(self._logged, func, *args)
 
     def stop(self):
+        self._stopped.set()
+        self._arrived.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _run_logged(self, operation_id, log_id, resume):
+    def drain(self, timeout=60):
+        """Wait until no run is starting, pending or ending (tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._pending and not self._busy:
+                    return True
+            time.sleep(0.02)
+        return False
+
+    def _logged(self, func, *args):
         try:
-            self.run(operation_id, log_id, resume)
+            func(*args)
         except Exception:
-            LOG.exception('Run %(log)s of scheduled operation %(op)s '
-                          'failed unexpectedly.',
-                          {'log': log_id, 'op': operation_id})
+            LOG.exception('A run of a scheduled operation failed '
+                          'unexpectedly (%s).', args)
+        finally:
+            with self._lock:
+                self._busy -= 1
 
     def _update(self, ctxt, operation_id, log_id, values, finish=False):
         return db.scheduled_operation_run_update(
@@ -117,7 +167,7 @@ class Runner(object):
                               'state': state, 'info': info})
 
     def run(self, operation_id, log_id, resume=False):
-        """Carry out one run; its outcome is written to its log."""
+        """Start one run: up to its checkpoint request."""
         ctxt = context.get_admin_context()
         try:
             operation = objects.ScheduledOperation.get_by_id(ctxt,
@@ -139,34 +189,89 @@ class Runner(object):
                 ctxt, operation_id, log_id,
                 {'actual_start_time': self.clock()}):
             return  # another engine took it over
-        state_, info = self._execute(ctxt, operation, log_id, checkpoint_id)
-        self._finish(ctxt, operation, log_id, state_, info)
-
-    def _execute(self, ctxt, operation, log_id, checkpoint_id):
-        definition = operation.operation_definition
-        info = {}
         try:
-            state = objects.ScheduledOperationState.get_by_operation_id(
-                ctxt, operation.id)
             user_ctxt = trusts.run_context(operation, state.trust_id)
             if checkpoint_id is None:
                 checkpoint_id = self._protect(user_ctxt, operation, log_id)
-            info['checkpoint_id'] = checkpoint_id
-            self._wait(ctxt, checkpoint_id)
         except Exception as err:
-            LOG.warning('Scheduled operation %(op)s: protect failed: %(err)s',
-                        {'op': operation.id, 'err': err})
-            info['reason'] = str(err)
-            return STATE_FAILED, info
-        if operation.operation_type != 'retention_protect':
-            return STATE_SUCCESS, info
-        deleted, errors = self._retain(ctxt, user_ctxt, operation,
-                                       definition)
-        info['deleted_checkpoints'] = deleted
-        if errors:
-            info['reason'] = '; '.join(errors)
-            return STATE_RETENTION_FAILED, info
-        return STATE_SUCCESS, info
+            self._failed(ctxt, operation, log_id, {}, err)
+            return
+        with self._lock:
+            self._pending[checkpoint_id] = _Pending(operation, log_id,
+                                                    user_ctxt, checkpoint_id)
+        self._arrived.set()
+
+    def _failed(self, ctxt, operation, log_id, info, err):
+        LOG.warning('Scheduled operation %(op)s: protect failed: %(err)s',
+                    {'op': operation.id, 'err': err})
+        info['reason'] = str(err)
+        self._finish(ctxt, operation, log_id, STATE_FAILED, info)
+
+    def _watch(self):
+        delay = WATCH_MIN
+        while not self._stopped.is_set():
+            if self._arrived.wait(delay if self._pending else None):
+                self._arrived.clear()
+                delay = WATCH_MIN
+            try:
+                ended = self._ended()
+            except Exception:
+                LOG.exception('Reading the checkpoints of scheduled runs '
+                              'failed.')
+                ended = []
+            for pending, status in ended:
+                # Counted busy by _ended already.
+                self._pool.submit(self._logged, self.complete, pending,
+                                  status)
+            delay = WATCH_MIN if ended else min(delay * 2, WATCH_MAX)
+
+    def _ended(self):
+        """Pending runs whose checkpoint ended (or timed out)."""
+        with self._lock:
+            pending = dict(self._pending)
+        if not pending:
+            return []
+        rows = db.checkpoint_record_get_all(
+            context.get_admin_context(), filters={'id': list(pending)})
+        statuses = {row.id: row.status for row in rows}
+        now = time.monotonic()
+        ended = [(run, statuses.get(run.checkpoint_id))
+                 for run in pending.values()
+                 if statuses.get(run.checkpoint_id) in FINAL or
+                 now > run.deadline]
+        with self._lock:
+            for run, _status in ended:
+                self._pending.pop(run.checkpoint_id, None)
+            self._busy += len(ended)
+        return ended
+
+    def complete(self, pending, status):
+        """End a run whose checkpoint ended with ``status``."""
+        ctxt = context.get_admin_context()
+        operation = pending.operation
+        info = {'checkpoint_id': pending.checkpoint_id}
+        if status not in FINAL:
+            reason = _('Checkpoint %(id)s is still %(status)s after '
+                       '%(timeout)d s.') % {
+                'id': pending.checkpoint_id, 'status': status,
+                'timeout': CONF.operationengine.checkpoint_timeout}
+            return self._failed(ctxt, operation, pending.log_id, info,
+                                reason)
+        if status != constants.CHECKPOINT_STATUS_AVAILABLE:
+            reason = _('Checkpoint %(id)s ended %(status)s.') % {
+                'id': pending.checkpoint_id, 'status': status}
+            return self._failed(ctxt, operation, pending.log_id, info,
+                                reason)
+        state = STATE_SUCCESS
+        if operation.operation_type == 'retention_protect':
+            deleted, errors = self._retain(
+                ctxt, pending.user_ctxt, operation,
+                operation.operation_definition)
+            info['deleted_checkpoints'] = deleted
+            if errors:
+                info['reason'] = '; '.join(errors)
+                state = STATE_RETENTION_FAILED
+        self._finish(ctxt, operation, pending.log_id, state, info)
 
     def _protect(self, user_ctxt, operation, log_id):
         definition = operation.operation_definition
@@ -213,27 +318,6 @@ class Runner(object):
                         'backup_mode', BACKUP_MODE_AUTO) == BACKUP_MODE_AUTO:
                     values['backup_mode'] = 'full'
         return parameters
-
-    def _wait(self, ctxt, checkpoint_id):
-        """Wait until the checkpoint is final; raise unless available."""
-        deadline = time.monotonic() + CONF.operationengine.checkpoint_timeout
-        delay = 0.05
-        while True:
-            record = objects.CheckpointRecord.get_by_id(ctxt, checkpoint_id)
-            if record.status in FINAL:
-                break
-            if time.monotonic() > deadline:
-                raise RunFailed(reason=_('Checkpoint %(id)s is still '
-                                         '%(status)s after %(timeout)d s.')
-                                % {'id': checkpoint_id,
-                                   'status': record.status,
-                                   'timeout':
-                                   CONF.operationengine.checkpoint_timeout})
-            time.sleep(delay)
-            delay = min(delay * 2, 2.0)
-        if record.status != constants.CHECKPOINT_STATUS_AVAILABLE:
-            raise RunFailed(reason=_('Checkpoint %(id)s ended %(status)s.')
-                            % {'id': checkpoint_id, 'status': record.status})
 
     @staticmethod
     def _own_checkpoints(ctxt, operation, statuses):

@@ -70,8 +70,7 @@ def logs(api, operation_id):
 def fire(scheduler, runner, clock, when):
     clock.now = when
     scheduler.tick()
-    runner._pool.shutdown(wait=True)
-    runner._pool = runner_.futures.ThreadPoolExecutor(2)
+    assert runner.drain()
 
 
 def own_checkpoints(operation):

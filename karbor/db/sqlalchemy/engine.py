@@ -1,12 +1,25 @@
-"""Engine and transaction handling on the oslo.db enginefacade.
+"""The database engine and transaction blocks of Karbor.
 
-``reader(context)`` and ``writer(context)`` are context managers yielding a
-session bound to the request context's transaction; nested calls with the
-same context join the outer transaction.
+``reader(context)`` and ``writer(context)`` are context managers yielding
+an SQLAlchemy session. A block nested in a block of the same context (or
+of a copy of it, such as ``context.elevated()``) in the same thread joins
+the outer block's transaction; a writer block inside a reader block of the
+same context is refused. ``writer(context, independent=True)`` opens a
+transaction of its own, committed when its block ends. Sessions come from
+oslo.db's session maker, and errors are translated by oslo.db's exception
+filters (``DBDuplicateEntry``, ``DBConnectionError``, ...).
+
+The engine is created on first use from ``[database]``: by oslo.db's
+``create_engine`` for MySQL and PostgreSQL, by SQLAlchemy for SQLite, which
+is set up here because oslo.db's SQLite engine reopens the file for every
+transaction (a NullPool) and begins every transaction the same way. Karbor
+owns its transactions here instead of using oslo.db's enginefacade: a
+nested block joins its outer session directly, which costs less than the
+enginefacade's bookkeeping of a nested block.
 
 SQLite (the embedded default) allows one writer at a time. To never report
-"database is locked" the SQLite engine runs in WAL mode (readers do not block
-the writer) with a long busy timeout, writer transactions start with
+"database is locked" the SQLite engine runs in WAL mode (readers do not
+block the writer) with a long busy timeout, writer transactions start with
 ``BEGIN IMMEDIATE`` (so a writer waits for the lock up front instead of
 failing when it upgrades a read lock) and, within one process, writer
 transactions are serialised by a lock.
@@ -19,7 +32,9 @@ import threading
 from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_db import options as db_options
-from oslo_db.sqlalchemy import enginefacade
+from oslo_db.sqlalchemy import engines
+from oslo_db.sqlalchemy import exc_filters
+from oslo_db.sqlalchemy import orm
 import sqlalchemy as sa
 
 CONF = cfg.CONF
@@ -29,83 +44,96 @@ db_options.set_defaults(CONF,
 
 # Seconds a SQLite connection waits for another process's write lock.
 SQLITE_BUSY_TIMEOUT = 60
+# Connections a SQLite file engine keeps open, and may open beyond.
+SQLITE_POOL_SIZE = 8
+SQLITE_MAX_OVERFLOW = 16
+# [database] options passed on to oslo.db's create_engine.
+ENGINE_OPTIONS = ('mysql_sql_mode', 'mysql_wsrep_sync_wait',
+                  'connection_recycle_time', 'connection_debug',
+                  'max_pool_size', 'max_overflow', 'pool_timeout',
+                  'connection_trace', 'max_retries', 'retry_interval',
+                  'connection_parameters')
+# The execution option telling the SQLite engine how to begin.
+BEGIN_OPTION = 'karbor_sqlite_begin'
+# The attribute of a request context (shared by its copies) naming its
+# transactions.
+_TOKEN = '_karbor_db_transactions'
 
 _SQLITE_WRITER_LOCK = threading.RLock()
 _STATE = threading.local()
+_start_lock = threading.Lock()
+_database = None
 
 
-def _scopes():
-    """This thread's open (mode, transaction holder) scopes, innermost
-    last."""
-    if not hasattr(_STATE, 'scopes'):
-        _STATE.scopes = []
-    return _STATE.scopes
+class _Database(object):
+    """The engine of ``[database]`` and its session makers."""
+
+    def __init__(self, conf):
+        url = sa.engine.make_url(conf.connection)
+        if url.get_backend_name() == 'sqlite':
+            self.engine = _sqlite_engine(url)
+            writer_bind = self.engine.execution_options(
+                **{BEGIN_OPTION: 'BEGIN IMMEDIATE'})
+        else:
+            self.engine = _server_engine(conf)
+            writer_bind = self.engine
+        self.reader_maker = orm.get_maker(self.engine)
+        self.writer_maker = orm.get_maker(writer_bind)
 
 
-def _in_writer():
-    scopes = _scopes()
-    return bool(scopes) and scopes[-1][0] == 'writer'
+def _sqlite_engine(url):
+    in_memory = url.database in (None, '', ':memory:')
+    if in_memory:
+        # One connection for every thread; its statement cache is off, as
+        # sharing one between threads can crash CPython's sqlite3.
+        engine = sa.create_engine(
+            url, poolclass=sa.pool.StaticPool,
+            connect_args={'check_same_thread': False,
+                          'cached_statements': 0})
+    else:
+        # A pool: reopening the file for every transaction would rerun the
+        # PRAGMAs and checkpoint the WAL each time.
+        engine = sa.create_engine(
+            url, poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE,
+            max_overflow=SQLITE_MAX_OVERFLOW)
+    exc_filters.register_engine(engine)
+
+    @sa.event.listens_for(engine, 'connect')
+    def _sqlite_pragmas(dbapi_con, con_record):
+        # The driver begins no transaction: the 'begin' listener does.
+        dbapi_con.isolation_level = None
+        dbapi_con.execute('PRAGMA foreign_keys = ON')
+        dbapi_con.execute('PRAGMA busy_timeout = %d'
+                          % (SQLITE_BUSY_TIMEOUT * 1000))
+        if not in_memory:
+            try:
+                dbapi_con.execute('PRAGMA journal_mode = WAL')
+            except sqlite3.OperationalError:
+                # Another process is switching the file to WAL right now.
+                pass
+            # With WAL, NORMAL never corrupts the database; a power loss
+            # may only lose the last transactions.
+            dbapi_con.execute('PRAGMA synchronous = NORMAL')
+
+    @sa.event.listens_for(engine, 'begin')
+    def _sqlite_begin(conn):
+        conn.exec_driver_sql(
+            conn.get_execution_options().get(BEGIN_OPTION, 'BEGIN'))
+
+    return engine
 
 
-@contextlib.contextmanager
-def _scope(mode, context):
-    scopes = _scopes()
-    scopes.append((mode, getattr(context, '_enginefacade_context', None),
-                   None))
-    try:
-        yield
-    finally:
-        scopes.pop()
-
-
-def _joined_session(context, mode):
-    """The session of this thread's innermost block of ``context`` that a
-    nested ``mode`` block joins (any block for a reader, a writer for a
-    writer), or None.
-
-    The nested block would join its transaction anyway; handing its
-    session over directly skips the enginefacade's bookkeeping, which costs
-    more than a simple statement.
-    """
-    scopes = _scopes()
-    if not scopes:
-        return None
-    outer_mode, holder, session = scopes[-1]
-    if (session is not None and holder is not None
-            and (outer_mode == 'writer' or mode == 'reader')
-            and holder is getattr(context, '_enginefacade_context', None)):
-        return session
-    return None
-
-
-def _enter_session(mode, context, session):
-    """Record the session of the block just opened (see _joined_session)."""
-    _scopes()[-1] = (mode, context._enginefacade_context, session)
-
-
-def _check_sqlite_nesting(context, independent):
-    """A second SQLite write transaction in a thread that already holds
-    one would wait for itself: refuse it at once."""
-    holder = getattr(context, '_enginefacade_context', None)
-    for mode, outer, _session in _scopes():
-        if mode == 'writer' and (independent or holder is None
-                                 or holder is not outer):
-            raise RuntimeError('Nested SQLite write transactions of '
-                               'different contexts would deadlock.')
-
-
-def _pool_connections(engine):
-    """Keep SQLite file connections open between transactions.
-
-    oslo.db gives SQLite files a NullPool: every transaction would reopen
-    the file, rerun the PRAGMAs and checkpoint the WAL.
-    """
-    old = engine.pool
-    if isinstance(old, sa.pool.NullPool):
-        engine.pool = sa.pool.QueuePool(
-            old._creator, pool_size=8, max_overflow=16,
-            dialect=old._dialect, _dispatch=old.dispatch)
-        old.dispose()
+def _server_engine(conf):
+    """A MySQL or PostgreSQL engine, set up by oslo.db."""
+    options = {name: getattr(conf, name) for name in ENGINE_OPTIONS}
+    # oslo.db's default sleeps on every connection check-in so that
+    # eventlet green threads take turns; Karbor runs on real threads,
+    # where that sleep only hands the GIL away in the middle of a request.
+    engine = engines.create_engine(conf.connection, thread_checkin=False,
+                                   **options)
+    if engine.dialect.name == 'mysql':
+        _mysql_utf8mb4(engine)
+    return engine
 
 
 def _mysql_utf8mb4(engine):
@@ -123,65 +151,27 @@ def _mysql_utf8mb4(engine):
     engine.dispose()
 
 
-def _on_engine_create(engine):
-    if engine.dialect.name == 'mysql':
-        _mysql_utf8mb4(engine)
-    if engine.dialect.name != 'sqlite':
-        return
-    in_memory = engine.url.database in (None, '', ':memory:')
-    if not in_memory:
-        _pool_connections(engine)
-
-    @sa.event.listens_for(engine, 'connect')
-    def _sqlite_pragmas(dbapi_con, con_record):
-        dbapi_con.execute('PRAGMA busy_timeout = %d'
-                          % (SQLITE_BUSY_TIMEOUT * 1000))
-        if not in_memory:
-            try:
-                dbapi_con.execute('PRAGMA journal_mode = WAL')
-            except sqlite3.OperationalError:
-                # Another process is switching the file to WAL right now.
-                pass
-            # With WAL, NORMAL never corrupts the database; a power loss
-            # may only lose the last transactions.
-            dbapi_con.execute('PRAGMA synchronous = NORMAL')
-
-    # Replace oslo.db's BEGIN emitter: writers need BEGIN IMMEDIATE.
-    for listener in list(engine.dispatch.begin):
-        if getattr(listener, '__name__', '') == '_sqlite_emit_begin':
-            sa.event.remove(engine, 'begin', listener)
-
-    @sa.event.listens_for(engine, 'begin')
-    def _sqlite_begin(conn):
-        if 'in_transaction' not in conn.info:
-            conn.exec_driver_sql('BEGIN IMMEDIATE' if _in_writer()
-                                 else 'BEGIN')
-            conn.info['in_transaction'] = True
-
-
-def _new_manager():
-    manager = enginefacade.transaction_context()
-    # thread_checkin (on by default) sleeps on every connection check-in so
-    # that eventlet green threads take turns; Karbor runs on real threads,
-    # where that sleep only hands the GIL away in the middle of a request.
-    manager.configure(sqlite_fk=True, thread_checkin=False)
-    manager.append_on_engine_create(_on_engine_create)
-    return manager
-
-
-_MAIN = _new_manager()
+def _started():
+    global _database
+    if _database is None:
+        with _start_lock:
+            if _database is None:
+                _database = _Database(CONF.database)
+    return _database
 
 
 def reset():
     """Forget the current engine; the next use reads [database] again."""
-    if _MAIN.is_started:
-        _MAIN.dispose_pool()
-    _MAIN.patch_factory(_new_manager())
+    global _database
+    with _start_lock:
+        database, _database = _database, None
+    if database is not None:
+        database.engine.dispose()
 
 
 def get_engine():
-    """The writer engine (started from ``[database]`` on first use)."""
-    return _MAIN.writer.get_engine()
+    """The engine (started from ``[database]`` on first use)."""
+    return _started().engine
 
 
 def backend_name():
@@ -193,6 +183,85 @@ def _serialise_all():
     engine = get_engine()
     return (engine.dialect.name == 'sqlite'
             and engine.url.database in (None, '', ':memory:'))
+
+
+class _Scope(object):
+    """An open block of this thread: its mode, context token, session."""
+
+    __slots__ = ('mode', 'token', 'session')
+
+    def __init__(self, mode, token, session):
+        self.mode = mode
+        self.token = token
+        self.session = session
+
+
+def _scopes():
+    """This thread's open blocks that began a transaction, innermost
+    last."""
+    try:
+        return _STATE.scopes
+    except AttributeError:
+        _STATE.scopes = []
+        return _STATE.scopes
+
+
+def _token(context):
+    """The token of ``context``'s transactions, made on first use (a
+    ``copy.copy`` of the context shares it)."""
+    token = getattr(context, _TOKEN, None)
+    if token is None:
+        token = object()
+        setattr(context, _TOKEN, token)
+    return token
+
+
+def _joined_session(context, mode):
+    """The session of this thread's innermost block of ``context``, which
+    a nested ``mode`` block joins, or None.
+
+    :raises TypeError: for a writer inside a reader of ``context``.
+    """
+    token = getattr(context, _TOKEN, None)
+    if token is None:
+        return None
+    for scope in reversed(_scopes()):
+        if scope.token is token:
+            if mode == 'writer' and scope.mode == 'reader':
+                raise TypeError("Can't upgrade a reader transaction to a "
+                                "writer mid-transaction")
+            return scope.session
+    return None
+
+
+def _check_sqlite_nesting(context, independent):
+    """A second SQLite write transaction in a thread that already holds
+    one would wait for itself: refuse it at once."""
+    token = getattr(context, _TOKEN, None)
+    for scope in _scopes():
+        if scope.mode == 'writer' and (independent or token is None
+                                       or scope.token is not token):
+            raise RuntimeError('Nested SQLite write transactions of '
+                               'different contexts would deadlock.')
+
+
+@contextlib.contextmanager
+def _transaction(mode, context, maker):
+    """A new session in its own transaction: committed (writer) or
+    rolled back (reader) when the block ends, rolled back on error."""
+    session = maker()
+    scopes = _scopes()
+    scopes.append(_Scope(mode, _token(context), session))
+    try:
+        yield session
+        if mode == 'writer':
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        scopes.pop()
+        session.close()
 
 
 @contextlib.contextmanager
@@ -212,10 +281,8 @@ def writer(context, independent=False):
     if sqlite:
         _check_sqlite_nesting(context, independent)
     lock = _SQLITE_WRITER_LOCK if sqlite else contextlib.nullcontext()
-    scope = _MAIN.writer.independent if independent else _MAIN.writer
-    with lock, _scope('writer', context), \
-            scope.using(context) as session:
-        _enter_session('writer', context, session)
+    with lock, _transaction('writer', context,
+                            _started().writer_maker) as session:
         yield session
 
 
@@ -228,9 +295,8 @@ def reader(context):
         return
     lock = (_SQLITE_WRITER_LOCK if _serialise_all()
             else contextlib.nullcontext())
-    with lock, _scope('reader', context), \
-            _MAIN.reader.using(context) as session:
-        _enter_session('reader', context, session)
+    with lock, _transaction('reader', context,
+                            _started().reader_maker) as session:
         yield session
 
 

@@ -1,9 +1,11 @@
 """The embedded SQLite database under concurrent use from many threads."""
 
+import sqlite3
 import threading
 import time
 
 import pytest
+import sqlalchemy
 
 from karbor import context
 from karbor.db import api as db
@@ -75,3 +77,44 @@ def test_nested_writers(sqlite_db, ctx):
         with pytest.raises(RuntimeError):
             db.plan_create(other, {'name': 'would wait for itself'})
     assert db.plan_get(ctx, plan.id).status == 'started'
+
+
+def _try_write_lock(url):
+    """Whether another connection gets SQLite's write lock right now."""
+    other = sqlite3.connect(url[len('sqlite:///'):], timeout=0,
+                            isolation_level=None)
+    try:
+        other.execute('BEGIN IMMEDIATE')
+        other.execute('ROLLBACK')
+        return True
+    except sqlite3.OperationalError as err:
+        assert 'locked' in str(err)
+        return False
+    finally:
+        other.close()
+
+
+def test_writers_take_the_write_lock_up_front(sqlite_db, ctx):
+    with engine.reader(ctx):
+        db.plan_get_all(ctx)
+        assert _try_write_lock(sqlite_db)
+    with engine.writer(ctx):
+        # Only a read so far: the lock is held all the same.
+        db.plan_get_all(ctx)
+        assert not _try_write_lock(sqlite_db)
+    assert _try_write_lock(sqlite_db)
+
+
+def test_file_connections_are_kept_and_writers_nest_in_writers_only(
+        sqlite_db, ctx):
+    pool = engine.get_engine().pool
+    assert isinstance(pool, sqlalchemy.pool.QueuePool)
+    with engine.writer(ctx) as outer:
+        with engine.reader(ctx) as inner:
+            assert inner is outer
+            inner.execute(sqlalchemy.text('SELECT 1'))
+    with engine.reader(ctx):
+        with pytest.raises(TypeError):
+            with engine.writer(ctx):
+                pass
+    assert pool.checkedin() >= 1 and pool.checkedout() == 0

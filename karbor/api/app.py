@@ -6,17 +6,14 @@ The pipeline follows the original api-paste.ini, without Paste:
         (noauth | authtoken -> keystonecontext) -> v1
 
 ``/`` and ``/v1`` (exactly) answer the version document, and
-``/v1/openapi.json`` the API description, without authentication.
+``/v1/openapi.json`` the API description, without authentication. Every
+layer is plain WSGI on webob; ``karbor.api.v1.router`` says why there is
+no web framework.
 """
 
 from oslo_config import cfg
-import pecan
-import pecan.core
-import pecan.routing
-import pecan.util
 import webob.dec
 
-from karbor.api import json_body
 from karbor.api.middleware import auth
 from karbor.api.middleware import fault
 from karbor.api.middleware import request_check
@@ -30,38 +27,9 @@ CONF = cfg.CONF
 VERSION_PATHS = ('', '/', '/v1', '/v1/')
 
 
-def _remember_pecan_argspecs():
-    """pecan inspects the signature of the routed controller on every
-    request (and builds a new namedtuple class each time); controllers
-    never change, so each signature is inspected once."""
-    inspect_signature = pecan.util.getargspec
-    known = {}
-
-    def getargspec(method):
-        key = getattr(method, '__func__', method)
-        if key not in known:
-            known[key] = inspect_signature(method)
-        return known[key]
-
-    pecan.core.getargspec = pecan.routing.getargspec = getargspec
-
-
-_remember_pecan_argspecs()
-
-
-class KarborPecan(pecan.Pecan):
-    """Pecan without its "empty body means 204" rule: Karbor answers 200
-    to every success, with an empty body for deletes (decisions #1)."""
-
-    def _handle_empty_response_body(self, state):
-        pass
-
-
 def make_v1_app():
-    """The pecan application serving ``/v1/{project_id}/...``."""
-    return json_body.BodyCheck(KarborPecan(
-        router.V1Controller(), guess_content_type_from_ext=False,
-        force_canonical=False))
+    """The application serving ``/v1/{project_id}/...``."""
+    return router.V1Application()
 
 
 class VersionSplit(object):

@@ -3,18 +3,16 @@
 No request of the v1 API nests deeper than a few levels; a bound keeps
 every later step (validation, RPC, storage) clear of Python's recursion
 limit. No text of a request may hold a NUL character, which PostgreSQL
-cannot store. ``BodyCheck`` decodes the body before pecan, which decodes
-JSON bodies by itself while routing and fails on one nested too deeply.
+cannot store. The v1 application (``karbor.api.v1.router``) checks the
+JSON body of every request but GET, whatever its route.
 """
 
 from oslo_serialization import jsonutils
-import webob.dec
-
 from karbor import exception
 from karbor.i18n import _
 
 MAX_DEPTH = 32
-# The content types whose bodies pecan decodes (for all but GET).
+# The content types of the bodies checked.
 JSON_TYPES = ('application/json', 'application/javascript')
 ENVIRON_KEY = 'karbor.json_body'
 
@@ -63,18 +61,3 @@ def of_request(request):
     if ENVIRON_KEY not in request.environ:
         request.environ[ENVIRON_KEY] = loads(request.body)
     return request.environ[ENVIRON_KEY]
-
-
-class BodyCheck(object):
-    """WSGI middleware refusing (400) a JSON body that ``loads`` refuses,
-    before pecan reads it."""
-
-    def __init__(self, application):
-        self.application = application
-
-    @webob.dec.wsgify
-    def __call__(self, request):
-        if (request.method != 'GET' and request.content_type in JSON_TYPES
-                and request.body):
-            of_request(request)
-        return request.get_response(self.application)

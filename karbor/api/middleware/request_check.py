@@ -4,10 +4,8 @@
   on first use, wherever that is.
 - Neither the path nor the query string may hold a NUL character (400):
   no Karbor text has one, and PostgreSQL cannot store or compare it.
-- HTML form content types are refused (415): the API takes JSON bodies
-  only, and pecan parses a form body by itself while routing, failing on a
-  malformed one (a multipart body without a boundary, a charset other than
-  UTF-8).
+- HTML form content types are refused (415), whatever the path and
+  before authentication: the API takes JSON bodies only.
 """
 
 import webob.dec

@@ -126,3 +126,39 @@ def test_json_suffix_is_accepted(noauth_app):
                                body='{')
     helpers.assert_fault(response, 400, 'badRequest',
                          'Malformed request body')
+
+
+@pytest.mark.parametrize('method,path', [
+    ('DELETE', '/plans/%s' % PROJECT), ('POST', '/nothing'),
+    ('PUT', '/providers')])
+def test_malformed_json_is_bad_request_whatever_the_route(noauth_app, method,
+                                                          path):
+    response = helpers.request(noauth_app, method, BASE + path, body='{"a"')
+    helpers.assert_fault(response, 400, 'badRequest',
+                         'Malformed request body')
+
+
+def test_javascript_bodies_are_checked_then_refused(noauth_app):
+    response = helpers.request(noauth_app, 'POST', BASE + '/plans',
+                               body='[', content_type='application/javascript')
+    helpers.assert_fault(response, 400, 'badRequest')
+    response = helpers.request(noauth_app, 'POST', BASE + '/plans',
+                               body='{}', content_type='application/javascript')
+    helpers.assert_fault(response, 415, 'badMediaType')
+
+
+@pytest.mark.parametrize('accept,status', [
+    ('', 200), ('*/*', 200), ('application/json; charset=utf-8', 200),
+    ('text/html,application/xhtml+xml,*/*;q=0.8', 200), ('text/*', 200),
+    ('text/plain', 406), ('application/xml', 406)])
+def test_accept_header(noauth_app, sqlite_db, accept,  # noqa: F811
+                       status):
+    objects.register_all()
+    response = helpers.request(noauth_app, 'GET', BASE + '/plans',
+                               headers={'Accept': accept})
+    assert response.status_int == status
+    assert response.content_type == 'application/json'
+    # The Accept header is looked at before the route.
+    response = helpers.request(noauth_app, 'GET', BASE + '/nothing',
+                               headers={'Accept': accept})
+    assert response.status_int == (404 if status == 200 else 406)

@@ -1,17 +1,23 @@
 """Base classes of Karbor's versioned objects.
 
-A persistent object names its DB API functions with ``_db_prefix``
-(``plan`` → ``db.plan_get``, ``db.plan_create``, ...) and gets
-``get_by_id``, ``create``, ``save`` and ``destroy``; its list class gets
-``get_all`` and ``get_all_by_project``.
+A persistent object names the DB API functions it calls in its
+``db_functions`` (``Plan``: ``get=db.plan_get, create=db.plan_create``,
+...), its list class in its own (``get_all=db.plan_get_all``, ...).
+``_from_db_object`` reads the rows they return (read-only Core rows).
 """
+
+import collections
 
 from oslo_versionedobjects import base
 
-from karbor.db import api as db
 from karbor.objects import fields
 
 obj_make_list = base.obj_make_list
+
+DbFunctions = collections.namedtuple(
+    'DbFunctions', ['get', 'create', 'update', 'destroy'])
+ListDbFunctions = collections.namedtuple(
+    'ListDbFunctions', ['get_all', 'get_all_by_project'])
 
 
 class KarborObjectRegistry(base.VersionedObjectRegistry):
@@ -55,107 +61,92 @@ class KarborPersistentObject(object):
         'deleted': fields.BooleanField(default=False, nullable=True),
     }
 
-    _db_prefix = None
-    # Optional joined object fields: field name -> object class name.
-    _joined_fields = {}
+    # The DB API functions of the type (DbFunctions).
+    db_functions = None
+    # Fields that are not columns of the object's row: its loader passes
+    # them to _from_db_object (a plan's resources, joined objects).
+    _fields_not_in_row = ()
+    # Fields holding other objects: never written.
+    _object_fields = ()
 
     @classmethod
-    def _db(cls, operation):
-        return getattr(db, '%s_%s' % (cls._db_prefix, operation))
-
-    @classmethod
-    def _field_from_db(cls, name, db_obj):
-        return getattr(db_obj, name)
-
-    @classmethod
-    def _from_db_object(cls, context, obj, db_obj, expected_attrs=None,
-                        known=()):
-        """Fill ``obj`` from ``db_obj``, except the fields in ``known``."""
-        from karbor import objects
+    def _from_db_object(cls, context, obj, db_obj, known=(), **values):
+        """Fill ``obj`` from ``db_obj`` (a DB API row) and ``values`` (the
+        fields not in the row), except the fields in ``known``."""
         for name in obj.fields:
-            if name not in cls._joined_fields and name not in known:
-                setattr(obj, name, cls._field_from_db(name, db_obj))
-        for name in expected_attrs or ():
-            if name in cls._joined_fields:
-                child = getattr(objects, cls._joined_fields[name])
-                joined = getattr(db_obj, name)
-                setattr(obj, name, None if joined is None else
-                        child._from_db_object(context, child(context),
-                                              joined))
+            if name in values:
+                setattr(obj, name, values[name])
+            elif name not in known and name not in cls._fields_not_in_row:
+                setattr(obj, name, getattr(db_obj, name))
         obj._context = context
         obj.obj_reset_changes()
         return obj
 
     @classmethod
-    def _values_to_db(cls, values):
-        return {key: value for key, value in values.items()
-                if key not in cls._joined_fields}
-
-    @classmethod
     def get_by_id(cls, context, id):
         """Load an object; raises the type's NotFound."""
         return cls._from_db_object(context, cls(context),
-                                   cls._db('get')(context, id))
+                                   cls.db_functions.get(context, id))
 
     def create(self):
         """Insert the object (a UUID id is generated unless given)."""
-        values = self._values_to_db(self.obj_get_changes())
-        db_obj = self._db('create')(self._context, values)
-        # Only what the database added (id, timestamps, defaults) is read
-        # back: the rest is what was just written.
-        self._from_db_object(self._context, self, db_obj, known=values)
+        self._create_with(self.db_functions.create)
 
     def save(self):
         """Write the changed fields."""
-        values = self._values_to_db(self.obj_get_changes())
+        values = self._changes_to_db()
         if values:
-            db_obj = self._db('update')(self._context, self.id, values)
-            if 'updated_at' in self.fields:
-                self.updated_at = db_obj.updated_at
+            db_obj = self.db_functions.update(self._context, self.id, values)
+            self.updated_at = db_obj.updated_at
         self.obj_reset_changes()
 
     def destroy(self):
         """Delete (or soft-delete, for the types that keep rows)."""
-        db_obj = self._db('destroy')(self._context, self.id)
-        for name in ('deleted', 'deleted_at'):
-            if name in self.fields:
-                setattr(self, name, getattr(db_obj, name))
+        db_obj = self.db_functions.destroy(self._context, self.id)
+        self.deleted = db_obj.deleted
+        self.deleted_at = db_obj.deleted_at
         self.obj_reset_changes()
+
+    def _changes_to_db(self):
+        return {key: value for key, value in self.obj_get_changes().items()
+                if key not in self._object_fields}
+
+    def _create_with(self, db_create):
+        """Insert the object with ``db_create`` (a UUID id is generated
+        unless given)."""
+        values = self._changes_to_db()
+        db_obj = db_create(self._context, values)
+        # Only what the database added (id, timestamps, defaults) is read
+        # back: the rest is what was just written.
+        self._from_db_object(self._context, self, db_obj, known=values)
 
 
 class KarborPersistentListMixin(object):
-    """``get_all`` / ``get_all_by_project`` of a list of persistent
-    objects; ``child_cls`` names the element class."""
+    """A list of persistent objects of the class ``child_cls``, read with
+    the DB API functions named in ``db_functions`` (ListDbFunctions)."""
 
     child_cls = None
-
-    @classmethod
-    def _make(cls, context, rows):
-        from karbor import objects
-        return obj_make_list(context, cls(context),
-                             getattr(objects, cls.child_cls), rows)
-
-    @classmethod
-    def _child_db(cls, operation):
-        from karbor import objects
-        return getattr(objects, cls.child_cls)._db(operation)
+    db_functions = None
 
     @classmethod
     def get_all(cls, context, marker=None, limit=None, sort_keys=None,
                 sort_dirs=None, filters=None, offset=None):
-        rows = cls._child_db('get_all')(
+        return cls._make(context, cls.db_functions.get_all(
             context, marker, limit, sort_keys=sort_keys,
-            sort_dirs=sort_dirs, filters=filters, offset=offset)
-        return cls._make(context, rows)
+            sort_dirs=sort_dirs, filters=filters, offset=offset))
 
     @classmethod
     def get_all_by_project(cls, context, project_id, marker=None,
                            limit=None, sort_keys=None, sort_dirs=None,
                            filters=None, offset=None):
-        rows = cls._child_db('get_all_by_project')(
+        return cls._make(context, cls.db_functions.get_all_by_project(
             context, project_id, marker, limit, sort_keys=sort_keys,
-            sort_dirs=sort_dirs, filters=filters, offset=offset)
-        return cls._make(context, rows)
+            sort_dirs=sort_dirs, filters=filters, offset=offset))
+
+    @classmethod
+    def _make(cls, context, rows):
+        """The list of the objects read from DB API ``rows``."""
+        return obj_make_list(context, cls(context), cls.child_cls, rows)
 
 
 class ObjectListBase(base.ObjectListBase):

@@ -1,5 +1,6 @@
 """CheckpointRecord: the SQL catalog entry of a checkpoint in a bank."""
 
+from karbor.db import api as db
 from karbor.objects import base
 from karbor.objects import fields
 
@@ -12,7 +13,11 @@ class CheckpointRecord(base.KarborPersistentObject, base.KarborObject,
     end_date (dates cover whole days; datetimes are inclusive bounds)."""
 
     VERSION = '1.0'
-    _db_prefix = 'checkpoint_record'
+    db_functions = base.DbFunctions(
+        get=db.checkpoint_record_get,
+        create=db.checkpoint_record_create,
+        update=db.checkpoint_record_update,
+        destroy=db.checkpoint_record_destroy)
 
     fields = {
         'id': fields.StringField(),
@@ -30,6 +35,9 @@ class CheckpointRecord(base.KarborPersistentObject, base.KarborObject,
 class CheckpointRecordList(base.KarborPersistentListMixin,
                            base.ObjectListBase, base.KarborObject):
     VERSION = '1.0'
-    child_cls = 'CheckpointRecord'
+    child_cls = CheckpointRecord
+    db_functions = base.ListDbFunctions(
+        get_all=db.checkpoint_record_get_all,
+        get_all_by_project=db.checkpoint_record_get_all_by_project)
 
     fields = {'objects': fields.ListOfObjectsField('CheckpointRecord')}

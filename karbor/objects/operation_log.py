@@ -1,5 +1,6 @@
 """OperationLog: the record of one protect/restore/delete/verify/copy."""
 
+from karbor.db import api as db
 from karbor.objects import base
 from karbor.objects import fields
 
@@ -8,7 +9,11 @@ from karbor.objects import fields
 class OperationLog(base.KarborPersistentObject, base.KarborObject,
                    base.KarborObjectDictCompat, base.KarborComparableObject):
     VERSION = '1.0'
-    _db_prefix = 'operation_log'
+    db_functions = base.DbFunctions(
+        get=db.operation_log_get,
+        create=db.operation_log_create,
+        update=db.operation_log_update,
+        destroy=db.operation_log_destroy)
 
     fields = {
         'id': fields.StringField(),
@@ -31,6 +36,9 @@ class OperationLog(base.KarborPersistentObject, base.KarborObject,
 class OperationLogList(base.KarborPersistentListMixin, base.ObjectListBase,
                        base.KarborObject):
     VERSION = '1.0'
-    child_cls = 'OperationLog'
+    child_cls = OperationLog
+    db_functions = base.ListDbFunctions(
+        get_all=db.operation_log_get_all,
+        get_all_by_project=db.operation_log_get_all_by_project)
 
     fields = {'objects': fields.ListOfObjectsField('OperationLog')}

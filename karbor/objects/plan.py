@@ -1,7 +1,14 @@
 """Plan: the resources to protect with one provider, and parameters."""
 
+from karbor.db import api as db
 from karbor.objects import base
 from karbor.objects import fields
+
+
+def _resource_dicts(rows):
+    return [{'id': row.resource_id, 'type': row.resource_type,
+             'name': row.resource_name,
+             'extra_info': row.resource_extra_info or {}} for row in rows]
 
 
 @base.KarborObjectRegistry.register
@@ -11,7 +18,12 @@ class Plan(base.KarborPersistentObject, base.KarborObject,
     saving it replaces the plan's resource rows."""
 
     VERSION = '1.0'
-    _db_prefix = 'plan'
+    db_functions = base.DbFunctions(
+        get=db.plan_get,
+        create=db.plan_create,
+        update=db.plan_update,
+        destroy=db.plan_destroy)
+    _fields_not_in_row = ('resources',)
 
     fields = {
         'id': fields.StringField(),
@@ -25,19 +37,38 @@ class Plan(base.KarborPersistentObject, base.KarborObject,
     }
 
     @classmethod
-    def _field_from_db(cls, name, db_obj):
-        if name == 'resources':
-            return [{'id': row.resource_id, 'type': row.resource_type,
-                     'name': row.resource_name,
-                     'extra_info': row.resource_extra_info or {}}
-                    for row in db_obj.resources]
-        return getattr(db_obj, name)
+    def get_by_id(cls, context, id):
+        row, resources = db.plan_get_with_resources(context, id)
+        return cls._from_db_object(context, cls(context), row,
+                                   resources=_resource_dicts(resources))
+
+    def create(self):
+        if not self.obj_attr_is_set('resources'):
+            self.resources = []
+        super().create()
 
 
 @base.KarborObjectRegistry.register
 class PlanList(base.KarborPersistentListMixin, base.ObjectListBase,
                base.KarborObject):
     VERSION = '1.0'
-    child_cls = 'Plan'
+    child_cls = Plan
+    db_functions = base.ListDbFunctions(
+        get_all=db.plan_get_all,
+        get_all_by_project=db.plan_get_all_by_project)
 
     fields = {'objects': fields.ListOfObjectsField('Plan')}
+
+    @classmethod
+    def _make(cls, context, rows):
+        """The plans of ``rows`` with their resources (one more query)."""
+        resources = {row.id: [] for row in rows}
+        if rows:
+            for resource in db.plan_resources_get(context, list(resources)):
+                resources[resource.plan_id].append(resource)
+        plans = cls(context, objects=[
+            Plan._from_db_object(context, Plan(context), row,
+                                 resources=_resource_dicts(resources[row.id]))
+            for row in rows])
+        plans.obj_reset_changes()
+        return plans

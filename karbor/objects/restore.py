@@ -1,22 +1,20 @@
 """Restore and Verification: runs against a checkpoint, with a status per
 resource."""
 
+from karbor.db import api as db
 from karbor.objects import base
 from karbor.objects import fields
 
 
 class ResourceStatusMixin(object):
-    """``update_resource_status`` for objects with resources_status."""
+    """Per-resource status of a run, written entry by entry."""
 
-    def update_resource_status(self, resource_type, resource_id, status,
-                               reason=None):
-        """Record ``status`` (and ``reason``) under ``"type#id"``.
-
-        The entry is written at once, atomically with other writers.
-        """
+    def _update_resource_status_with(self, db_update, resource_type,
+                                     resource_id, status, reason):
+        """Record ``status`` (and ``reason``) under ``"type#id"`` with
+        ``db_update``: at once, atomically with other writers."""
         key = '%s#%s' % (resource_type, resource_id)
-        db_obj = self._db('update_resource_status')(
-            self._context, self.id, key, status, reason)
+        db_obj = db_update(self._context, self.id, key, status, reason)
         for name in ('resources_status', 'resources_reason', 'updated_at'):
             setattr(self, name, getattr(db_obj, name))
         self.obj_reset_changes(['resources_status', 'resources_reason',
@@ -40,17 +38,30 @@ class Restore(ResourceStatusMixin, base.KarborPersistentObject,
               base.KarborObject, base.KarborObjectDictCompat,
               base.KarborComparableObject):
     VERSION = '1.0'
-    _db_prefix = 'restore'
+    db_functions = base.DbFunctions(
+        get=db.restore_get,
+        create=db.restore_create,
+        update=db.restore_update,
+        destroy=db.restore_destroy)
 
     fields = dict(_COMMON_FIELDS,
                   restore_target=fields.StringField(nullable=True))
+
+    def update_resource_status(self, resource_type, resource_id, status,
+                               reason=None):
+        self._update_resource_status_with(
+            db.restore_update_resource_status, resource_type, resource_id,
+            status, reason)
 
 
 @base.KarborObjectRegistry.register
 class RestoreList(base.KarborPersistentListMixin, base.ObjectListBase,
                   base.KarborObject):
     VERSION = '1.0'
-    child_cls = 'Restore'
+    child_cls = Restore
+    db_functions = base.ListDbFunctions(
+        get_all=db.restore_get_all,
+        get_all_by_project=db.restore_get_all_by_project)
 
     fields = {'objects': fields.ListOfObjectsField('Restore')}
 
@@ -60,15 +71,28 @@ class Verification(ResourceStatusMixin, base.KarborPersistentObject,
                    base.KarborObject, base.KarborObjectDictCompat,
                    base.KarborComparableObject):
     VERSION = '1.0'
-    _db_prefix = 'verification'
+    db_functions = base.DbFunctions(
+        get=db.verification_get,
+        create=db.verification_create,
+        update=db.verification_update,
+        destroy=db.verification_destroy)
 
     fields = dict(_COMMON_FIELDS)
+
+    def update_resource_status(self, resource_type, resource_id, status,
+                               reason=None):
+        self._update_resource_status_with(
+            db.verification_update_resource_status, resource_type,
+            resource_id, status, reason)
 
 
 @base.KarborObjectRegistry.register
 class VerificationList(base.KarborPersistentListMixin, base.ObjectListBase,
                        base.KarborObject):
     VERSION = '1.0'
-    child_cls = 'Verification'
+    child_cls = Verification
+    db_functions = base.ListDbFunctions(
+        get_all=db.verification_get_all,
+        get_all_by_project=db.verification_get_all_by_project)
 
     fields = {'objects': fields.ListOfObjectsField('Verification')}

@@ -4,6 +4,7 @@ and its execution logs."""
 from karbor.db import api as db
 from karbor.objects import base
 from karbor.objects import fields
+from karbor.objects import trigger as trigger_obj
 
 
 @base.KarborObjectRegistry.register
@@ -13,8 +14,12 @@ class ScheduledOperation(base.KarborPersistentObject, base.KarborObject,
     """Deleted for real; its state and logs go with it."""
 
     VERSION = '1.0'
-    _db_prefix = 'scheduled_operation'
-    _joined_fields = {'trigger': 'Trigger'}
+    db_functions = base.DbFunctions(
+        get=db.scheduled_operation_get,
+        create=db.scheduled_operation_create,
+        update=db.scheduled_operation_update,
+        destroy=db.scheduled_operation_destroy)
+    _fields_not_in_row = _object_fields = ('trigger',)
 
     fields = {
         'id': fields.StringField(),
@@ -32,17 +37,22 @@ class ScheduledOperation(base.KarborPersistentObject, base.KarborObject,
     @classmethod
     def get_by_id(cls, context, id, expected_attrs=None):
         """``expected_attrs=['trigger']`` also loads the trigger."""
-        db_obj = db.scheduled_operation_get(context, id,
-                                            expected_attrs or ())
-        return cls._from_db_object(context, cls(context), db_obj,
-                                   expected_attrs)
+        db_obj = db.scheduled_operation_get(context, id)
+        joined = {}
+        if 'trigger' in (expected_attrs or ()):
+            joined['trigger'] = trigger_obj.Trigger.get_by_id(
+                context, db_obj.trigger_id)
+        return cls._from_db_object(context, cls(context), db_obj, **joined)
 
 
 @base.KarborObjectRegistry.register
 class ScheduledOperationList(base.KarborPersistentListMixin,
                              base.ObjectListBase, base.KarborObject):
     VERSION = '1.0'
-    child_cls = 'ScheduledOperation'
+    child_cls = ScheduledOperation
+    db_functions = base.ListDbFunctions(
+        get_all=db.scheduled_operation_get_all,
+        get_all_by_project=db.scheduled_operation_get_all_by_project)
 
     fields = {'objects': fields.ListOfObjectsField('ScheduledOperation')}
 
@@ -54,8 +64,7 @@ class ScheduledOperationState(base.KarborPersistentObject, base.KarborObject,
     """Keyed by ``operation_id`` (one state per scheduled operation)."""
 
     VERSION = '1.0'
-    _db_prefix = 'scheduled_operation_state'
-    _joined_fields = {'operation': 'ScheduledOperation'}
+    _fields_not_in_row = _object_fields = ('operation',)
 
     fields = {
         'id': fields.IntegerField(),
@@ -70,13 +79,19 @@ class ScheduledOperationState(base.KarborPersistentObject, base.KarborObject,
     @classmethod
     def get_by_operation_id(cls, context, operation_id,
                             expected_attrs=None):
-        db_obj = db.scheduled_operation_state_get(context, operation_id,
-                                                  expected_attrs or ())
-        return cls._from_db_object(context, cls(context), db_obj,
-                                   expected_attrs)
+        """``expected_attrs=['operation']`` also loads the operation."""
+        db_obj = db.scheduled_operation_state_get(context, operation_id)
+        joined = {}
+        if 'operation' in (expected_attrs or ()):
+            joined['operation'] = ScheduledOperation.get_by_id(
+                context, operation_id)
+        return cls._from_db_object(context, cls(context), db_obj, **joined)
+
+    def create(self):
+        self._create_with(db.scheduled_operation_state_create)
 
     def save(self):
-        values = self._values_to_db(self.obj_get_changes())
+        values = self._changes_to_db()
         if values:
             db.scheduled_operation_state_update(self._context,
                                                 self.operation_id, values)
@@ -85,7 +100,7 @@ class ScheduledOperationState(base.KarborPersistentObject, base.KarborObject,
     def conditional_save(self, expected):
         """Save only if the row still has the ``expected`` values
         (compare-and-swap between engines); returns True if saved."""
-        values = self._values_to_db(self.obj_get_changes())
+        values = self._changes_to_db()
         db_obj = db.scheduled_operation_state_update(
             self._context, self.operation_id, values, expected=expected)
         if db_obj is None:
@@ -106,12 +121,19 @@ class ScheduledOperationStateList(base.ObjectListBase, base.KarborObject):
     @classmethod
     def get_by_filters(cls, context, filters=None, limit=None, marker=None,
                        sort_keys=None, sort_dirs=None, columns_to_join=()):
+        """``columns_to_join=['operation']`` also loads the operations."""
         rows = db.scheduled_operation_state_get_all_by_filters_sort(
-            context, filters, limit, marker, sort_keys, sort_dirs,
-            columns_to_join)
-        return base.obj_make_list(context, cls(context),
-                                  ScheduledOperationState, rows,
-                                  expected_attrs=columns_to_join)
+            context, filters, limit, marker, sort_keys, sort_dirs)
+        states = base.obj_make_list(context, cls(context),
+                                    ScheduledOperationState, rows)
+        if 'operation' in columns_to_join and states:
+            operations = ScheduledOperationList.get_all(
+                context, filters={'id': [s.operation_id for s in states]})
+            by_id = {operation.id: operation for operation in operations}
+            for state in states:
+                state.operation = by_id.get(state.operation_id)
+                state.obj_reset_changes(['operation'])
+        return states
 
 
 @base.KarborObjectRegistry.register
@@ -119,7 +141,11 @@ class ScheduledOperationLog(base.KarborPersistentObject, base.KarborObject,
                             base.KarborObjectDictCompat,
                             base.KarborComparableObject):
     VERSION = '1.0'
-    _db_prefix = 'scheduled_operation_log'
+    db_functions = base.DbFunctions(
+        get=db.scheduled_operation_log_get,
+        create=db.scheduled_operation_log_create,
+        update=db.scheduled_operation_log_update,
+        destroy=db.scheduled_operation_log_destroy)
 
     fields = {
         'id': fields.IntegerField(),

@@ -9,7 +9,11 @@ from karbor.objects import fields
 class Service(base.KarborPersistentObject, base.KarborObject,
               base.KarborObjectDictCompat, base.KarborComparableObject):
     VERSION = '1.0'
-    _db_prefix = 'service'
+    db_functions = base.DbFunctions(
+        get=db.service_get,
+        create=db.service_create,
+        update=db.service_update,
+        destroy=db.service_destroy)
 
     fields = {
         'id': fields.IntegerField(),

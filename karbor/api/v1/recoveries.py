@@ -2,49 +2,45 @@
 
 Both run against an available checkpoint and have the same life: the
 protection service validates the request (400 and nothing created on
-invalid input, decisions #4), records it ``in_progress`` and runs it.
+invalid input), records it ``in_progress`` and runs it.
 """
-
-from oslo_config import cfg
 
 from karbor.api.v1 import base
 from karbor.api.v1.views import restores as views
 from karbor.api import validation
-from karbor import objects
-
-CONF = cfg.CONF
 
 
 class RecoveryController(base.Controller):
     """CRUD (create, list, show) of one kind of checkpoint run.
 
-    Subclasses set ``name`` (restore or verification), ``schema``,
-    ``object_name`` and ``not_found``; they implement ``_start``.
+    Subclasses set ``name`` (restore or verification: the key of the
+    request and response bodies), ``schema``, ``object_cls`` and
+    ``list_cls``, the policies ``create_policy``, ``get_policy`` and
+    ``get_all_policy``, and ``not_found``; they implement
+    ``allowed_filters`` and ``_start``.
     """
 
     name = None
     schema = None
-    object_name = None
+    object_cls = None
+    list_cls = None
+    create_policy = None
+    get_policy = None
+    get_all_policy = None
     not_found = None
-
-    @property
-    def _objects(self):
-        return (getattr(objects, self.object_name),
-                getattr(objects, self.object_name + 'List'))
 
     def index(self, request):
         ctxt = self.context(request)
-        base.authorize(ctxt, '%s:get_all' % self.name)
-        records, limit = base.list_objects(
-            ctxt, request, self._objects[1],
-            getattr(CONF, 'query_%s_filters' % self.name))
+        base.authorize(ctxt, self.get_all_policy)
+        records, limit = base.list_objects(ctxt, request, self.list_cls,
+                                           self.allowed_filters())
         return views.detail_list(request, self.name, records, limit)
 
     def show(self, request, id):
         ctxt = self.context(request)
         self.check_uuid(id, self.name)
-        record = self._objects[0].get_by_id(ctxt, id)
-        base.authorize_get(ctxt, '%s:get' % self.name,
+        record = self.object_cls.get_by_id(ctxt, id)
+        base.authorize_get(ctxt, self.get_policy,
                            base.owner_target(ctxt, record.project_id),
                            self.not_found(id))
         return views.detail(self.name, record)
@@ -52,10 +48,15 @@ class RecoveryController(base.Controller):
     @validation.schema('schema')
     def create(self, request, body):
         ctxt = self.context(request)
-        base.authorize(ctxt, '%s:create' % self.name)
+        base.authorize(ctxt, self.create_policy)
         values = dict(body[self.name])
         values.setdefault('parameters', {})
         return views.detail(self.name, self._start(ctxt, values))
+
+    @staticmethod
+    def allowed_filters():
+        """The filters members may use on the list."""
+        raise NotImplementedError()
 
     def _start(self, ctxt, values):
         raise NotImplementedError()

@@ -1,8 +1,13 @@
 """Restores: ``/v1/{project_id}/restores``."""
 
+from oslo_config import cfg
+
 from karbor.api.schemas import restores as schemas
 from karbor.api.v1 import recoveries
 from karbor import exception
+from karbor.objects import restore as restore_obj
+
+CONF = cfg.CONF
 
 
 class RestoresController(recoveries.RecoveryController):
@@ -10,7 +15,15 @@ class RestoresController(recoveries.RecoveryController):
 
     name = 'restore'
     schema = schemas.create
-    object_name = 'Restore'
+    object_cls = restore_obj.Restore
+    list_cls = restore_obj.RestoreList
+    create_policy = 'restore:create'
+    get_policy = 'restore:get'
+    get_all_policy = 'restore:get_all'
+
+    @staticmethod
+    def allowed_filters():
+        return CONF.query_restore_filters
 
     @staticmethod
     def not_found(restore_id):

@@ -6,7 +6,6 @@ Triggers and scheduled operations live in ``api_operations``, quotas in
 """
 
 import datetime
-import types
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -79,25 +78,35 @@ def service_get_by_args(context, host, binary):
 
 _PLANS = crud.Crud(models.Plan, lambda i: exception.PlanNotFound(plan_id=i),
                    text_keys=('name', 'description'))
-_RESOURCES = models.Resource.__table__
-_PLAN_RESOURCES = (
-    sa.select(_RESOURCES)
-    .where(_RESOURCES.c.plan_id == sa.bindparam('plan_id'),
-           _RESOURCES.c.deleted == sa.false())
-    .order_by(_RESOURCES.c.id))
-
-
-def plan_get(context, plan_id, read_deleted=None):
-    """A plan and its (not deleted) resources, as read-only rows."""
-    with engine.reader(context) as session:
-        plan = _PLANS.get_row(context, plan_id, read_deleted)
-        resources = session.execute(_PLAN_RESOURCES,
-                                    {'plan_id': plan_id}).all()
-    return types.SimpleNamespace(resources=resources, **plan._mapping)
-
-
+plan_get = _PLANS.get
 plan_get_all = _PLANS.get_all
 plan_get_all_by_project = _PLANS.get_all_by_project
+
+_RESOURCES = models.Resource.__table__
+_LIVE_RESOURCES = (sa.select(_RESOURCES)
+                   .where(_RESOURCES.c.deleted == sa.false())
+                   .order_by(_RESOURCES.c.id))
+_PLAN_RESOURCES = _LIVE_RESOURCES.where(
+    _RESOURCES.c.plan_id == sa.bindparam('plan_id'))
+_PLANS_RESOURCES = _LIVE_RESOURCES.where(
+    _RESOURCES.c.plan_id.in_(sa.bindparam('plan_ids', expanding=True)))
+
+
+def plan_get_with_resources(context, plan_id):
+    """``(plan row, [resource row, ...])``: a plan and its (not deleted)
+    resources in the order they were added, read in one transaction."""
+    with engine.reader(context) as session:
+        plan = _PLANS.get(context, plan_id)
+        return plan, session.execute(_PLAN_RESOURCES,
+                                     {'plan_id': plan_id}).all()
+
+
+def plan_resources_get(context, plan_ids):
+    """The (not deleted) resource rows of the plans ``plan_ids``, in the
+    order they were added."""
+    with engine.reader(context) as session:
+        return session.execute(_PLANS_RESOURCES,
+                               {'plan_ids': list(plan_ids)}).all()
 
 
 def _resource_rows(plan_id, resources):
@@ -125,16 +134,17 @@ def _replace_resources(session, plan_id, resources):
 
 
 def plan_create(context, values):
-    """Create a plan; ``values['resources']`` (dicts) become resource rows."""
-    values = query.ensure_id(dict(values))
+    """Create a plan; ``values['resources']`` (dicts) become resource rows.
+
+    Returns the plan's row (``plan_resources_get`` reads the resources).
+    """
+    values = dict(values)
     resources = values.pop('resources', None)
     with engine.writer(context) as session:
-        plan = models.Plan()
-        plan.update(query.db_values(values))
-        session.add(plan)
-        session.flush()
+        plan = _PLANS.create(context, values)
         session.add_all(_resource_rows(plan.id, resources))
-    return plan_get(context, values['id'])
+        session.flush()
+    return plan
 
 
 def plan_update(context, plan_id, values):
@@ -142,26 +152,24 @@ def plan_update(context, plan_id, values):
     values = dict(values)
     resources = values.pop('resources', None)
     with engine.writer(context) as session:
-        plan = _PLANS.fetch(context, session, plan_id, for_update=True)
-        plan.update(query.db_values(values))
+        plan = _PLANS.update(context, plan_id, values)
         if resources is not None:
-            plan.updated_at = timeutils.utcnow()
             _replace_resources(session, plan_id, resources)
-        session.flush()
-    return plan_get(context, plan_id)
+    return plan
 
 
 def plan_resources_update(context, plan_id, resources):
     """Replace the resources of a plan; returns the new resource rows."""
-    return plan_update(context, plan_id, {'resources': resources}).resources
+    with engine.writer(context):
+        plan_update(context, plan_id, {'resources': resources})
+        return plan_resources_get(context, [plan_id])
 
 
 def plan_destroy(context, plan_id):
     """Soft-delete a plan and its resources."""
     with engine.writer(context) as session:
-        plan = _PLANS.fetch(context, session, plan_id, for_update=True)
+        plan = _PLANS.destroy(context, plan_id)
         _replace_resources(session, plan_id, [])
-        plan.soft_delete()
     return plan
 
 
@@ -198,7 +206,7 @@ def _update_resource_status(crud_, context, obj_id, key, status,
             row.resources_reason = dict(row.resources_reason or {},
                                         **{key: reason})
         session.flush()
-    return row
+        return crud.read_back(session, row)
 
 
 def restore_update_resource_status(context, restore_id, key, status,
@@ -261,7 +269,7 @@ def _date_bound(col, value, name, end=False):
 def _checkpoint_list_stmt(context, filters):
     filters = dict(filters or {})
     col = models.CheckpointRecord.created_at
-    stmt = query.model_query(context, models.CheckpointRecord)
+    stmt = query.model_query(context, models.CheckpointRecord.__table__)
     for name in ('start_date', 'end_date'):
         value = filters.pop(name, None)
         if value is not None:

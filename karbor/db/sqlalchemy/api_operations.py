@@ -2,9 +2,7 @@
 executions, scheduled operations with their states and logs."""
 
 from oslo_utils import timeutils
-from oslo_utils import uuidutils
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from karbor.db.sqlalchemy import crud
 from karbor.db.sqlalchemy import engine
@@ -27,30 +25,29 @@ trigger_get_all_by_project = _TRIGGERS.get_all_by_project
 
 # Trigger executions: one row per trigger with its next run time
 
+_EXECUTIONS = crud.Crud(models.TriggerExecution,
+                        lambda i: exception.NotFound(), soft_delete=False)
+_EXECUTION_ROWS = models.TriggerExecution.__table__
+
+
 def trigger_execution_create(context, trigger_id, execution_time):
-    row = models.TriggerExecution(
-        id=uuidutils.generate_uuid(), trigger_id=trigger_id,
-        execution_time=query.naive_utc(execution_time))
-    with engine.writer(context) as session:
-        session.add(row)
-    return row
+    return _EXECUTIONS.create(context, {'trigger_id': trigger_id,
+                                        'execution_time': execution_time})
 
 
 def trigger_execution_get_next(context):
     """The execution with the earliest time, or None."""
     with engine.reader(context) as session:
         return session.execute(
-            query.model_query(context, models.TriggerExecution)
-            .order_by(models.TriggerExecution.execution_time)
-            .limit(1)).scalar_one_or_none()
+            query.model_query(context, _EXECUTION_ROWS)
+            .order_by(_EXECUTION_ROWS.c.execution_time).limit(1)).first()
 
 
 def trigger_execution_get_by_trigger(context, trigger_id):
     with engine.reader(context) as session:
         return session.execute(
-            query.model_query(context, models.TriggerExecution)
-            .where(models.TriggerExecution.trigger_id == trigger_id)
-        ).scalar_one_or_none()
+            query.model_query(context, _EXECUTION_ROWS)
+            .where(_EXECUTION_ROWS.c.trigger_id == trigger_id)).first()
 
 
 def trigger_execution_update(context, execution_id, current_time, new_time):
@@ -86,35 +83,21 @@ _OPERATIONS = crud.Crud(models.ScheduledOperation,
                         lambda i: exception.ScheduledOperationNotFound(id=i),
                         soft_delete=False,
                         text_keys=('name', 'operation_definition'))
+scheduled_operation_get = _OPERATIONS.get
 scheduled_operation_create = _OPERATIONS.create
 scheduled_operation_update = _OPERATIONS.update
 scheduled_operation_get_all = _OPERATIONS.get_all
 scheduled_operation_get_all_by_project = _OPERATIONS.get_all_by_project
 
 
-def scheduled_operation_get(context, operation_id, columns_to_join=()):
-    """A scheduled operation; ``columns_to_join=['trigger']`` loads it."""
-    stmt = query.model_query(context, models.ScheduledOperation).where(
-        models.ScheduledOperation.id == operation_id)
-    if 'trigger' in columns_to_join:
-        stmt = stmt.options(
-            orm.selectinload(models.ScheduledOperation.trigger))
-    with engine.reader(context) as session:
-        row = session.execute(stmt).scalar_one_or_none()
-    if row is None:
-        raise exception.ScheduledOperationNotFound(id=operation_id)
-    return row
-
-
 def scheduled_operation_destroy(context, operation_id):
+    """Delete a scheduled operation with its state and logs."""
     with engine.writer(context) as session:
         for model in (models.ScheduledOperationLog,
                       models.ScheduledOperationState):
             session.execute(sa.delete(model).where(
                 model.operation_id == operation_id))
-        row = _OPERATIONS.fetch(context, session, operation_id)
-        session.delete(row)
-    return row
+        return _OPERATIONS.destroy(context, operation_id)
 
 
 # Scheduled operation states, keyed by operation id
@@ -124,23 +107,19 @@ def _state_query(context, operation_id):
         models.ScheduledOperationState.operation_id == operation_id)
 
 
-def scheduled_operation_state_create(context, values):
-    row = models.ScheduledOperationState()
-    row.update(query.db_values(values))
-    with engine.writer(context) as session:
-        session.add(row)
-        session.flush()
-    return row
+_STATES = crud.Crud(models.ScheduledOperationState,
+                    lambda i: exception.ScheduledOperationStateNotFound(
+                        op_id=i),
+                    soft_delete=False, uuid_ids=False)
+_STATE_ROWS = models.ScheduledOperationState.__table__
+scheduled_operation_state_create = _STATES.create
 
 
-def scheduled_operation_state_get(context, operation_id,
-                                  columns_to_join=()):
-    stmt = _state_query(context, operation_id)
-    if 'operation' in columns_to_join:
-        stmt = stmt.options(
-            orm.selectinload(models.ScheduledOperationState.operation))
+def scheduled_operation_state_get(context, operation_id):
     with engine.reader(context) as session:
-        row = session.execute(stmt).scalar_one_or_none()
+        row = session.execute(
+            query.model_query(context, _STATE_ROWS)
+            .where(_STATE_ROWS.c.operation_id == operation_id)).first()
     if row is None:
         raise exception.ScheduledOperationStateNotFound(op_id=operation_id)
     return row
@@ -164,7 +143,7 @@ def scheduled_operation_state_update(context, operation_id, values,
                 return None
         row.update(query.db_values(values))
         session.flush()
-    return row
+        return crud.read_back(session, row)
 
 
 def scheduled_operation_state_delete(context, operation_id):
@@ -178,13 +157,9 @@ def scheduled_operation_state_delete(context, operation_id):
 
 def scheduled_operation_state_get_all_by_filters_sort(
         context, filters=None, limit=None, marker=None, sort_keys=None,
-        sort_dirs=None, columns_to_join=()):
-    model = models.ScheduledOperationState
-    stmt = query.model_query(context, model)
-    if 'operation' in columns_to_join:
-        stmt = stmt.options(orm.selectinload(model.operation))
-    return query.get_list(context, model, marker, limit, sort_keys,
-                          sort_dirs, filters, stmt=stmt)
+        sort_dirs=None):
+    return _STATES.get_all(context, marker, limit, sort_keys, sort_dirs,
+                           filters)
 
 
 # Scheduled operation logs
@@ -313,22 +288,23 @@ def scheduled_operation_state_get_orphaned(context, service_id,
                                            dead_before):
     """Running states owned by another engine whose last heartbeat is
     older than ``dead_before`` (or whose service row is gone)."""
-    state = models.ScheduledOperationState
+    state = _STATE_ROWS.c
     service = models.Service
     beat = sa.func.coalesce(service.updated_at, service.created_at)
-    stmt = (sa.select(state).outerjoin(service, service.id == state.service_id)
+    stmt = (sa.select(_STATE_ROWS)
+            .outerjoin(service, service.id == state.service_id)
             .where(state.state == 'running', state.service_id != service_id,
                    sa.or_(service.id.is_(None), service.deleted == sa.true(),
                           beat < query.naive_utc(dead_before))))
     with engine.reader(context) as session:
-        return session.execute(stmt).scalars().all()
+        return session.execute(stmt).all()
 
 
 def trigger_execution_get_due(context, now, limit):
     """Executions due at ``now``, earliest first."""
-    table = models.TriggerExecution
+    table = _EXECUTION_ROWS
     with engine.reader(context) as session:
         return session.execute(
             query.model_query(context, table)
-            .where(table.execution_time <= query.naive_utc(now))
-            .order_by(table.execution_time).limit(limit)).scalars().all()
+            .where(table.c.execution_time <= query.naive_utc(now))
+            .order_by(table.c.execution_time).limit(limit)).all()

@@ -48,7 +48,9 @@ _ADD_TO_USAGE = (
 
 
 def _limits_query(model, owner_col, owner, resource=None):
-    stmt = sa.select(model).where(getattr(model, owner_col) == owner)
+    """The (Core) rows of ``model`` owned by ``owner``."""
+    stmt = sa.select(model.__table__).where(
+        getattr(model, owner_col) == owner)
     if resource is not None:
         stmt = stmt.where(model.resource == resource)
     return stmt
@@ -58,15 +60,14 @@ def _limits(context, model, owner_col, owner):
     with engine.reader(context) as session:
         rows = session.execute(_limits_query(model, owner_col, owner))
         result = {owner_col: owner}
-        result.update({row.resource: row.hard_limit
-                       for row in rows.scalars()})
+        result.update({row.resource: row.hard_limit for row in rows})
         return result
 
 
 def _get_limit(context, model, owner_col, owner, resource, not_found):
     with engine.reader(context) as session:
         row = session.execute(_limits_query(
-            model, owner_col, owner, resource)).scalar_one_or_none()
+            model, owner_col, owner, resource)).first()
     if row is None:
         raise not_found
     return row
@@ -74,19 +75,19 @@ def _get_limit(context, model, owner_col, owner, resource, not_found):
 
 @_retry
 def _set_limit(context, model, owner_col, owner, resource, limit):
-    """Insert or update one limit row."""
+    """Insert or update one limit row; return it."""
+    table = model.__table__
     with engine.writer(context) as session:
         row = session.execute(_limits_query(
-            model, owner_col, owner, resource).with_for_update()
-        ).scalar_one_or_none()
+            model, owner_col, owner, resource).with_for_update()).first()
         if row is None:
-            row = model(resource=resource, hard_limit=limit,
-                        **{owner_col: owner})
-            session.add(row)
+            session.execute(sa.insert(table), {
+                'resource': resource, 'hard_limit': limit, owner_col: owner})
         else:
-            row.hard_limit = limit
-        session.flush()
-    return row
+            session.execute(sa.update(table).where(table.c.id == row.id)
+                            .values(hard_limit=limit))
+        return session.execute(_limits_query(
+            model, owner_col, owner, resource)).one()
 
 
 def _delete(context, model, *where):
@@ -187,8 +188,7 @@ def quota_class_destroy_all_by_name(context, class_name):
 def quota_usage_get(context, project_id, resource):
     with engine.reader(context) as session:
         row = session.execute(_limits_query(
-            models.QuotaUsage, 'project_id', project_id, resource)
-        ).scalar_one_or_none()
+            models.QuotaUsage, 'project_id', project_id, resource)).first()
     if row is None:
         raise exception.QuotaUsageNotFound(project_id=project_id)
     return row
@@ -198,7 +198,7 @@ def quota_usage_get_all_by_project(context, project_id):
     """``{'project_id': id, resource: {'in_use': n, 'reserved': n}}``."""
     with engine.reader(context) as session:
         rows = session.execute(_limits_query(
-            models.QuotaUsage, 'project_id', project_id)).scalars()
+            models.QuotaUsage, 'project_id', project_id))
         result = {'project_id': project_id}
         result.update({row.resource: {'in_use': max(row.in_use, 0),
                                       'reserved': row.reserved}

@@ -32,20 +32,27 @@ def db_values(values):
     return {key: naive_utc(value) for key, value in values.items()}
 
 
-def model_query(context, model, read_deleted=None):
-    """``select(model)`` honouring the context's ``read_deleted``;
-    ``model`` may also be a table."""
+def deleted_condition(context, table, read_deleted=None):
+    """The condition on ``table.c.deleted`` for the context's
+    ``read_deleted`` (or the one given): no, only or yes."""
     read_deleted = read_deleted or getattr(context, 'read_deleted', 'no')
-    stmt = sa.select(model)
-    deleted = (model.c if isinstance(model, sa.Table) else model).deleted
     if read_deleted == 'no':
-        stmt = stmt.where(deleted == sa.false())
-    elif read_deleted == 'only':
-        stmt = stmt.where(deleted == sa.true())
-    elif read_deleted != 'yes':
+        return table.c.deleted == sa.false()
+    if read_deleted == 'only':
+        return table.c.deleted == sa.true()
+    if read_deleted != 'yes':
         raise ValueError(_('Unrecognized read_deleted value %s')
                          % read_deleted)
-    return stmt
+    return sa.true()
+
+
+def model_query(context, model, read_deleted=None):
+    """``select(model)`` honouring the context's ``read_deleted``;
+    ``model`` may also be a table (the statement then returns Core
+    rows)."""
+    table = model if isinstance(model, sa.Table) else model.__table__
+    return sa.select(model).where(
+        deleted_condition(context, table, read_deleted))
 
 
 def column(model, key):
@@ -218,8 +225,7 @@ def paginate(session, model, stmt, marker=None, limit=None, sort_keys=None,
     keys, dirs = sort_params(model, sort_keys, sort_dirs)
     if marker is not None:
         marker_row = session.execute(
-            model_query(context, model, read_deleted='yes').where(
-                model.id == marker)).scalar_one_or_none()
+            sa.select(model.__table__).where(model.id == marker)).first()
         if marker_row is None:
             raise exception.MarkerNotFound(marker=marker)
         stmt = stmt.where(_marker_criteria(model, keys, dirs, marker_row))
@@ -228,7 +234,7 @@ def paginate(session, model, stmt, marker=None, limit=None, sort_keys=None,
         stmt = stmt.offset(_non_negative_int(offset, 'offset'))
     if limit is not None:
         stmt = stmt.limit(_non_negative_int(limit, 'limit'))
-    return list(session.execute(stmt).scalars())
+    return session.execute(stmt).all()
 
 
 def _non_negative_int(value, name):
@@ -252,9 +258,14 @@ def ensure_id(values):
 def get_list(context, model, marker=None, limit=None, sort_keys=None,
              sort_dirs=None, filters=None, offset=None, text_keys=(),
              stmt=None):
-    """The generic list query of the DB API."""
+    """The generic list query of the DB API: a list of Core rows.
+
+    ``stmt`` (by default every row of ``model`` the context may read)
+    must select the model's table.
+    """
     with engine.reader(context) as session:
-        stmt = stmt if stmt is not None else model_query(context, model)
+        if stmt is None:
+            stmt = model_query(context, model.__table__)
         stmt = apply_filters(stmt, model, filters, text_keys)
         return paginate(session, model, stmt, marker, limit, sort_keys,
                         sort_dirs, offset, context)

@@ -24,6 +24,20 @@ from karbor.objects import base as objects_base
 # catalog back from Keystone; the token body is large and derivable.
 _SECRET_CONTEXT_KEYS = ('auth_token_info',)
 
+# How a protection plugin makes the operation of each operation type.
+_OPERATION_MAKERS = {
+    constants.OPERATION_PROTECT:
+        lambda plugin, resource: plugin.get_protect_operation(resource),
+    constants.OPERATION_RESTORE:
+        lambda plugin, resource: plugin.get_restore_operation(resource),
+    constants.OPERATION_VERIFY:
+        lambda plugin, resource: plugin.get_verify_operation(resource),
+    constants.OPERATION_COPY:
+        lambda plugin, resource: plugin.get_copy_operation(resource),
+    constants.OPERATION_DELETE:
+        lambda plugin, resource: plugin.get_delete_operation(resource),
+}
+
 
 class FlowRuntime(object):
     """Process-local state of one operation.
@@ -72,8 +86,7 @@ class FlowRuntime(object):
         if plugin is None:
             raise exception.ProtectionPluginNotFound(type=resource.type)
         try:
-            return getattr(plugin, 'get_%s_operation' % operation_type)(
-                resource)
+            return _OPERATION_MAKERS[operation_type](plugin, resource)
         except NotImplementedError:
             raise exception.FlowError(
                 error=_('the protection plugin of %(type)s does not '

@@ -4,6 +4,7 @@ import datetime
 
 from oslo_utils import timeutils
 import pytest
+import sqlalchemy as sa
 
 from karbor.db import api as db
 from karbor import exception
@@ -33,36 +34,65 @@ def test_plan_resources_lifecycle(sqlite_db, ctx):
                        'extra_info': {'az': 'az1'}}]})
     assert plan.parameters == {'T': {'a': 1}}
     assert [(r.resource_id, r.resource_extra_info)
-            for r in plan.resources] == [('r1', {'az': 'az1'})]
+            for r in db.plan_resources_get(ctx, [plan.id])] == [
+        ('r1', {'az': 'az1'})]
     resources = db.plan_resources_update(
         ctx, plan.id, [{'id': 'r2', 'type': 'T', 'name': 'two'},
                        {'id': 'r3', 'type': 'T', 'name': 'three'}])
     assert [r.resource_id for r in resources] == ['r2', 'r3']
-    assert [r.resource_id for r in db.plan_get(ctx, plan.id).resources] == [
-        'r2', 'r3']
+    assert [r.resource_id for r in db.plan_resources_get(ctx, [plan.id])
+            ] == ['r2', 'r3']
     db.plan_destroy(ctx, plan.id)
     with pytest.raises(exception.PlanNotFound):
         db.plan_get(ctx, plan.id)
     deleted = db.plan_get(ctx, plan.id, read_deleted='yes')
     assert deleted.deleted and deleted.deleted_at is not None
-    assert deleted.resources == []
+    assert db.plan_resources_get(ctx, [plan.id]) == []
 
 
-@pytest.mark.parametrize('kind,not_found', [
-    ('restore', exception.RestoreNotFound),
-    ('verification', exception.VerificationNotFound)])
-def test_resource_status_updates(sqlite_db, ctx, kind, not_found):
-    create = getattr(db, kind + '_create')
+@pytest.mark.parametrize('create,update,destroy,get,not_found', [
+    (db.restore_create, db.restore_update_resource_status,
+     db.restore_destroy, db.restore_get, exception.RestoreNotFound),
+    (db.verification_create, db.verification_update_resource_status,
+     db.verification_destroy, db.verification_get,
+     exception.VerificationNotFound)])
+def test_resource_status_updates(sqlite_db, ctx, create, update, destroy,
+                                 get, not_found):
     row = create(ctx, {'project_id': 'project', 'checkpoint_id': 'c',
                        'status': 'in_progress'})
-    update = getattr(db, kind + '_update_resource_status')
     update(ctx, row.id, 'T#1', 'available')
     row = update(ctx, row.id, 'T#2', 'error', 'boom')
     assert row.resources_status == {'T#1': 'available', 'T#2': 'error'}
     assert row.resources_reason == {'T#2': 'boom'}
-    getattr(db, kind + '_destroy')(ctx, row.id)
+    destroy(ctx, row.id)
     with pytest.raises(not_found):
-        getattr(db, kind + '_get')(ctx, row.id)
+        get(ctx, row.id)
+
+
+def test_records_are_core_rows(sqlite_db, ctx):
+    """Every DB function gives records as read-only Core rows."""
+    plan = db.plan_create(ctx, {'name': 'p', 'project_id': 'project',
+                                'resources': [{'id': 'r', 'type': 'T'}]})
+    trigger, svc, op = _operation(ctx)
+    state = db.scheduled_operation_state_create(ctx, {
+        'operation_id': op.id, 'service_id': svc.id, 'trust_id': 't',
+        'state': 'registered'})
+    rows = [plan, trigger, svc, op, state,
+            db.plan_get(ctx, plan.id),
+            db.plan_update(ctx, plan.id, {'name': 'q'}),
+            db.scheduled_operation_state_get(ctx, op.id),
+            db.scheduled_operation_state_update(ctx, op.id,
+                                                {'state': 'running'}),
+            db.trigger_execution_create(ctx, trigger.id,
+                                        datetime.datetime(2030, 1, 1)),
+            db.quota_set(ctx, 'project', 'plans', 5),
+            db.quota_get(ctx, 'project', 'plans')]
+    rows += db.plan_resources_get(ctx, [plan.id])
+    rows += db.plan_get_all(ctx)
+    rows += db.scheduled_operation_state_get_all_by_filters_sort(ctx)
+    rows.append(db.plan_destroy(ctx, plan.id))
+    assert {type(row) for row in rows} == {sa.engine.Row}
+    assert rows[-1].deleted and rows[6].name == 'q'
 
 
 def test_operation_log_filters(sqlite_db, ctx):
@@ -107,8 +137,7 @@ def test_triggers_and_scheduled_operations(sqlite_db, ctx):
     found = db.trigger_get_all_by_project(
         ctx, 'project', filters={'properties': 'HOURLY'})
     assert [t.id for t in found] == [trigger.id]
-    joined = db.scheduled_operation_get(ctx, op.id, ['trigger'])
-    assert joined.trigger.name == 'every hour'
+    assert db.scheduled_operation_get(ctx, op.id).trigger_id == trigger.id
     assert db.scheduled_operation_get_all(
         ctx, filters={'trigger_id': trigger.id})[0].id == op.id
     db.scheduled_operation_state_create(ctx, {
@@ -143,8 +172,8 @@ def test_scheduled_operation_state_compare_and_swap(sqlite_db, ctx):
         ctx, op.id, {'state': 'running'},
         expected={'state': 'registered'}) is None
     states = db.scheduled_operation_state_get_all_by_filters_sort(
-        ctx, {'state': 'running'}, columns_to_join=['operation'])
-    assert [s.operation.name for s in states] == ['protect']
+        ctx, {'state': 'running'})
+    assert [s.operation_id for s in states] == [op.id]
 
 
 @pytest.fixture

@@ -70,9 +70,10 @@ def test_plan_lists(sqlite_db, ctx, admin_ctx):
     assert sorted(p.name for p in everything) == ['admin', 'p1']
 
 
-@pytest.mark.parametrize('cls_name', ['Restore', 'Verification'])
-def test_resource_status(sqlite_db, ctx, cls_name):
-    cls = getattr(objects, cls_name)
+@pytest.mark.parametrize('cls,list_cls', [
+    (objects.Restore, objects.RestoreList),
+    (objects.Verification, objects.VerificationList)])
+def test_resource_status(sqlite_db, ctx, cls, list_cls):
     obj = cls(context=ctx, project_id=ctx.project_id, provider_id='prov',
               checkpoint_id='cp', parameters={}, status='in_progress')
     obj.create()
@@ -85,7 +86,7 @@ def test_resource_status(sqlite_db, ctx, cls_name):
         'OS::Cinder::Volume#v1': 'available', 'OS::Nova::Server#s1': 'error'}
     assert loaded.resources_reason == {'OS::Nova::Server#s1': 'boom'}
     assert loaded.status == 'fail'
-    listed = getattr(objects, cls_name + 'List').get_all_by_project(
+    listed = list_cls.get_all_by_project(
         ctx, ctx.project_id, None, 10, filters={'status': 'fail'})
     assert [o.id for o in listed] == [obj.id]
 

@@ -11,7 +11,7 @@ document (``karbor.api.openapi``) and the tenant isolation probes read.
 The API ran on pecan before; pecan's per-request work (it inspected the
 routed method's signature on every request, negotiated templates, decoded
 JSON bodies and parsed forms while routing, the latter two a source of
-500s on bad input) cost about 0.9 M instructions of a 3.8 M checkpoint
+500s on bad input) cost about a fifth of the instructions of a checkpoint
 show, and all it did for Karbor was call one routing hook. See
 doc/source/contributor/libraries.rst.
 """

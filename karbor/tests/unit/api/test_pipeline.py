@@ -139,11 +139,12 @@ def test_malformed_json_is_bad_request_whatever_the_route(noauth_app, method,
 
 
 def test_javascript_bodies_are_checked_then_refused(noauth_app):
+    javascript = 'application/javascript'
     response = helpers.request(noauth_app, 'POST', BASE + '/plans',
-                               body='[', content_type='application/javascript')
+                               body='[', content_type=javascript)
     helpers.assert_fault(response, 400, 'badRequest')
     response = helpers.request(noauth_app, 'POST', BASE + '/plans',
-                               body='{}', content_type='application/javascript')
+                               body='{}', content_type=javascript)
     helpers.assert_fault(response, 415, 'badMediaType')
 
 

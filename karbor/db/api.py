@@ -99,8 +99,8 @@ scheduled_operation_state_update = _operations.scheduled_operation_state_update
 scheduled_operation_state_delete = _operations.scheduled_operation_state_delete
 scheduled_operation_state_get_all_by_filters_sort = (
     _operations.scheduled_operation_state_get_all_by_filters_sort)
-scheduled_operation_state_get_orphaned = (
-    _operations.scheduled_operation_state_get_orphaned)
+scheduled_operation_state_get_running_elsewhere = (
+    _operations.scheduled_operation_state_get_running_elsewhere)
 
 scheduled_operation_log_get = _operations.scheduled_operation_log_get
 scheduled_operation_log_create = _operations.scheduled_operation_log_create

@@ -202,13 +202,51 @@ def scheduled_operation_log_delete_oldest(context, operation_id,
 # Runs of scheduled operations between engines: each step is one
 # transaction guarded by the state row's owner (service_id).
 
-def _new_log(session, operation_id, state, expect, now, extend_info=None):
-    row = models.ScheduledOperationLog(
-        operation_id=operation_id, state=state,
-        expect_start_time=query.naive_utc(expect), triggered_time=now,
-        extend_info=extend_info)
-    session.add(row)
-    return row
+_LOG_ROWS = models.ScheduledOperationLog.__table__
+_OPERATION_ROWS = models.ScheduledOperation.__table__
+# What a claimed run needs of its operation and state.
+_CLAIMED = (_OPERATION_ROWS.c.id, _OPERATION_ROWS.c.operation_type,
+            _OPERATION_ROWS.c.operation_definition,
+            _OPERATION_ROWS.c.trigger_id, _OPERATION_ROWS.c.user_id,
+            _OPERATION_ROWS.c.project_id, _STATE_ROWS.c.trust_id,
+            _STATE_ROWS.c.state)
+# Ids per IN list.
+_CHUNK = 500
+
+
+def _chunks(items):
+    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _log_values(operation_id, state, expect, now, extend_info=None):
+    return {'operation_id': operation_id, 'state': state,
+            'expect_start_time': query.naive_utc(expect),
+            'triggered_time': now, 'extend_info': extend_info,
+            'created_at': now, 'deleted': False}
+
+
+def _claim_runs(session, rows, service_id, run, now):
+    """Mark the idle operations of ``rows`` running for ``service_id``
+    with an ``in_progress`` log each; ``{operation id: log id}``."""
+    idle = [row.id for row in rows]
+    for chunk in _chunks(idle):
+        session.execute(
+            sa.update(_STATE_ROWS)
+            .where(_STATE_ROWS.c.operation_id.in_(chunk))
+            .values(service_id=service_id, state='running',
+                    end_time_for_run=query.naive_utc(run[1]),
+                    updated_at=now))
+    if idle:
+        session.execute(sa.insert(_LOG_ROWS), [
+            _log_values(op, 'in_progress', run[0], now) for op in idle])
+    logs = {}
+    for chunk in _chunks(idle):
+        logs.update(session.execute(
+            sa.select(_LOG_ROWS.c.operation_id, _LOG_ROWS.c.id).where(
+                _LOG_ROWS.c.operation_id.in_(chunk),
+                _LOG_ROWS.c.expect_start_time == query.naive_utc(run[0]),
+                _LOG_ROWS.c.state == 'in_progress')).all())
+    return logs
 
 
 def trigger_execution_claim(context, execution_id, trigger_id, current_time,
@@ -221,13 +259,14 @@ def trigger_execution_claim(context, execution_id, trigger_id, current_time,
     ``dropped`` (expect time, extend_info) adds a ``dropped_out_of_window``
     log; ``run`` (expect time, window end) marks each idle operation
     ``running`` for ``service_id`` with an ``in_progress`` log (a busy one
-    gets a ``failed`` log). Returns ``[(operation_id, log_id)]`` of the
-    runs, or None when another engine claimed the time first.
+    gets a ``failed`` log). Returns ``[(operation row, log id)]`` of the
+    runs (rows with the operation's fields and ``trust_id``), or None when
+    another engine claimed the time first.
     """
-    table = models.TriggerExecution
+    table = _EXECUTION_ROWS
     now = timeutils.utcnow()
-    guard = (table.id == execution_id,
-             table.execution_time == query.naive_utc(current_time))
+    guard = (table.c.id == execution_id,
+             table.c.execution_time == query.naive_utc(current_time))
     if new_time is None:
         stmt = sa.delete(table).where(*guard)
     else:
@@ -236,31 +275,33 @@ def trigger_execution_claim(context, execution_id, trigger_id, current_time,
     with engine.writer(context) as session:
         if session.execute(stmt).rowcount != 1:
             return None
-        states = session.execute(
-            sa.select(models.ScheduledOperationState)
-            .join(models.ScheduledOperation, models.ScheduledOperation.id ==
-                  models.ScheduledOperationState.operation_id)
-            .where(models.ScheduledOperation.trigger_id == trigger_id,
-                   models.ScheduledOperation.enabled == sa.true())
-            .order_by(models.ScheduledOperationState.id)
-            .with_for_update()).scalars().all()
-        runs = []
-        for state in states:
-            if dropped is not None:
-                _new_log(session, state.operation_id, 'dropped_out_of_window',
-                         dropped[0], now, dropped[1])
-            if run is None:
-                continue
-            if state.state == 'running':
-                _new_log(session, state.operation_id, 'failed', run[0], now,
-                         '{"reason": "The previous run has not ended."}')
-                continue
-            state.update({'service_id': service_id, 'state': 'running',
-                          'end_time_for_run': query.naive_utc(run[1])})
-            runs.append((state.operation_id, _new_log(
-                session, state.operation_id, 'in_progress', run[0], now)))
-        session.flush()
-        return [(operation_id, log.id) for operation_id, log in runs]
+        rows = session.execute(
+            sa.select(*_CLAIMED)
+            .join(_STATE_ROWS,
+                  _STATE_ROWS.c.operation_id == _OPERATION_ROWS.c.id)
+            .where(_OPERATION_ROWS.c.trigger_id == trigger_id,
+                   _OPERATION_ROWS.c.enabled == sa.true())
+            .order_by(_STATE_ROWS.c.id)
+            .with_for_update()).all()
+        logs = []
+        if dropped is not None:
+            logs += [_log_values(row.id, 'dropped_out_of_window',
+                                 dropped[0], now, dropped[1])
+                     for row in rows]
+        if run is None:
+            idle = []
+        else:
+            idle = [row for row in rows if row.state != 'running']
+            logs += [_log_values(row.id, 'failed', run[0], now,
+                                 '{"reason": "The previous run has not '
+                                 'ended."}')
+                     for row in rows if row.state == 'running']
+        if logs:
+            session.execute(sa.insert(_LOG_ROWS), logs)
+        if run is None:
+            return []
+        claimed = _claim_runs(session, idle, service_id, run, now)
+        return [(row, claimed[row.id]) for row in idle]
 
 
 def scheduled_operation_run_update(context, operation_id, service_id,
@@ -284,18 +325,17 @@ def scheduled_operation_run_update(context, operation_id, service_id,
     return True
 
 
-def scheduled_operation_state_get_orphaned(context, service_id,
-                                           dead_before):
-    """Running states owned by another engine whose last heartbeat is
-    older than ``dead_before`` (or whose service row is gone)."""
+def scheduled_operation_state_get_running_elsewhere(context, service_id):
+    """Running states owned by other engines, each with ``heartbeat``: the
+    owner's last heartbeat (None when its service row is gone)."""
     state = _STATE_ROWS.c
     service = models.Service
-    beat = sa.func.coalesce(service.updated_at, service.created_at)
-    stmt = (sa.select(_STATE_ROWS)
+    beat = sa.case((service.deleted == sa.true(), None),
+                   else_=sa.func.coalesce(service.updated_at,
+                                          service.created_at))
+    stmt = (sa.select(_STATE_ROWS, beat.label('heartbeat'))
             .outerjoin(service, service.id == state.service_id)
-            .where(state.state == 'running', state.service_id != service_id,
-                   sa.or_(service.id.is_(None), service.deleted == sa.true(),
-                          beat < query.naive_utc(dead_before))))
+            .where(state.state == 'running', state.service_id != service_id))
     with engine.reader(context) as session:
         return session.execute(stmt).all()
 

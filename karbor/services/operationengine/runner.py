@@ -104,6 +104,8 @@ class Runner(object):
         self._protection = None
         self._pending = {}
         self._busy = 0
+        # One admin context serves every thread: DB blocks join per thread.
+        self._ctxt = context.get_admin_context()
         self._lock = threading.Lock()
         self._arrived = threading.Event()
         self._stopped = threading.Event()
@@ -117,8 +119,10 @@ class Runner(object):
             self._protection = protection_rpcapi.ProtectionAPI()
         return self._protection
 
-    def submit(self, operation_id, log_id, resume=False):
-        self._spawn(self.run, operation_id, log_id, resume)
+    def submit(self, operation_id, log_id, resume=False, claimed=None):
+        """Start a run; ``claimed`` is the operation's row of the claim
+        (with ``trust_id``), read again when not given."""
+        self._spawn(self.run, operation_id, log_id, resume, claimed)
 
     def _spawn(self, func, *args):
         with self._lock:
@@ -166,31 +170,37 @@ class Runner(object):
                  '%(info)s', {'log': log_id, 'op': operation.id,
                               'state': state, 'info': info})
 
-    def run(self, operation_id, log_id, resume=False):
+    def run(self, operation_id, log_id, resume=False, claimed=None):
         """Start one run: up to its checkpoint request."""
-        ctxt = context.get_admin_context()
-        try:
-            operation = objects.ScheduledOperation.get_by_id(ctxt,
-                                                             operation_id)
-            state = objects.ScheduledOperationState.get_by_operation_id(
-                ctxt, operation_id)
-            log = objects.ScheduledOperationLog.get_by_id(ctxt, log_id)
-        except exception.NotFound:
-            return  # deleted meanwhile: nothing to record
+        ctxt = self._ctxt
+        if claimed is not None:
+            operation, trust_id, started = claimed, claimed.trust_id, False
+        else:
+            try:
+                operation = objects.ScheduledOperation.get_by_id(
+                    ctxt, operation_id)
+                state = objects.ScheduledOperationState.get_by_operation_id(
+                    ctxt, operation_id)
+                log = objects.ScheduledOperationLog.get_by_id(ctxt, log_id)
+            except exception.NotFound:
+                return  # deleted meanwhile: nothing to record
+            trust_id = state.trust_id
+            started = resume and log.actual_start_time is not None
+            if not started and state.end_time_for_run and self.clock() > \
+                    state.end_time_for_run.replace(tzinfo=None):
+                self._finish(ctxt, operation, log_id, STATE_DROPPED, {
+                    'reason': _('The run could not start within its '
+                                'window.')})
+                return
         checkpoint_id = None
-        if resume and log.actual_start_time is not None:
+        if started:
             checkpoint_id = self._checkpoint_of_run(ctxt, operation, log)
-        elif state.end_time_for_run and \
-                self.clock() > state.end_time_for_run.replace(tzinfo=None):
-            self._finish(ctxt, operation, log_id, STATE_DROPPED, {
-                'reason': _('The run could not start within its window.')})
-            return
         if checkpoint_id is None and not self._update(
                 ctxt, operation_id, log_id,
                 {'actual_start_time': self.clock()}):
             return  # another engine took it over
         try:
-            user_ctxt = trusts.run_context(operation, state.trust_id)
+            user_ctxt = trusts.run_context(operation, trust_id)
             if checkpoint_id is None:
                 checkpoint_id = self._protect(user_ctxt, operation, log_id)
         except Exception as err:
@@ -232,7 +242,7 @@ class Runner(object):
         if not pending:
             return []
         rows = db.checkpoint_record_get_all(
-            context.get_admin_context(), filters={'id': list(pending)})
+            self._ctxt, filters={'id': list(pending)})
         statuses = {row.id: row.status for row in rows}
         now = time.monotonic()
         ended = [(run, statuses.get(run.checkpoint_id))
@@ -247,7 +257,7 @@ class Runner(object):
 
     def complete(self, pending, status):
         """End a run whose checkpoint ended with ``status``."""
-        ctxt = context.get_admin_context()
+        ctxt = self._ctxt
         operation = pending.operation
         info = {'checkpoint_id': pending.checkpoint_id}
         if status not in FINAL:

@@ -15,11 +15,13 @@ others are logged ``dropped_out_of_window`` (one log per operation, never a
 burst of runs).
 
 An engine that dies leaves runs marked ``running`` under its service id.
-Every engine looks every half ``report_interval`` for running states whose
+From each fire time until no other engine holds a running operation, every
+engine looks every half ``report_interval`` for running states whose
 engine's heartbeat (the ``services`` row, beaten every ``report_interval``)
 is older than 1.5 ``report_interval``, takes them over with a
 compare-and-swap on the owner, and finishes them: a run is taken over at
-most two heartbeat intervals after its engine's last heartbeat.
+most two heartbeat intervals after its engine's last heartbeat. Between
+fire times, with nothing running, an idle engine does not wake at all.
 """
 
 import datetime
@@ -60,6 +62,9 @@ class Scheduler(object):
         self._stopped = threading.Event()
         self._thread = None
         self._next_scan = None
+        # Whether another engine may hold runs (it may after a fire time).
+        self._runs_possible = True
+        self._woken_for = None
         self._triggers = {}
 
     def start(self):
@@ -100,14 +105,20 @@ class Scheduler(object):
                 self.claim(ctxt, execution, now)
             if len(due) < DUE_BATCH:
                 break
+        if self._woken_for is not None and now >= self._woken_for:
+            # A fire time passed: some engine may have claimed runs.
+            self._runs_possible = True
         self._scan_if_due(ctxt, now)
         return self._delay(ctxt)
 
     def _delay(self, ctxt):
-        until = [CONF.operationengine.max_sleep,
-                 (self._next_scan - self.clock()).total_seconds()]
+        until = [CONF.operationengine.max_sleep]
+        if self._runs_possible:
+            until.append((self._next_scan - self.clock()).total_seconds())
         execution = db.trigger_execution_get_next(ctxt)
+        self._woken_for = None
         if execution is not None:
+            self._woken_for = execution.execution_time
             until.append((execution.execution_time -
                           self.clock()).total_seconds())
         return max(min(until), 0)
@@ -150,19 +161,26 @@ class Scheduler(object):
             self.service_id, run=run, dropped=dropped)
         if runs is None:
             return  # another engine claimed it
-        for operation_id, log_id in runs:
-            self.runner.submit(operation_id, log_id)
+        for operation, log_id in runs:
+            self.runner.submit(operation.id, log_id, claimed=operation)
 
     def _scan_if_due(self, ctxt, now):
-        if self._next_scan is not None and now < self._next_scan:
+        """Look for runs of dead engines while runs may be in flight."""
+        if not self._runs_possible or (
+                self._next_scan is not None and now < self._next_scan):
             return
         interval = CONF.report_interval
         self._next_scan = now + datetime.timedelta(
             seconds=interval / SCANS_PER_INTERVAL)
         dead_before = now - datetime.timedelta(seconds=interval * DEAD_AFTER)
-        for state in db.scheduled_operation_state_get_orphaned(
-                ctxt, self.service_id, dead_before):
-            self._take_over(ctxt, state)
+        running = db.scheduled_operation_state_get_running_elsewhere(
+            ctxt, self.service_id)
+        for state in running:
+            if state.heartbeat is None or state.heartbeat < dead_before:
+                self._take_over(ctxt, state)
+        # Nothing runs elsewhere: nothing can be orphaned before the next
+        # fire time (only claims make runs).
+        self._runs_possible = bool(running)
 
     def _take_over(self, ctxt, state):
         won = db.scheduled_operation_state_update(

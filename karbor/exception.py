@@ -53,10 +53,6 @@ class ValidationError(Invalid):
     message = "%(detail)s"
 
 
-class InvalidParameterValue(Invalid):
-    message = _("%(err)s")
-
-
 class InvalidProtectableType(Invalid):
     message = _("Invalid protectable type provided.")
 
@@ -65,16 +61,8 @@ class InvalidPlan(Invalid):
     message = _("Invalid plan: %(reason)s")
 
 
-class InvalidContentType(Invalid):
-    message = _("Invalid content type %(content_type)s.")
-
-
 class MalformedRequestBody(Invalid):
     message = _("Malformed message body: %(reason)s")
-
-
-class InvalidOriginalId(Invalid):
-    message = _("The original_id %(original_id)s is invalid.")
 
 
 class ProviderNotFoundAsInput(Invalid):
@@ -98,33 +86,15 @@ class BankReadonlyViolation(KarborException):
     code = 403
 
 
-class InvalidTrigger(Invalid):
-    message = _("Invalid trigger: %(reason)s")
-
-
-class InvalidOperationDefinition(Invalid):
-    message = _("Invalid operation definition, reason: %(reason)s")
-
-
-# 401 / 403
 class NotAuthorized(KarborException):
     message = _("Not authorized.")
     code = 403
-
-
-class AdminRequired(NotAuthorized):
-    message = _("User does not have admin privileges")
 
 
 class PolicyNotAuthorized(NotAuthorized):
     message = _("Policy doesn't allow %(action)s to be performed.")
 
 
-class AccessCheckpointNotAllowed(NotAuthorized):
-    message = _("The checkpoint access is not allowed.")
-
-
-# 404
 class NotFound(KarborException):
     message = _("Resource could not be found.")
     code = 404
@@ -160,10 +130,6 @@ class CheckpointNotFound(NotFound):
 
 class ProviderNotFound(NotFound):
     message = _("Provider %(provider_id)s could not be found.")
-
-
-class ProtectableTypeNotFound(NotFound):
-    message = _("ProtectableType %(protectable_type)s could not be found.")
 
 
 class ProtectableResourceNotFound(NotFound):
@@ -203,10 +169,6 @@ class QuotaUsageNotFound(QuotaNotFound):
     message = _("Quota usage for project %(project_id)s could not be found.")
 
 
-class ReservationNotFound(QuotaNotFound):
-    message = _("Quota reservation %(uuid)s could not be found.")
-
-
 class BankObjectNotFound(NotFound):
     message = _("The bank object %(key)s could not be found.")
 
@@ -215,29 +177,11 @@ class ProtectionPluginNotFound(NotFound):
     message = _("Protection plugin for resource type %(type)s not found.")
 
 
-class ProtectableTypeNotSupported(NotFound):
-    message = _("Protectable type %(type)s is not supported.")
-
-
-# 409
 class Conflict(KarborException):
     message = _("Conflict.")
     code = 409
 
 
-class DuplicateEntry(Conflict):
-    message = _("Duplicate entry: %(reason)s")
-
-
-class ServiceExists(Conflict):
-    message = _("Service %(service_id)s already exists.")
-
-
-class ScheduledOperationExist(Invalid):
-    message = _("Scheduled Operation %(op_id)s exists.")
-
-
-# 413
 class QuotaError(KarborException):
     message = _("Quota exceeded: code=%(code)s")
     code = 413
@@ -246,10 +190,6 @@ class QuotaError(KarborException):
 
 class OverQuota(QuotaError):
     message = _("Quota exceeded for resources: %(overs)s")
-
-
-class InvalidReservationExpiration(Invalid):
-    message = _("Invalid reservation expiration %(expire)s.")
 
 
 class InvalidQuotaValue(Invalid):
@@ -268,20 +208,11 @@ class FlowError(KarborException):
     message = _("Flow failed: %(error)s")
 
 
-class CreateResourceFailed(KarborException):
-    message = _("Create %(name)s failed: %(reason)s")
-
-
 class ListProtectableResourceFailed(KarborException):
     message = _("List protectable resources of type %(type)s failed: "
                 "%(reason)s")
     # The service behind the type failed or is not configured: not ours.
     code = 503
-
-
-class ProtectableResourceInvalidStatus(KarborException):
-    message = _("The resource %(resource_id)s of type %(resource_type)s has "
-                "an invalid status: %(status)s")
 
 
 class ProtectResourceFailed(KarborException):
@@ -334,10 +265,6 @@ class AcquireLeaseFailed(KarborException):
     code = 503
 
 
-class LoadProviderError(KarborException):
-    message = _("Load provider %(name)s failed: %(reason)s")
-
-
 class ServiceUnavailable(KarborException):
     message = _("Service is unavailable at this time.")
     code = 503
@@ -351,14 +278,6 @@ class BankUnavailable(ServiceUnavailable):
 class AuthorizationFailure(KarborException):
     message = _("Authorization failed: %(reason)s")
     code = 401
-
-
-class ConfigNotFound(NotFound):
-    message = _("Could not find config at %(path)s")
-
-
-class PasteAppNotFound(NotFound):
-    message = _("Could not load paste app '%(name)s' from %(path)s")
 
 
 class GraphCycleError(Invalid):

@@ -48,8 +48,15 @@ provider_opts = [
                     'are kept in this provider\'s own bank.'),
 ]
 
-SCHEMA_KINDS = ('options_schema', 'restore_schema', 'saved_info_schema',
-                'verify_schema')
+# The kinds of ``extended_info_schema``, each with the plugin class method
+# that gives a resource type's schema of that kind.
+SCHEMA_GETTERS = {
+    'options_schema': lambda plugin: plugin.get_options_schema,
+    'restore_schema': lambda plugin: plugin.get_restore_schema,
+    'saved_info_schema': lambda plugin: plugin.get_saved_info_schema,
+    'verify_schema': lambda plugin: plugin.get_verify_schema,
+}
+SCHEMA_KINDS = tuple(SCHEMA_GETTERS)
 
 
 def load_plugin_class(name):
@@ -86,9 +93,9 @@ class PluggableProtectionProvider(object):
     def _build_schemas(self):
         schemas = {kind: {} for kind in SCHEMA_KINDS}
         for resource_type, plugin_class in self._plugin_classes.items():
-            for kind in SCHEMA_KINDS:
-                getter = getattr(plugin_class, 'get_%s' % kind)
-                schemas[kind][resource_type] = getter(resource_type)
+            for kind, getter in SCHEMA_GETTERS.items():
+                schemas[kind][resource_type] = getter(plugin_class)(
+                    resource_type)
         return schemas
 
     @property

@@ -2,12 +2,13 @@
 
 ``karbor-api``, ``karbor-protection`` and ``karbor-operationengine`` run as
 separate processes over RabbitMQ, on MariaDB and on PostgreSQL, with
-``auth_strategy = keystone``; Karbor's service user and its ``data-protect`` endpoint are in
-the real Keystone. The demo user logs in with a password through the real
-``karbor`` and ``openstack`` CLIs and replays seed 000 with the volume
-snapshot provider.
+``auth_strategy = keystone``; Karbor's service user and its
+``data-protect`` endpoint are in the real Keystone. The demo user logs in
+with a password through the real ``karbor`` and ``openstack`` CLIs and
+replays seed 000 with the volume snapshot provider.
 """
 
+import contextlib
 import os
 import subprocess
 import textwrap
@@ -53,11 +54,10 @@ project_domain_id = default
 """
 
 
-@pytest.fixture(scope='module', params=['mysql', 'postgresql'])
-def karbor(request, real_cloud, tmp_path_factory):
-    if not functional.rabbit_available():
-        pytest.skip('RabbitMQ is not running')
-    workdir = str(tmp_path_factory.mktemp('karbor-keystone'))
+@contextlib.contextmanager
+def keystone_deployment(real_cloud, workdir, backend, extra_conf=''):
+    """Karbor's services in Keystone mode on the real Keystone, with the
+    snapshot provider; registered as ``data-protect``."""
     providers = os.path.join(workdir, 'providers.d')
     os.makedirs(providers)
     with open(os.path.join(providers, 'snapshot.conf'), 'w') as conf:
@@ -65,11 +65,11 @@ def karbor(request, real_cloud, tmp_path_factory):
     extra = textwrap.dedent(KEYSTONE_CONF).format(
         auth_url=real_cloud.env['KARBOR_RC_AUTH_URL'],
         password=real_cloud.env['KARBOR_RC_KARBOR_PASSWORD'])
-    with dbfixtures.database_url(request.param) as url:
+    with dbfixtures.database_url(backend) as url:
         running = deployment.Deployment(
             workdir, url, functional.RABBIT_URL, providers,
             auth_strategy='keystone',
-            extra_conf=functional.SERVICE_CONF + extra)
+            extra_conf=functional.SERVICE_CONF + extra + extra_conf)
         real_cloud.register_endpoint(
             'data-protect', 'karbor', running.url + '/v1/$(project_id)s')
         try:
@@ -77,6 +77,15 @@ def karbor(request, real_cloud, tmp_path_factory):
             yield running
         finally:
             running.stop()
+
+
+@pytest.fixture(scope='module', params=['mysql', 'postgresql'])
+def karbor(request, real_cloud, tmp_path_factory):
+    if not functional.rabbit_available():
+        pytest.skip('RabbitMQ is not running')
+    workdir = str(tmp_path_factory.mktemp('karbor-keystone'))
+    with keystone_deployment(real_cloud, workdir, request.param) as running:
+        yield running
 
 
 @pytest.fixture

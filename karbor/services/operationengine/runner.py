@@ -276,7 +276,7 @@ class Runner(object):
         if operation.operation_type == 'retention_protect':
             deleted, errors = self._retain(
                 ctxt, pending.user_ctxt, operation,
-                operation.operation_definition)
+                operation.operation_definition, pending.checkpoint_id)
             info['deleted_checkpoints'] = deleted
             if errors:
                 info['reason'] = '; '.join(errors)
@@ -352,9 +352,10 @@ class Runner(object):
                 return row.id
         return None
 
-    def _expired(self, rows, definition):
+    def _expired(self, rows, definition, made):
         """Checkpoints beyond ``max_backups`` or older than
-        ``retention_duration`` days, oldest first."""
+        ``retention_duration`` days, oldest first; never ``made`` (the
+        run's own)."""
         max_backups = int(definition.get('max_backups') or 0)
         days = int(definition.get('retention_duration') or 0)
         expired = set()
@@ -364,14 +365,15 @@ class Runner(object):
             oldest = self.clock() - datetime.timedelta(days=days)
             expired.update(row.id for row in rows
                            if row.created_at < oldest)
+        expired.discard(made)
         return [row for row in reversed(rows) if row.id in expired]
 
-    def _retain(self, ctxt, user_ctxt, operation, definition):
+    def _retain(self, ctxt, user_ctxt, operation, definition, made):
         """Delete the operation's checkpoints beyond its limits."""
         rows = self._own_checkpoints(
             ctxt, operation, [constants.CHECKPOINT_STATUS_AVAILABLE])
         deleted, errors = [], []
-        for row in self._expired(rows, definition):
+        for row in self._expired(rows, definition, made):
             try:
                 self.protection.delete(user_ctxt, row.provider_id, row.id)
             except Exception as err:

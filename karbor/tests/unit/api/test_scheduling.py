@@ -148,6 +148,31 @@ def test_retention_keeps_the_two_newest(api, engine, limits):
         made[0]['extend_info']['checkpoint_id']]
 
 
+def test_retention_duration_deletes_older_checkpoints(api, engine, limits):
+    operation, due = schedule(api, 'retention_protect',
+                              retention_duration='1')
+    clock = Clock(due)
+    scheduler, runner = make_engine(engine, clock)
+    for minute in range(2):
+        fire(scheduler, runner, clock,
+             due + datetime.timedelta(minutes=minute, seconds=1))
+    assert len(own_checkpoints(operation)) == 2
+    # Two days later the earlier checkpoints are older than one day; the
+    # run's own is kept whatever its clock says.
+    later = due + datetime.timedelta(days=2)
+    scheduler._triggers.clear()
+    db.trigger_execution_update(
+        context.get_admin_context(), db.trigger_execution_get_by_trigger(
+            context.get_admin_context(), operation['trigger_id']).id,
+        due + datetime.timedelta(minutes=2), later)
+    fire(scheduler, runner, clock, later + datetime.timedelta(seconds=1))
+    last = logs(api, operation['id'])[0]
+    assert last['state'] == 'success', last
+    kept = [row.id for row in own_checkpoints(operation)]
+    assert kept == [last['extend_info']['checkpoint_id']]
+    assert len(last['extend_info']['deleted_checkpoints']) == 2
+
+
 def test_failed_protect_is_logged_and_the_next_run_happens(api, engine,
                                                            limits):
     operation, due = schedule(api)

@@ -48,28 +48,29 @@ lock_path = {state}/locks
 [k8s_client]
 k8s_host = {cloud}/k8s
 """
-# Keystone mode: the sandbox's Keystone checks the callers' tokens, and
-# Karbor calls the other services with the caller's token plus the token of
-# its own service user.
-KEYSTONE_CONF = """
-[keystone_authtoken]
-www_authenticate_uri = {cloud}/identity/v3
-auth_url = {cloud}/identity/v3
-auth_type = password
-username = karbor
-password = password
-project_name = service
-user_domain_id = default
-project_domain_id = default
-
-[service_credentials]
-auth_url = {cloud}/identity/v3
-username = karbor
-password = password
+# Keystone mode: Keystone checks the callers' tokens, and Karbor calls the
+# other services with the caller's token plus the token of its own service
+# user, named in both sections.
+SERVICE_USER_CONF = """
+auth_url = {auth_url}
+username = {username}
+password = {password}
 project_name = service
 user_domain_id = default
 project_domain_id = default
 """
+
+
+def keystone_conf(auth_url, username='karbor', password='password'):
+    """``[keystone_authtoken]`` and ``[service_credentials]`` of Karbor's
+    service user on the Keystone at ``auth_url``."""
+    user = SERVICE_USER_CONF.format(auth_url=auth_url, username=username,
+                                    password=password)
+    return ('\n[keystone_authtoken]\nwww_authenticate_uri = %s\n'
+            'auth_type = password%s\n[service_credentials]%s'
+            % (auth_url, user, user))
+
+
 # noauth mode: no user token, so Karbor calls the sandbox as this user,
 # scoped to the project of each request.
 NOAUTH_CONF = """
@@ -80,7 +81,6 @@ password = password
 user_domain_id = default
 project_domain_id = default
 """
-AUTH_CONF = {'keystone': KEYSTONE_CONF, 'noauth': NOAUTH_CONF}
 CONF_FILES = {'keystone': 'karbor.conf', 'noauth': 'karbor-noauth.conf'}
 SANDBOX_PORT = 8798
 SANDBOX_DELAY = 1.0
@@ -130,9 +130,12 @@ def write_embedded_config(state_dir, host='127.0.0.1', port=8799,
                 _copy_providers(shipped_providers_dir(), providers_dir,
                                 cloud)
         with open(path, 'w') as conf_file:
-            conf_file.write((EMBEDDED_CONF + AUTH_CONF[auth]).format(
+            auth_conf = (keystone_conf(cloud + '/identity/v3')
+                         if auth == 'keystone'
+                         else NOAUTH_CONF.format(cloud=cloud))
+            conf_file.write(EMBEDDED_CONF.format(
                 state=state_dir, host=host, port=port, auth=auth,
-                providers=providers_dir, cloud=cloud))
+                providers=providers_dir, cloud=cloud) + auth_conf)
     return path
 
 

@@ -11,7 +11,6 @@ CLIs, as the user guide (seed 000) does.
 import json
 import os
 import subprocess
-import textwrap
 import time
 
 from cinderclient import client as cinder_client
@@ -29,25 +28,7 @@ from karbor.tests.isolation import probes
 OS_INFRA_FS = '6659007d-6f66-4a0f-9cb4-17d6aded0bb9'
 NOOP = conftest.NOOP_PROVIDER
 VOLUME = 'OS::Cinder::Volume'
-KEYSTONE_CONF = """
-[keystone_authtoken]
-www_authenticate_uri = {auth_url}
-auth_url = {auth_url}
-auth_type = password
-username = karbor
-password = password
-project_name = service
-user_domain_id = default
-project_domain_id = default
-
-[service_credentials]
-auth_url = {auth_url}
-username = karbor
-password = password
-project_name = service
-user_domain_id = default
-project_domain_id = default
-
+K8S_CONF = """
 [k8s_client]
 k8s_host = {k8s_host}
 """
@@ -114,8 +95,8 @@ def ks(request, tmp_path_factory):
     with sandbox_fixture.running_sandbox(os.path.join(workdir, 'cloud'),
                                          delay=0.05) as sandbox:
         providers = _keystone_providers(workdir, sandbox.base_url)
-        conf = textwrap.dedent(KEYSTONE_CONF).format(
-            auth_url=sandbox.auth_url, k8s_host=sandbox.base_url + '/k8s')
+        conf = karbor_all.keystone_conf(sandbox.auth_url) + K8S_CONF.format(
+            k8s_host=sandbox.base_url + '/k8s')
         with conftest.dbfixtures.database_url(request.param) as url:
             karbor = deployment.Deployment(
                 workdir, url, conftest.RABBIT_URL, providers,

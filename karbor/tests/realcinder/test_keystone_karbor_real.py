@@ -11,11 +11,11 @@ replays seed 000 with the volume snapshot provider.
 import contextlib
 import os
 import subprocess
-import textwrap
 
 from cinderclient import client as cinder_client
 import pytest
 
+from karbor.cmd import all as karbor_all
 from karbor.tests import dbfixtures
 from karbor.tests.functional import conftest as functional
 from karbor.tests.functional import deployment
@@ -33,27 +33,6 @@ enabled = True
 [file_system_bank_plugin]
 file_system_bank_path = banks/volume-snapshot
 """
-KEYSTONE_CONF = """
-[keystone_authtoken]
-www_authenticate_uri = {auth_url}
-auth_url = {auth_url}
-auth_type = password
-username = karbor
-password = {password}
-project_name = service
-user_domain_id = default
-project_domain_id = default
-
-[service_credentials]
-auth_url = {auth_url}
-username = karbor
-password = {password}
-project_name = service
-user_domain_id = default
-project_domain_id = default
-"""
-
-
 @contextlib.contextmanager
 def keystone_deployment(real_cloud, workdir, backend, extra_conf=''):
     """Karbor's services in Keystone mode on the real Keystone, with the
@@ -62,8 +41,8 @@ def keystone_deployment(real_cloud, workdir, backend, extra_conf=''):
     os.makedirs(providers)
     with open(os.path.join(providers, 'snapshot.conf'), 'w') as conf:
         conf.write(PROVIDER_CONF.format(id=SNAPSHOT_PROVIDER))
-    extra = textwrap.dedent(KEYSTONE_CONF).format(
-        auth_url=real_cloud.env['KARBOR_RC_AUTH_URL'],
+    extra = karbor_all.keystone_conf(
+        real_cloud.env['KARBOR_RC_AUTH_URL'],
         password=real_cloud.env['KARBOR_RC_KARBOR_PASSWORD'])
     with dbfixtures.database_url(backend) as url:
         running = deployment.Deployment(

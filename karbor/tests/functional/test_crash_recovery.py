@@ -330,7 +330,9 @@ def test_survivor_takes_over_a_dead_workers_flow(karbor, project):
         checkpoint = wait_final(karbor, project, '%s/%s' % (
             CHECKPOINTS, checkpoint_id), 'checkpoint', timeout=40)
         assert checkpoint['status'] == 'available', checkpoint
-    assert SECOND not in _flow_owners(karbor)
+    # The flow record goes just after the status is shown.
+    wait_for(lambda: SECOND not in _flow_owners(karbor), timeout=10,
+             interval=0.2, what="the dead worker's flow records to go")
     assert_nothing_in_progress(karbor, project)
     statuses = assert_bank_clean(karbor)
     assert set(checkpoint_ids) <= set(statuses)

@@ -134,8 +134,12 @@ def _token_body(token):
 
 def _user_plugin(context):
     """An auth plugin that presents the caller's own Keystone token."""
-    body = context.auth_token_info or _token_body(context.auth_token)
-    auth_ref = access.create(body=body, auth_token=context.auth_token)
+    if not context.auth_token_info:
+        # Kept on the context (never persisted), so a resumed flow asks
+        # Keystone once, not for every client it makes.
+        context.auth_token_info = _token_body(context.auth_token)
+    auth_ref = access.create(body=context.auth_token_info,
+                             auth_token=context.auth_token)
     return access_plugin.AccessInfoPlugin(
         auth_ref, auth_url=CONF[SERVICE_CREDENTIALS_GROUP].auth_url)
 

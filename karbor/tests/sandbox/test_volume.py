@@ -5,6 +5,7 @@ import pytest
 import requests
 
 from karbor.tests.sandbox.conftest import wait_status
+from karbor.tests.sandbox import in_use_backup_rule
 
 
 def _available(cinder, size=1, **kw):
@@ -163,19 +164,22 @@ def test_backups_full_incremental_and_delete(cinder):
     assert cinder.backups.list() == []
 
 
-def test_backup_of_in_use_volume_and_from_snapshot(cinder):
-    vol = _available(cinder)
-    cinder.volumes.attach(vol, 'server-1', '/dev/vdb')
-    with pytest.raises(c_exc.BadRequest):
-        cinder.backups.create(vol.id)
-    forced = cinder.backups.create(vol.id, force=True)
-    assert cinder.volumes.get(vol.id).status == 'in-use'
-    assert cinder.backups.get(forced.id).status == 'available'
-    snap = cinder.volume_snapshots.create(vol.id, force=True)
-    wait_status(lambda: cinder.volume_snapshots.get(snap.id), 'available')
-    from_snap = cinder.backups.create(vol.id, snapshot_id=snap.id,
-                                      force=True)
-    assert cinder.backups.get(from_snap.id).snapshot_id == snap.id
+@pytest.mark.parametrize('name,source,force,refusal',
+                         in_use_backup_rule.CASES,
+                         ids=[c[0] for c in in_use_backup_rule.CASES])
+def test_backup_of_in_use_volume(cinder, name, source, force, refusal):
+    volume, snapshot, message = in_use_backup_rule.attempt(cinder, source,
+                                                           force)
+    assert message == refusal
+    if refusal:
+        return
+    (backup,) = cinder.backups.list(search_opts={'volume_id': volume.id})
+    backup = wait_status(lambda: cinder.backups.get(backup.id), 'available')
+    assert backup.snapshot_id == (snapshot.id if snapshot else None)
+    assert cinder.volumes.get(volume.id).status == 'in-use'
+    if snapshot:
+        assert cinder.volume_snapshots.get(snapshot.id).status == \
+            'available'
 
 
 def test_restore_to_new_and_existing_volume(cinder):

@@ -39,21 +39,36 @@ class BackupController(wsgi.Controller):
         return common.get(self.store, req, 'backup', backup_id, 'Backup')
 
     def _source(self, req, body):
+        """The volume and snapshot to back up, checked as Cinder does.
+
+        A backup from a snapshot needs an ``available`` snapshot of that
+        volume, whatever the volume's status; a backup of the volume
+        itself needs it ``available``, or ``in-use`` with ``force``.
+        """
         volume = volumes.get_volume(self.store, req, body.get('volume_id'))
-        force = utils.as_bool(body.get('force', False))
-        if volume['status'] == 'in-use' and not force:
-            raise wsgi.BadRequest('Invalid volume: Backing up an in-use '
-                                  'volume must use the force flag.')
-        common.require_status(volume, ('available', 'in-use'), 'Volume')
-        snapshot = None
         if body.get('snapshot_id'):
             snapshot = common.get(self.store, req, 'snapshot',
                                   body['snapshot_id'], 'Snapshot')
             if snapshot['volume_id'] != volume['id']:
-                raise wsgi.BadRequest('Invalid snapshot: Snapshot does not '
-                                      'belong to the volume.')
-            common.require_status(snapshot, ('available',), 'Snapshot')
-        return volume, snapshot
+                raise wsgi.BadRequest(
+                    'Invalid volume: Volume %s does not match with '
+                    'snapshot.volume_id %s.' % (volume['id'],
+                                                snapshot['volume_id']))
+            common.require_status(
+                snapshot, ('available',), 'Snapshot',
+                'Invalid snapshot: Snapshot to be backed up must be '
+                'available, but the current status is "%s".'
+                % snapshot['status'])
+            return volume, snapshot
+        common.require_status(
+            volume, ('available', 'in-use'), 'Volume',
+            'Invalid volume: Volume to be backed up must be available or '
+            'in-use, but the current status is "%s".' % volume['status'])
+        if volume['status'] == 'in-use' and not utils.as_bool(
+                body.get('force', False)):
+            raise wsgi.BadRequest('Invalid volume: Backing up an in-use '
+                                  'volume must use the force flag.')
+        return volume, None
 
     @wsgi.route('POST', '/backups')
     def create(self, req):
@@ -86,7 +101,7 @@ class BackupController(wsgi.Controller):
                 '_parent_id': parent['id'] if incremental else None,
                 '_volume_status': volume['status'],
                 '_project_id': ctx.project_id})
-            volumes.set_status(self.cloud, volume['id'], 'backing-up')
+            _mark_source(self.cloud, doc, 'backing-up')
             self.service.run_later('backup.created', 'backup', volume['id'],
                                    volume['metadata'], backup_id=doc['id'])
         return 202, {'backup': summary(req, doc)}
@@ -199,12 +214,23 @@ def _set(cloud, backup_id, **fields):
     return common.update(cloud.store, 'backup', backup_id, **fields)
 
 
+def _mark_source(cloud, backup, status):
+    """Set the status of what a backup reads (its snapshot if it has one,
+    else its volume) to ``status``; ``None`` puts the previous one back."""
+    if backup['snapshot_id']:
+        common.update(cloud.store, 'snapshot', backup['snapshot_id'],
+                      status=status or 'available')
+    else:
+        volumes.set_status(cloud, backup['volume_id'],
+                           status or backup['_volume_status'])
+
+
 @tasks.handler('backup.created')
 def _created(cloud, backup_id, error=None):
     doc = cloud.store.get(S, 'backup', backup_id)
     if doc is None:
         return
-    volumes.set_status(cloud, doc['volume_id'], doc['_volume_status'])
+    _mark_source(cloud, doc, None)
     if error:
         _set(cloud, backup_id, status='error', fail_reason=error)
         return

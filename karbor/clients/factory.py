@@ -47,8 +47,11 @@ def _neutron(session, endpoint, version, **kwargs):
 
 def _manila(session, endpoint, version, **kwargs):
     from manilaclient import client
+    # manilaclient names the endpoint service_catalog_url and the
+    # interface endpoint_type.
+    kwargs['endpoint_type'] = kwargs.pop('interface', None) or 'public'
     return client.Client(version, session=session,
-                         endpoint_override=endpoint, **kwargs)
+                         service_catalog_url=endpoint, **kwargs)
 
 
 def _trove(session, endpoint, version, **kwargs):

@@ -30,6 +30,8 @@ _MODULES_WITH_OPTS = (
     'karbor.services.protection.protectable_plugins.pod',
     'karbor.services.protection.protection_plugins.volume.cinder_backup',
     'karbor.services.protection.protection_plugins.volume.volume_snapshot',
+    'karbor.services.protection.protection_plugins.share',
+    'karbor.services.protection.protection_plugins.database',
     'karbor.services.protection.protection_plugins.image.'
     'image_protection_plugin',
 )

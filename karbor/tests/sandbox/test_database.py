@@ -1,5 +1,6 @@
 """Trove v1.0 contract tests with python-troveclient."""
 
+from neutronclient.v2_0 import client as neutron_client
 import pytest
 import requests
 from troveclient import client as trove_client
@@ -110,3 +111,13 @@ def test_projects_are_isolated(trove, admin_trove):
         trove.backups.create('steal', theirs.id)
     assert [i.id for i in admin_trove.instances.list()] == [theirs.id]
     assert mine.tenant_id != theirs.tenant_id
+
+
+def test_instances_on_a_network(sandbox, trove):
+    net = neutron_client.Client(session=sandbox.session()).create_network(
+        {'network': {'name': 'trove-net'}})['network']
+    with pytest.raises(t_exc.NotFound, match='Network nope'):
+        trove.instances.create('x', '2', volume={'size': 1},
+                               nics=[{'net-id': 'nope'}])
+    inst = _instance(trove, 'netted', nics=[{'net-id': net['id']}])
+    assert [a['network'] for a in inst.addresses] == [net['id']]

@@ -171,3 +171,57 @@ def test_cluster_objects_listing_and_deletion(k8s, cinder):
     assert pod.metadata.name.startswith('job-')
     assert k8s.read_namespaced_pod_status(
         pod.metadata.name, 'default').status.phase == 'Running'
+
+
+def test_csi_persistent_volume_of_cinder(k8s, cinder):
+    vol = _volume(cinder)
+    k8s.create_persistent_volume(client.V1PersistentVolume(
+        metadata=client.V1ObjectMeta(name='pv-csi'),
+        spec=client.V1PersistentVolumeSpec(
+            capacity={'storage': '1Gi'}, access_modes=['ReadWriteOnce'],
+            storage_class_name='',
+            csi=client.V1CSIPersistentVolumeSource(
+                driver='cinder.csi.openstack.org', volume_handle=vol.id))))
+    k8s.create_namespaced_persistent_volume_claim('default',
+                                                  _pvc('csi', 'pv-csi'))
+    volume = client.V1Volume(
+        name='data', persistent_volume_claim=client.
+        V1PersistentVolumeClaimVolumeSource(claim_name='csi'))
+    k8s.create_namespaced_pod('default', _pod('csi-web', volume))
+    assert k8s.read_namespaced_pod('csi-web',
+                                   'default').status.phase == 'Running'
+    assert cinder.volumes.get(vol.id).status == 'in-use'
+
+
+def test_refused_create_and_invalid_pod(k8s, sandbox):
+    import requests
+    requests.post(sandbox.url('sandbox') + '/faults', json={
+        'service': 'k8s', 'operation': 'create',
+        'resource_id': 'default/denied',
+        'message': 'exceeded quota: pods'}).raise_for_status()
+    volume = client.V1Volume(name='data', empty_dir={})
+    with pytest.raises(k_exc.ApiException) as err:
+        k8s.create_namespaced_pod('default', _pod('denied', volume))
+    assert err.value.status == 403
+    assert ('"message": "pods \\"denied\\" is forbidden: exceeded quota: '
+            'pods"') in err.value.body
+    assert '"reason": "Forbidden"' in err.value.body
+    with pytest.raises(k_exc.ApiException) as err:
+        k8s.read_namespaced_pod('denied', 'default')
+    assert err.value.status == 404
+    # The fault was used up: the next create goes through.
+    k8s.create_namespaced_pod('default', _pod('denied', volume))
+    with pytest.raises(k_exc.ApiException) as err:
+        k8s.create_namespaced_pod('default', {'metadata': {'name': 'empty'},
+                                              'spec': {}})
+    assert err.value.status == 422
+    assert 'spec.containers: Required value' in err.value.body
+    assert '"reason": "Invalid"' in err.value.body
+
+
+def test_start_fault_fails_the_pod(k8s):
+    pod = _pod('crash', client.V1Volume(name='data', empty_dir={}))
+    pod.metadata.annotations = {'sandbox:fault:start': 'error'}
+    k8s.create_namespaced_pod('default', pod)
+    status = k8s.read_namespaced_pod('crash', 'default').status
+    assert (status.phase, status.reason) == ('Failed', 'StartError')

@@ -64,7 +64,7 @@ def test_clients_on_catalog_endpoints(sandbox):
     assert 'demo-net' in [n['name'] for n in
                           neutron.list_networks()['networks']]
     manila = manila_client.Client('2', session=sess,
-                                  endpoint_override=url('sharev2'))
+                                  service_catalog_url=url('sharev2'))
     assert [s.name for s in manila.shares.list()] == ['demo-share']
     trove = trove_client.Client('1.0', session=sess,
                                 endpoint_override=url('database'))

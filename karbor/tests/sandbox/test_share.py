@@ -1,11 +1,14 @@
 """Manila v2 contract tests with python-manilaclient."""
 
+import http.client
+
 from manilaclient import api_versions
 from manilaclient import client as manila_client
 from manilaclient import exceptions as m_exc
 import pytest
 import requests
 
+from karbor.tests.functional import share_files
 from karbor.tests.sandbox.conftest import wait_status
 
 
@@ -64,7 +67,7 @@ def test_snapshots_and_share_from_snapshot(manila):
                        'available')
     assert snap.share_id == share.id and snap.size == 1
     assert [s.id for s in manila.share_snapshots.list()] == [snap.id]
-    with pytest.raises(m_exc.Conflict):
+    with pytest.raises(m_exc.Forbidden, match='dependent snapshots'):
         manila.shares.delete(share)
     copy = _share(manila, 1, snapshot_id=snap.id, name='restored')
     assert copy.snapshot_id == snap.id
@@ -110,3 +113,27 @@ def test_share_networks_and_types(manila):
     share = _share(manila, share_network=network.id)
     assert share.share_network_id == network.id
     assert [n.id for n in manila.share_networks.list()] == [network.id]
+
+
+def test_files_follow_snapshots_and_shares_made_from_them(sandbox, manila):
+    base = sandbox.base_url
+    share = _share(manila)
+    assert share_files.read(base, share.id) == {}
+    share_files.write(base, share.id, {'a.txt': b'one', 'dir/b': b'two'})
+    snap = manila.share_snapshots.create(share)
+    wait_status(lambda: manila.share_snapshots.get(snap.id), 'available')
+    share_files.write(base, share.id, {'a.txt': b'changed'})
+    copy = _share(manila, snapshot_id=snap.id)
+    assert share_files.read(base, copy.id) == {'a.txt': b'one',
+                                               'dir/b': b'two'}
+    assert share_files.read(base, share.id)['a.txt'] == b'changed'
+    url = '%s/sandbox/shares/%s/files' % (base, share.id)
+    # http.client sends the dot segments as they are (requests drops them).
+    conn = http.client.HTTPConnection(base.split('//', 1)[1], timeout=5)
+    conn.request('PUT', '/sandbox/shares/%s/files/a/../../escape' % share.id,
+                 body=b'x')
+    assert conn.getresponse().status == 400
+    conn.close()
+    assert requests.get(url + '/missing', timeout=5).status_code == 404
+    assert requests.get('%s/sandbox/shares/nope/files' % base,
+                        timeout=5).status_code == 404

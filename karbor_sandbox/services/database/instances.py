@@ -3,6 +3,7 @@
 from karbor_sandbox import service
 from karbor_sandbox.services.compute import common as compute
 from karbor_sandbox.services.database import common
+from karbor_sandbox.services.network import common as network
 from karbor_sandbox import tasks
 from karbor_sandbox import utils
 from karbor_sandbox import wsgi
@@ -56,6 +57,23 @@ class InstanceController(wsgi.Controller):
                                                        backup['size']))
         return backup
 
+    def _networks(self, req, body):
+        """The ids of the networks of ``nics``; each must exist."""
+        ctx = service.context(req)
+        found = []
+        for nic in body.get('nics') or ():
+            net_id = (nic or {}).get('net-id') or (nic or {}).get(
+                'network_id')
+            if not net_id:
+                raise wsgi.BadRequest("Invalid nics: a 'net-id' is "
+                                      "required.")
+            doc = self.store.get(network.S, 'network', net_id)
+            if doc is None or not network.visible(ctx, 'network', doc):
+                raise wsgi.NotFound('Network %s could not be found.'
+                                    % net_id)
+            found.append(net_id)
+        return found
+
     @wsgi.route('POST', '/instances')
     def create(self, req):
         ctx = service.context(req)
@@ -80,6 +98,7 @@ class InstanceController(wsgi.Controller):
                                            store_spec.get('type'),
                                            store_spec.get('version'))
         backup = self._restore_point(req, body, size)
+        networks = self._networks(req, body)
         if backup and backup['datastore']['type'] != dstore['name']:
             raise wsgi.BadRequest('The datastore of backup %s does not '
                                   'match the instance datastore.'
@@ -97,7 +116,8 @@ class InstanceController(wsgi.Controller):
             'tenant_id': ctx.project_id,
             'availability_zone': body.get('availability_zone') or 'nova',
             '_flavor_id': flavor['id'], '_project_id': ctx.project_id,
-            '_backup_id': backup['id'] if backup else None})
+            '_backup_id': backup['id'] if backup else None,
+            '_networks': networks})
         self.service.run_later('trove.instance_built', 'create', doc['id'],
                                None, instance_id=doc['id'],
                                backup_id=doc['_backup_id'])
@@ -155,8 +175,11 @@ def _built(cloud, instance_id, backup_id=None, error=None):
         cloud.blobs.copy('trove-backup-%s' % backup_id, blob_key(instance_id))
     else:
         cloud.blobs.write(blob_key(instance_id), [b'-- empty database\n'])
-    set_status(cloud, instance_id, 'ACTIVE', ip=['10.0.0.%d' % (
-        sum(instance_id.encode()) % 250 + 3)])
+    address = '10.0.0.%d' % (sum(instance_id.encode()) % 250 + 3)
+    doc = cloud.store.get(S, 'instance', instance_id) or {}
+    set_status(cloud, instance_id, 'ACTIVE', ip=[address], addresses=[
+        {'address': address, 'type': 'private', 'network': net_id}
+        for net_id in doc.get('_networks') or ()])
 
 
 @tasks.handler('trove.instance_deleted')

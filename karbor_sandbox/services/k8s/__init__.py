@@ -76,13 +76,38 @@ class ObjectController(wsgi.Controller):
 
     def _create(self, req, plural, namespace=None):
         body = _body(req)
+        # Validated, then admitted outside any transaction (a refusal
+        # uses its fault up), then made.
+        admitted = self._new(plural, namespace, body)
+        self._admit(plural, admitted)
+        body['metadata']['name'] = admitted['metadata']['name']
         with self.store.transaction():
-            if namespace:
-                objects.load(self.store, 'namespaces', None, namespace)
-            obj = objects.new(self.store, plural, namespace, body)
+            obj = self._new(plural, namespace, body)
             self._initial_status(plural, obj)
             objects.save(self.store, plural, obj)
         return 201, obj
+
+    def _new(self, plural, namespace, body):
+        with self.store.transaction():
+            if namespace:
+                objects.load(self.store, 'namespaces', None, namespace)
+            return objects.new(self.store, plural, namespace, body)
+
+    def _admit(self, plural, obj):
+        """Refuse a create as an admission controller would (403), when
+        a fault ``create`` is injected for service ``k8s`` and resource
+        ``<namespace>/<name>`` (or ``<name>``), or set as annotation."""
+        meta = obj['metadata']
+        fault = self.cloud.faults.take(
+            self.service.name, 'create',
+            objects.key(meta.get('namespace'), meta['name']),
+            meta.get('annotations'))
+        if fault and fault.is_error:
+            raise wsgi.HTTPError(
+                403, '%s "%s" is forbidden: %s' % (plural, meta['name'],
+                                                   fault.message),
+                reason='Forbidden',
+                details={'name': meta['name'], 'kind': plural})
 
     def _initial_status(self, plural, obj):
         meta = obj['metadata']

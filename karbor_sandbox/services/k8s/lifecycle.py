@@ -15,6 +15,7 @@ from karbor_sandbox import wsgi
 NODE = 'sandbox-node-1'
 NODE_IP = '10.0.0.10'
 RETRY = 1.0
+CINDER_CSI_DRIVER = 'cinder.csi.openstack.org'
 
 
 def _retry(cloud, task, /, **args):
@@ -64,6 +65,16 @@ def _bind_claim(cloud, namespace, name, uid):
     objects.save(store, 'persistentvolumeclaims', pvc)
 
 
+def pv_cinder_volume_id(spec):
+    """The Cinder volume of a PV spec: in-tree ``cinder`` or CSI."""
+    if spec.get('cinder'):
+        return spec['cinder']['volumeID']
+    csi = spec.get('csi') or {}
+    if csi.get('driver') == CINDER_CSI_DRIVER:
+        return csi.get('volumeHandle')
+    return None
+
+
 def cinder_volume_ids(store, pod):
     """Cinder volume ids a pod needs, or None while one is unresolved."""
     ids = []
@@ -78,8 +89,9 @@ def cinder_volume_ids(store, pod):
                 return None
             pv = _find(store, 'persistentvolumes', None,
                        pvc['spec']['volumeName'])
-            if pv and pv['spec'].get('cinder'):
-                ids.append(pv['spec']['cinder']['volumeID'])
+            volume_id = pv and pv_cinder_volume_id(pv['spec'])
+            if volume_id:
+                ids.append(volume_id)
     for vid in ids:
         volume = store.get('volume', 'volume', vid)
         if volume is None or volume['status'] not in ('available', 'in-use'):
@@ -106,11 +118,18 @@ def _running_status(pod):
 
 
 @tasks.handler('k8s.start_pod')
-def _start_pod(cloud, namespace, name, uid):
+def _start_pod(cloud, namespace, name, uid, error=None):
     store = cloud.store
     pod = _find(store, 'pods', namespace, name)
     if pod is None or pod['metadata']['uid'] != uid or \
             pod['metadata'].get('deletionTimestamp'):
+        return
+    if error:
+        # An injected ``start`` fault: the pod fails, as a pod whose
+        # containers cannot start under restartPolicy Never does.
+        pod['status'] = {'phase': 'Failed', 'reason': 'StartError',
+                         'message': error, 'qosClass': 'BestEffort'}
+        objects.save(store, 'pods', pod)
         return
     ids = cinder_volume_ids(store, pod)
     if ids is None:

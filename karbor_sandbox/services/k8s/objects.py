@@ -80,6 +80,15 @@ def new(store, plural, namespace, body):
                              % (plural, meta['name']),
                              reason='AlreadyExists',
                              details={'name': meta['name'], 'kind': plural})
+    if plural == 'pods' and not (obj.get('spec') or {}).get('containers'):
+        raise wsgi.HTTPError(422, 'Pod "%s" is invalid: spec.containers: '
+                             'Required value' % meta['name'],
+                             reason='Invalid',
+                             details={'name': meta['name'], 'kind': 'Pod',
+                                      'causes': [{
+                                          'reason': 'FieldValueRequired',
+                                          'message': 'Required value',
+                                          'field': 'spec.containers'}]})
     obj.update(kind=kind, apiVersion='v1')
     if namespaced:
         meta['namespace'] = namespace

@@ -3,6 +3,7 @@
 from karbor_sandbox import service
 from karbor_sandbox.services import microversions
 from karbor_sandbox.services.share import common
+from karbor_sandbox.services.share import files  # noqa: F401
 from karbor_sandbox.services.share import misc
 from karbor_sandbox.services.share import shares
 from karbor_sandbox.services.share import snapshots

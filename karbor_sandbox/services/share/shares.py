@@ -2,6 +2,7 @@
 
 from karbor_sandbox import service
 from karbor_sandbox.services.share import common
+from karbor_sandbox.services.share import files
 from karbor_sandbox import tasks
 from karbor_sandbox import utils
 from karbor_sandbox import wsgi
@@ -52,7 +53,7 @@ class ShareController(wsgi.Controller):
                 raise wsgi.BadRequest('Share size must be greater than or '
                                       'equal to the snapshot size.')
             fields['snapshot_id'] = snap['id']
-            fields['_source'] = 'share-snapshot-%s' % snap['id']
+            fields['_source'] = files.snapshot_key(snap['id'])
         if body.get('share_network_id'):
             common.get(self.store, req, 'share_network',
                        body['share_network_id'])
@@ -128,13 +129,13 @@ class ShareController(wsgi.Controller):
     def delete(self, req, share_id):
         with self.store.transaction():
             doc = common.get(self.store, req, 'share', share_id)
-            if any(s['share_id'] == share_id
-                   for s in self.store.list(S, 'snapshot')):
-                raise wsgi.Conflict('Invalid share: Share still has %s '
-                                    'dependent snapshots.' % len([
-                                        s for s in self.store.list(
-                                            S, 'snapshot')
-                                        if s['share_id'] == share_id]))
+            dependents = [s for s in self.store.list(S, 'snapshot')
+                          if s['share_id'] == share_id]
+            if dependents:
+                # Manila answers 403 (InvalidShare) here.
+                raise wsgi.Forbidden('Invalid share: Share still has %s '
+                                     'dependent snapshots.'
+                                     % len(dependents))
             common.require_status(doc, DELETABLE, 'Share')
             doc['status'] = 'deleting'
             common.put(self.store, 'share', doc)
@@ -180,8 +181,7 @@ def _created(cloud, share_id, source=None, error=None):
     if error:
         set_status(cloud, share_id, 'error', progress=None)
         return
-    if source:
-        cloud.blobs.copy(source, 'share-%s' % share_id)
+    files.copy_tree(cloud, source, files.share_key(share_id))
     path = '127.0.0.1:/shares/share_%s' % share_id.replace('-', '_')
     set_status(cloud, share_id, 'available', progress='100%',
                export_location=path, export_locations=[path])
@@ -193,4 +193,4 @@ def _deleted(cloud, share_id, error=None):
         set_status(cloud, share_id, 'error_deleting')
         return
     cloud.store.delete(S, 'share', share_id)
-    cloud.blobs.delete('share-%s' % share_id)
+    files.remove_tree(cloud, files.share_key(share_id))

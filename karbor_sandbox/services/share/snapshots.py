@@ -2,6 +2,7 @@
 
 from karbor_sandbox import service
 from karbor_sandbox.services.share import common
+from karbor_sandbox.services.share import files
 from karbor_sandbox import tasks
 from karbor_sandbox import utils
 from karbor_sandbox import wsgi
@@ -15,10 +16,6 @@ def view(req, doc):
     if not service.context(req).is_admin:
         body.pop('provider_location', None)
     return body
-
-
-def _blob(snapshot_id):
-    return 'share-snapshot-%s' % snapshot_id
 
 
 class SnapshotController(wsgi.Controller):
@@ -107,6 +104,7 @@ class SnapshotController(wsgi.Controller):
                 common.put(self.store, 'snapshot', doc)
             elif 'force_delete' in body or 'os-force_delete' in body:
                 self.store.delete(S, 'snapshot', snapshot_id)
+                files.remove_tree(self.cloud, files.snapshot_key(snapshot_id))
             else:
                 raise wsgi.BadRequest('Invalid request body')
         return wsgi.json_response(None, 202)
@@ -124,7 +122,8 @@ def _set(cloud, snapshot_id, status):
 def _created(cloud, snapshot_id, error=None):
     doc = _set(cloud, snapshot_id, 'error' if error else 'available')
     if doc and not error:
-        cloud.blobs.copy('share-%s' % doc['share_id'], _blob(snapshot_id))
+        files.copy_tree(cloud, files.share_key(doc['share_id']),
+                        files.snapshot_key(snapshot_id))
 
 
 @tasks.handler('share_snapshot.deleted')
@@ -133,4 +132,4 @@ def _deleted(cloud, snapshot_id, error=None):
         _set(cloud, snapshot_id, 'error_deleting')
         return
     cloud.store.delete(S, 'snapshot', snapshot_id)
-    cloud.blobs.delete(_blob(snapshot_id))
+    files.remove_tree(cloud, files.snapshot_key(snapshot_id))

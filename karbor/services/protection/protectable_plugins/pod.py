@@ -1,9 +1,15 @@
 """Protectable plugin for OS::Kubernetes::Pod.
 
-Pods of one namespace (``[pod_protectable] namespace``) are listed through
-the Kubernetes API (``[k8s_client]``). A pod's id is the uuid5 of
+Pods are listed through the Kubernetes API (``[k8s_client]``) in every
+namespace the credentials can see, or only in ``[pod_protectable]
+namespaces`` when the operator lists some. A pod's id is the uuid5 of
 ``<namespace>:<pod name>`` in the OID namespace and its name is
 ``<namespace>:<pod name>``, so ids stay stable across pod restarts.
+
+A pod's Cinder volumes are those it names directly (``cinder`` volume
+source) and those behind its PersistentVolumeClaims: the claim's
+PersistentVolume with a ``cinder`` source or a CSI source of the Cinder
+CSI driver (``csi.volumeHandle`` is the volume id).
 """
 
 import uuid
@@ -19,10 +25,16 @@ from karbor.services.protection import protectable_plugin
 
 CONF = cfg.CONF
 GROUP = 'pod_protectable'
+CINDER_CSI_DRIVER = 'cinder.csi.openstack.org'
+DEFAULT_NAMESPACE = 'default'
 
 pod_protectable_opts = [
-    cfg.StrOpt('namespace', default='default',
-               help='The Kubernetes namespace whose pods can be protected.'),
+    cfg.ListOpt('namespaces', default=[], deprecated_name='namespace',
+                help='The Kubernetes namespaces whose pods can be '
+                     'protected. Empty (the default): every namespace '
+                     'the [k8s_client] credentials can list pods of '
+                     '(cluster-wide pod listing). Set it when those '
+                     'credentials may only read some namespaces.'),
 ]
 CONF.register_opts(pod_protectable_opts, group=GROUP)
 
@@ -37,7 +49,7 @@ def pod_id(namespace, name):
     return str(uuid.uuid5(uuid.NAMESPACE_OID, '%s:%s' % (namespace, name)))
 
 
-def split_name(pod_resource, default_namespace=None):
+def split_name(pod_resource, default_namespace=DEFAULT_NAMESPACE):
     """``(namespace, pod name)`` of a pod Resource."""
     namespace, _sep, name = pod_resource.name.rpartition(':')
     extra = pod_resource.extra_info or {}
@@ -45,8 +57,9 @@ def split_name(pod_resource, default_namespace=None):
             name)
 
 
-def _api(conf):
+def api(conf=None):
     """The CoreV1Api of ``[k8s_client]``; refuses to guess a host."""
+    conf = conf or CONF
     if not conf.k8s_client.k8s_host:
         raise exception.ListProtectableResourceFailed(
             type=constants.POD_RESOURCE_TYPE,
@@ -54,8 +67,28 @@ def _api(conf):
     return k8s.create(conf)
 
 
-def _is_not_found(err):
+def is_not_found(err):
     return getattr(err, 'status', None) == 404
+
+
+def pv_cinder_volume_id(pv_spec):
+    """The Cinder volume id of a PersistentVolume spec, or None."""
+    if pv_spec.cinder is not None:
+        return pv_spec.cinder.volume_id
+    csi = pv_spec.csi
+    if csi is not None and csi.driver == CINDER_CSI_DRIVER:
+        return csi.volume_handle
+    return None
+
+
+def claim_volume(client, namespace, claim_name):
+    """``(claim, persistent volume)`` of a bound claim; PV None if unbound.
+    """
+    claim = client.read_namespaced_persistent_volume_claim(claim_name,
+                                                           namespace)
+    if not claim.spec.volume_name:
+        return claim, None
+    return claim, client.read_persistent_volume(claim.spec.volume_name)
 
 
 def cinder_volume_ids(pod_resource, conf=None):
@@ -63,35 +96,24 @@ def cinder_volume_ids(pod_resource, conf=None):
 
     Unbound claims and non-Cinder volumes are skipped.
     """
-    conf = conf or CONF
-    api = _api(conf)
-    namespace, name = split_name(pod_resource, conf[GROUP].namespace)
-    pod = api.read_namespaced_pod(name, namespace)
+    client = api(conf)
+    namespace, name = split_name(pod_resource)
+    pod = client.read_namespaced_pod(name, namespace)
     ids = []
     for volume in pod.spec.volumes or ():
         if volume.cinder is not None:
             ids.append(volume.cinder.volume_id)
         elif volume.persistent_volume_claim is not None:
-            volume_id = _claim_volume_id(
-                api, namespace, volume.persistent_volume_claim.claim_name)
+            _claim, pv = claim_volume(
+                client, namespace, volume.persistent_volume_claim.claim_name)
+            volume_id = pv and pv_cinder_volume_id(pv.spec)
             if volume_id:
                 ids.append(volume_id)
     return ids
 
 
-def _claim_volume_id(api, namespace, claim_name):
-    claim = api.read_namespaced_persistent_volume_claim(claim_name,
-                                                        namespace)
-    if not claim.spec.volume_name:
-        return None
-    volume = api.read_persistent_volume(claim.spec.volume_name)
-    if volume.spec.cinder is None:
-        return None
-    return volume.spec.cinder.volume_id
-
-
 class K8sPodProtectablePlugin(protectable_plugin.ProtectablePlugin):
-    """Running pods of the configured Kubernetes namespace."""
+    """Running pods of the visible (or configured) Kubernetes namespaces."""
 
     _SUPPORT_RESOURCE_TYPE = constants.POD_RESOURCE_TYPE
 
@@ -106,8 +128,13 @@ class K8sPodProtectablePlugin(protectable_plugin.ProtectablePlugin):
         return self._conf or CONF
 
     @property
-    def _namespace(self):
-        return self._config[GROUP].namespace
+    def _namespaces(self):
+        """The configured namespaces; empty means all of them."""
+        return [ns for ns in self._config[GROUP].namespaces if ns]
+
+    def _failed(self, err):
+        return exception.ListProtectableResourceFailed(
+            type=self._SUPPORT_RESOURCE_TYPE, reason=err)
 
     def _to_resource(self, pod):
         namespace = pod.metadata.namespace
@@ -117,17 +144,30 @@ class K8sPodProtectablePlugin(protectable_plugin.ProtectablePlugin):
             name='%s:%s' % (namespace, pod.metadata.name),
             extra_info={'namespace': namespace})
 
+    def _list_pods(self, client):
+        if not self._namespaces:
+            return client.list_pod_for_all_namespaces().items
+        pods = []
+        for namespace in self._namespaces:
+            try:
+                pods.extend(client.list_namespaced_pod(namespace).items)
+            except Exception as err:
+                if not is_not_found(err):
+                    raise
+        return pods
+
     def _pods(self):
+        client = api(self._config)
         try:
-            pods = _api(self._config).list_namespaced_pod(
-                self._namespace).items
-        except exception.ListProtectableResourceFailed:
-            raise
+            pods = self._list_pods(client)
         except Exception as err:
-            raise exception.ListProtectableResourceFailed(
-                type=self._SUPPORT_RESOURCE_TYPE, reason=err)
-        return [p for p in pods if p.status is None or
-                p.status.phase not in INVALID_POD_PHASES]
+            if getattr(err, 'status', None) == 403 and not self._namespaces:
+                err = _('%s; the [k8s_client] credentials cannot list pods '
+                        'cluster-wide: set [pod_protectable] namespaces') % (
+                    getattr(err, 'reason', None) or err)
+            raise self._failed(err)
+        return sorted((p for p in pods if _usable(p)),
+                      key=lambda p: (p.metadata.namespace, p.metadata.name))
 
     def list_resources(self, context, parameters=None):
         return [self._to_resource(p) for p in self._pods()]
@@ -135,8 +175,9 @@ class K8sPodProtectablePlugin(protectable_plugin.ProtectablePlugin):
     def show_resource(self, context, resource_id, parameters=None):
         """The pod with ``resource_id``.
 
-        ``parameters.name`` (``<namespace>:<pod>`` or ``<pod>``) reads the
-        pod directly; without it the configured namespace is searched.
+        ``parameters.name`` (``<namespace>:<pod>`` or ``<pod>``, then in
+        ``default`` or the configured namespaces) reads the pod directly;
+        without it the listed pods are searched.
         """
         name = (parameters or {}).get('name')
         found = (self._read(resource_id, name) if name else
@@ -149,26 +190,36 @@ class K8sPodProtectablePlugin(protectable_plugin.ProtectablePlugin):
                 reason=_('no such pod'))
         return found[0]
 
+    def _candidates(self, name):
+        """``(namespace, pod name)`` pairs a show by ``name`` may mean."""
+        namespace, _sep, pod_name = name.rpartition(':')
+        if namespace:
+            allowed = not self._namespaces or namespace in self._namespaces
+            return [(namespace, pod_name)] if allowed else []
+        return [(ns, pod_name)
+                for ns in self._namespaces or [DEFAULT_NAMESPACE]]
+
     def _read(self, resource_id, name):
-        namespace, pod_name = split_name(
-            resource.Resource(self._SUPPORT_RESOURCE_TYPE, resource_id, name),
-            self._namespace)
-        try:
-            pod = _api(self._config).read_namespaced_pod(pod_name, namespace)
-        except exception.ListProtectableResourceFailed:
-            raise
-        except Exception as err:
-            if _is_not_found(err):
-                return []
-            raise exception.ListProtectableResourceFailed(
-                type=self._SUPPORT_RESOURCE_TYPE, reason=err)
-        if pod.status is not None and \
-                pod.status.phase in INVALID_POD_PHASES:
-            return []
-        found = self._to_resource(pod)
-        return [found] if found.id == resource_id else []
+        client = api(self._config)
+        for namespace, pod_name in self._candidates(name):
+            try:
+                pod = client.read_namespaced_pod(pod_name, namespace)
+            except Exception as err:
+                if is_not_found(err):
+                    continue
+                raise self._failed(err)
+            if not _usable(pod):
+                continue
+            found = self._to_resource(pod)
+            if found.id == resource_id:
+                return [found]
+        return []
 
     def get_dependent_resources(self, context, parent_resource):
         if parent_resource.type != constants.PROJECT_RESOURCE_TYPE:
             return []
         return self.list_resources(context)
+
+
+def _usable(pod):
+    return pod.status is None or pod.status.phase not in INVALID_POD_PHASES

@@ -147,3 +147,21 @@ def operation_log(ctx, checkpoint, operation_type, **kwargs):
                                status='in_progress', **kwargs)
     log.create()
     return log
+
+
+def protect(plugin, provider, context, resource, parameters=None):
+    """Protect ``resource`` with ``plugin`` in a new checkpoint."""
+    checkpoint = new_checkpoint(provider, context, [resource])
+    run_hooks(plugin.get_protect_operation(resource), checkpoint, resource,
+              context, parameters, operation_log=None)
+    return checkpoint
+
+
+def restore(plugin, context, checkpoint, resource, parameters=None):
+    """Restore ``resource``; ``(Restore record, new_resources)``."""
+    record = new_record(objects.Restore, context, checkpoint)
+    new_resources = {}
+    run_hooks(plugin.get_restore_operation(resource), checkpoint, resource,
+              context, parameters, operation_log=None, restore=record,
+              new_resources=new_resources)
+    return record, new_resources

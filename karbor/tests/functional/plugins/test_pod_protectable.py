@@ -83,15 +83,58 @@ def test_project_dependents_are_the_pods(plugin, ctx, k8s):
     assert plugin.get_dependent_resources(ctx, volume) == []
 
 
-def test_configured_namespace(plugin, ctx, k8s):
+def _namespace(k8s, name):
     k8s.create_namespace(k8s_model.V1Namespace(
-        metadata=k8s_model.V1ObjectMeta(name='apps')))
-    worker = _running(k8s, 'worker', 'apps')
-    cfg.CONF.set_override('namespace', 'apps', group=pod.GROUP)
+        metadata=k8s_model.V1ObjectMeta(name=name)))
+
+
+def test_every_visible_namespace_by_default(plugin, ctx, k8s):
+    _namespace(k8s, 'team-a')
+    _namespace(k8s, 'team-b')
+    pods = [_running(k8s, 'svc', 'team-a'), _running(k8s, 'svc', 'team-b'),
+            _running(k8s, 'solo')]
     listed = plugin.list_resources(ctx)
-    assert listed == [worker]
+    assert set(pods) <= set(listed)
+    assert listed == sorted(listed, key=lambda r: r.name)
+    a, b = pods[:2]
+    assert a.id != b.id and a.name == 'team-a:svc'
+    assert plugin.show_resource(ctx, b.id) == b
+    assert plugin.show_resource(ctx, b.id, {'name': 'team-b:svc'}) == b
+    # A bare name is looked up in "default".
+    assert plugin.show_resource(ctx, pods[2].id, {'name': 'solo'}) == \
+        pods[2]
+
+
+def test_configured_namespaces(plugin, ctx, k8s):
+    _namespace(k8s, 'apps')
+    _namespace(k8s, 'ops')
+    worker = _running(k8s, 'worker', 'apps')
+    probe = _running(k8s, 'probe', 'ops')
+    outside = _running(k8s, 'outside')
+    cfg.CONF.set_override('namespaces', ['apps', 'ops', 'absent'],
+                          group=pod.GROUP)
+    listed = plugin.list_resources(ctx)
+    assert listed == [worker, probe]
     assert listed[0].extra_info == {'namespace': 'apps'}
     assert plugin.show_resource(ctx, worker.id) == worker
+    # A bare name is looked up in the configured namespaces.
+    assert plugin.show_resource(ctx, probe.id, {'name': 'probe'}) == probe
+    for parameters in (None, {'name': 'default:outside'}):
+        with pytest.raises(exception.ProtectableResourceNotFound):
+            plugin.show_resource(ctx, outside.id, parameters)
+
+
+def test_unreachable_api_is_a_503(plugin, ctx):
+    cfg.CONF.set_override('k8s_host', 'http://127.0.0.1:1/k8s',
+                          group='k8s_client')
+    for call in (lambda: plugin.list_resources(ctx),
+                 lambda: plugin.show_resource(
+                     ctx, pod.pod_id('default', 'web'), {'name': 'web'})):
+        with pytest.raises(exception.ListProtectableResourceFailed,
+                           match='Connection refused') as err:
+            call()
+        assert err.value.code == 503
+        assert POD in str(err.value)
 
 
 def test_not_configured(plugin, ctx):

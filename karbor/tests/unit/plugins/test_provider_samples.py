@@ -23,8 +23,9 @@ EXPECTED = {
         '90d5bfea-a259-41e6-80c6-dcfcfcd9d827', True,
         'karbor-fs-bank-plugin', ['karbor-volume-snapshot-plugin']),
     'openstack-kubernetes.conf': (
-        'e3982e71-f44d-4b09-8abd-3e53e4b80d10', False,
-        'karbor-fs-bank-plugin', ['karbor-volume-protection-plugin']),
+        'e3982e71-f44d-4b09-8abd-3e53e4b80d10', True,
+        'karbor-fs-bank-plugin', ['karbor-pod-protection-plugin',
+                                  'karbor-volume-protection-plugin']),
     'openstack-s3-bank.conf': (
         'c8e52e4d-0479-43e0-b1a1-318c86798cb8', False,
         'karbor-s3-bank-plugin', ['karbor-volume-protection-plugin']),
@@ -45,7 +46,9 @@ def test_sample_loads(tmp_path, name):
     section = provider.config.provider
     assert (provider.id, section.bank, section.plugin) == (provider_id, bank,
                                                            plugins)
-    assert provider.resource_types == [VOLUME]
+    assert provider.resource_types == sorted({
+        resource_type for name in plugins for resource_type in
+        provider_mod.load_plugin_class(name).get_supported_resources_types()})
     text = open(os.path.join(SAMPLES, name)).read()
     assert ('enabled = True' in text) is enabled
 
@@ -70,7 +73,8 @@ def test_embedded_default_enables_local_banks(tmp_path):
     assert enabled == {'b766f37c-d011-4026-8228-28730d734a3f',
                        '6659007d-6f66-4a0f-9cb4-17d6aded0bb9',
                        '90d5bfea-a259-41e6-80c6-dcfcfcd9d827',
-                       'cf56bd3e-97a7-4078-b6d5-f36246333fd9'}
+                       'cf56bd3e-97a7-4078-b6d5-f36246333fd9',
+                       'e3982e71-f44d-4b09-8abd-3e53e4b80d10'}
     swift = registry.show_provider('cf56bd3e-97a7-4078-b6d5-f36246333fd9')
     assert swift.config.provider.bank == 'karbor-swift-bank-plugin'
     text = open(os.path.join(SAMPLES, 'openstack-infra.conf')).read()
@@ -80,4 +84,4 @@ def test_embedded_default_enables_local_banks(tmp_path):
         assert provider.config.provider.bank == 'karbor-fs-bank-plugin'
         provider.bank  # the bank directory is made under state_path
     assert sorted(os.listdir(tmp_path / 'banks')) == [
-        'noop', 'os-infra', 'volume-snapshot']
+        'kubernetes', 'noop', 'os-infra', 'volume-snapshot']

@@ -1,0 +1,424 @@
+"""Protect Kubernetes pods (``karbor-pod-protection-plugin``).
+
+The pod's Cinder volumes are its dependents in the resource graph: the
+provider's Cinder plugin protects and restores them in the same checkpoint.
+This plugin saves the pod's manifest and its claims (see ``manifest``) in
+the pod's bank section (``status`` and ``metadata``).
+
+Restore runs in ``on_complete``, once the volumes are restored: it finds
+their new ids in ``new_resources``, creates per claim a PersistentVolume on
+the restored volume and a claim bound to it, then the pod (``restore_name``,
+default ``karbor-restored-pod-<uuid>``) in the saved namespace, and waits
+until the pod runs. It records ``OS::Kubernetes::Pod#<name>``. If anything
+fails, its revert deletes the pod, claims and PVs it made (waiting until
+the pod is gone, so that the restored volumes are detached before the
+Cinder plugin's revert deletes them).
+
+Kubernetes is reached with the provider's ``[k8s_client]`` section, or
+Karbor's own when the provider sets no ``k8s_host``.
+"""
+
+import contextlib
+import json
+import types
+
+from kubernetes.client import exceptions as k8s_exc
+from oslo_config import cfg
+from oslo_log import log as logging
+from oslo_utils import uuidutils
+
+from karbor.clients import k8s
+from karbor.common import constants
+from karbor import exception
+from karbor.i18n import _
+from karbor.services.protection import deferred
+from karbor.services.protection import protection_plugin
+from karbor.services.protection.protectable_plugins import pod as pod_k8s
+from karbor.services.protection.protection_plugins.pod import manifest
+from karbor.services.protection.protection_plugins.pod import schemas
+from karbor.services.protection.protection_plugins.volume import status
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+GROUP = 'pod_backup_protection_plugin'
+POD_TYPE = constants.POD_RESOURCE_TYPE
+STATUS_KEY = 'status'
+METADATA_KEY = 'metadata'
+
+pod_backup_opts = [
+    cfg.FloatOpt('poll_interval', default=15, min=0,
+                 help='Seconds between two reads of a restored pod (its '
+                      'phase) or of an object being deleted.'),
+    cfg.FloatOpt('status_timeout', default=600, min=0,
+                 help='Seconds a restored pod may take to reach Running, '
+                      'and a deleted object to disappear, before the '
+                      'restore fails; 0 waits forever.'),
+]
+
+_FAILURES = {
+    constants.OPERATION_PROTECT: exception.ProtectResourceFailed,
+    constants.OPERATION_RESTORE: exception.RestoreResourceFailed,
+    constants.OPERATION_VERIFY: exception.VerifyResourceFailed,
+    constants.OPERATION_DELETE: exception.DeleteResourceFailed,
+}
+
+# Kubernetes objects a restore makes: kind -> (create, read, delete), each
+# called as f(api, namespace, name_or_body).
+_CALLS = {
+    'pod': (lambda api, ns, body: api.create_namespaced_pod(ns, body),
+            lambda api, ns, name: api.read_namespaced_pod(name, ns),
+            lambda api, ns, name: api.delete_namespaced_pod(name, ns)),
+    'claim': (
+        lambda api, ns, body:
+            api.create_namespaced_persistent_volume_claim(ns, body),
+        lambda api, ns, name:
+            api.read_namespaced_persistent_volume_claim(name, ns),
+        lambda api, ns, name:
+            api.delete_namespaced_persistent_volume_claim(name, ns)),
+    'persistent volume': (
+        lambda api, ns, body: api.create_persistent_volume(body),
+        lambda api, ns, name: api.read_persistent_volume(name),
+        lambda api, ns, name: api.delete_persistent_volume(name)),
+}
+RUNNING = ('Running', 'Succeeded')
+STARTING = ('Pending', 'Unknown')
+
+
+def k8s_api(config):
+    """The CoreV1Api of the provider's ``[k8s_client]``, else of Karbor's.
+    """
+    if config is not None:
+        config.register_opts(k8s.k8s_client_opts, group='k8s_client')
+        if config.k8s_client.k8s_host:
+            return k8s.create(config)
+    if not CONF.k8s_client.k8s_host:
+        raise exception.ServiceUnavailable(
+            message=_('No Kubernetes API: set k8s_host in [k8s_client] of '
+                      'the provider or of karbor.conf'))
+    return k8s.create(CONF)
+
+
+def api_error_reason(err):
+    """The message of a Kubernetes Status error, else the error text."""
+    try:
+        return json.loads(err.body)['message']
+    except (TypeError, ValueError, KeyError):
+        return '%s %s' % (err.status, err.reason)
+
+
+def _gone_or_none(read):
+    """``read()``, or None when Kubernetes answers 404."""
+    try:
+        return read()
+    except k8s_exc.ApiException as err:
+        if err.status == 404:
+            return None
+        raise
+
+
+class PodOperation(protection_plugin.Operation):
+    """Base of the pod operations: client, bank and error helpers."""
+
+    kind = None  # one of constants.OPERATION_*
+
+    def __init__(self, options, config):
+        self._options = options
+        self._config = config
+
+    def api(self):
+        return k8s_api(self._config)
+
+    def failure(self, resource, reason):
+        return _FAILURES[self.kind](resource_id=resource.id,
+                                    resource_type=POD_TYPE, reason=reason)
+
+    @contextlib.contextmanager
+    def failing_as_karbor(self, resource, doing):
+        """Turn Kubernetes and polling errors into this operation's
+        failure, its reason prefixed with ``doing``."""
+        try:
+            yield
+        except exception.KarborException:
+            raise
+        except k8s_exc.ApiException as err:
+            raise self.failure(resource, '%s: %s' % (
+                doing, api_error_reason(err)))
+        except Exception as err:
+            LOG.warning('%(kind)s of pod %(name)s failed: %(err)s',
+                        {'kind': self.kind, 'name': resource.name,
+                         'err': err})
+            raise self.failure(resource, '%s: %s' % (
+                doing, str(err) or type(err).__name__))
+
+    def wait(self, fetch, success, ignore):
+        return status.wait_for(fetch, self._options.poll_interval, success,
+                               ignore=ignore,
+                               timeout=self._options.status_timeout)
+
+    @staticmethod
+    def section(checkpoint, resource):
+        return checkpoint.get_resource_bank_section(resource.id)
+
+    @staticmethod
+    def saved(section):
+        try:
+            return section.get_object(METADATA_KEY) or {}
+        except exception.BankObjectNotFound:
+            return {}
+
+
+class ProtectOperation(PodOperation):
+    """Save the pod's manifest and its claims."""
+
+    kind = constants.OPERATION_PROTECT
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_PROTECTING)
+        namespace, name = pod_k8s.split_name(resource)
+        with self.failing_as_karbor(resource, _('reading pod %s/%s') % (
+                namespace, name)):
+            api = self.api()
+            pod_manifest = manifest.pod_manifest(
+                api.read_namespaced_pod(name, namespace))
+            claims = manifest.saved_claims(api, pod_manifest)
+        section.update_object(METADATA_KEY, {
+            'resource_id': resource.id, 'resource_name': resource.name,
+            'namespace': namespace, 'pod_metadata': pod_manifest,
+            'claims': claims})
+        section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_AVAILABLE)
+
+    def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        try:
+            deferred.purge_section(section)
+        except exception.KarborException:
+            deferred.defer(('purge', section.prefix),
+                           lambda: deferred.purge_section(section))
+
+
+class RestoreOperation(PodOperation):
+    """PVs and claims on the restored volumes, then the pod."""
+
+    kind = constants.OPERATION_RESTORE
+
+    def __init__(self, options, config):
+        super().__init__(options, config)
+        # (kind, namespace, name) of what this restore made, in order.
+        self.made = []
+
+    def on_complete(self, checkpoint, resource, context, parameters,
+                    restore=None, new_resources=None, **kwargs):
+        saved = self.saved(self.section(checkpoint, resource))
+        if not saved.get('pod_metadata'):
+            raise self.failure(resource, _('the checkpoint holds no '
+                                           'manifest of this pod'))
+        new_resources = {} if new_resources is None else new_resources
+        name = parameters.get('restore_name') or (
+            'karbor-restored-pod-%s' % uuidutils.generate_uuid())
+        namespace = saved['namespace']
+        volume_ids = self._new_volume_ids(resource, saved, new_resources)
+        with self.failing_as_karbor(resource, _('restoring pod %s/%s') % (
+                namespace, name)):
+            api = self.api()
+            claim_names = self._restore_claims(api, saved, name, namespace,
+                                               volume_ids)
+            self._create(api, 'pod', namespace, manifest.new_pod(
+                saved['pod_metadata'], name, claim_names, volume_ids))
+        restore.update_resource_status(POD_TYPE, name,
+                                       constants.RESOURCE_STATUS_RESTORING)
+        try:
+            self._wait_running(api, resource, namespace, name)
+        except exception.RestoreResourceFailed as err:
+            restore.update_resource_status(
+                POD_TYPE, name, constants.RESOURCE_STATUS_ERROR, err.msg)
+            raise
+        new_resources[resource.id] = name
+        restore.update_resource_status(POD_TYPE, name,
+                                       constants.RESOURCE_STATUS_AVAILABLE)
+
+    def _new_volume_ids(self, resource, saved, new_resources):
+        """Original Cinder volume id -> restored id, for every volume of
+        the pod; the restored volumes are the pod's dependents."""
+        originals = [c['volume_id'] for c in saved['claims'].values()]
+        originals += manifest.direct_volume_ids(saved['pod_metadata'])
+        missing = [v for v in originals if v not in new_resources]
+        if missing:
+            raise self.failure(resource, _(
+                'Cinder volume(s) %s of the pod were not restored') %
+                ', '.join(missing))
+        return {v: new_resources[v] for v in originals}
+
+    def _create(self, api, kind, namespace, body):
+        created = _CALLS[kind][0](api, namespace, body)
+        self.made.append((kind, namespace, created.metadata.name))
+        return created
+
+    def _restore_claims(self, api, saved, pod_name, namespace, volume_ids):
+        """Create a PV and a bound claim per saved claim; return saved
+        claim name -> restored claim name."""
+        names = {}
+        for claim_name, claim in sorted(saved['claims'].items()):
+            name = manifest.restored_name(pod_name, claim_name)
+            volume_id = volume_ids[claim['volume_id']]
+            self._create(api, 'persistent volume', None,
+                         manifest.new_persistent_volume(claim, name,
+                                                        namespace, volume_id))
+            self._create(api, 'claim', namespace,
+                         manifest.new_claim(claim, name))
+            names[claim_name] = name
+        return names
+
+    def _wait_running(self, api, resource, namespace, name):
+        def fetch():
+            pod = _gone_or_none(lambda: api.read_namespaced_pod(name,
+                                                                namespace))
+            return pod and types.SimpleNamespace(status=pod.status.phase,
+                                                 pod=pod)
+
+        with self.failing_as_karbor(resource, _('waiting for pod %s/%s') % (
+                namespace, name)):
+            try:
+                self.wait(fetch, RUNNING, STARTING)
+            except status.StatusError as err:
+                detail = err.obj and err.obj.pod.status.message
+                phase = (_('deleted') if err.status == status.NOT_FOUND
+                         else str(err))
+                reason = _('pod %(ns)s/%(name)s is %(phase)s') % {
+                    'ns': namespace, 'name': name, 'phase': phase}
+                raise self.failure(resource, '%s: %s' % (reason, detail)
+                                   if detail else reason)
+
+    def on_revert(self, checkpoint, resource, context, parameters,
+                  restore=None, new_resources=None, **kwargs):
+        if not self.made:
+            return
+        api = self.api()
+        left = []
+        for kind, namespace, name in reversed(self.made):
+            try:
+                self._delete(api, kind, namespace, name)
+            except Exception as err:
+                reason = (api_error_reason(err)
+                          if isinstance(err, k8s_exc.ApiException) else err)
+                left.append(_('%(kind)s %(name)s not deleted (%(err)s)') % {
+                    'kind': kind, 'name': name, 'err': reason})
+        self.made = []
+        if left:
+            raise self.failure(resource, '; '.join(left))
+
+    def _delete(self, api, kind, namespace, name):
+        """Delete an object and wait until it is gone."""
+        _create, read, delete = _CALLS[kind]
+        if _gone_or_none(lambda: delete(api, namespace, name)) is None:
+            return
+
+        def fetch():
+            found = _gone_or_none(lambda: read(api, namespace, name))
+            return found and types.SimpleNamespace(status='deleting')
+
+        self.wait(fetch, (status.NOT_FOUND,), ('deleting',))
+
+
+class VerifyOperation(PodOperation):
+    """The checkpoint must hold the pod's manifest."""
+
+    kind = constants.OPERATION_VERIFY
+
+    def on_main(self, checkpoint, resource, context, parameters,
+                verify=None, **kwargs):
+        section = self.section(checkpoint, resource)
+        try:
+            state = section.get_object(STATUS_KEY)
+        except exception.BankObjectNotFound:
+            state = None
+        if state == constants.RESOURCE_STATUS_AVAILABLE and \
+                self.saved(section).get('pod_metadata'):
+            verify.update_resource_status(POD_TYPE, resource.id, state)
+            return
+        reason = _('the checkpoint holds no manifest of this pod (status '
+                   '%s)') % state
+        verify.update_resource_status(POD_TYPE, resource.id,
+                                      constants.RESOURCE_STATUS_ERROR, reason)
+        raise self.failure(resource, reason)
+
+
+class DeleteOperation(PodOperation):
+    """Remove what the checkpoint holds of the pod (its bank objects)."""
+
+    kind = constants.OPERATION_DELETE
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_DELETING)
+        try:
+            for key in section.list_objects():
+                if key != STATUS_KEY:
+                    section.delete_object(key)
+        except exception.KarborException as err:
+            section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_ERROR)
+            raise self.failure(resource, str(err))
+        section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_DELETED)
+
+
+class PodProtectionPlugin(protection_plugin.ProtectionPlugin):
+    """``karbor-pod-protection-plugin``: Kubernetes pods' manifests and
+    claims; their Cinder volumes are the Cinder plugin's."""
+
+    group = GROUP
+    operations = {constants.OPERATION_PROTECT: ProtectOperation,
+                  constants.OPERATION_RESTORE: RestoreOperation,
+                  constants.OPERATION_VERIFY: VerifyOperation,
+                  constants.OPERATION_DELETE: DeleteOperation}
+
+    def __init__(self, config=None):
+        super().__init__(config)
+        target = config if config is not None else CONF
+        target.register_opts(pod_backup_opts, group=GROUP)
+        self._options = target[GROUP]
+
+    def _operation(self, kind):
+        return self.operations[kind](self._options, self._config)
+
+    def get_protect_operation(self, resource):
+        return self._operation(constants.OPERATION_PROTECT)
+
+    def get_restore_operation(self, resource):
+        return self._operation(constants.OPERATION_RESTORE)
+
+    def get_verify_operation(self, resource):
+        return self._operation(constants.OPERATION_VERIFY)
+
+    def get_delete_operation(self, resource):
+        return self._operation(constants.OPERATION_DELETE)
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        return (POD_TYPE,)
+
+    @classmethod
+    def get_options_schema(cls, resource_type):
+        return schemas.OPTIONS_SCHEMA
+
+    @classmethod
+    def get_restore_schema(cls, resource_type):
+        return schemas.RESTORE_SCHEMA
+
+    @classmethod
+    def get_saved_info_schema(cls, resource_type):
+        return schemas.SAVED_INFO_SCHEMA
+
+    @classmethod
+    def get_saved_info(cls, metadata_store, resource):
+        """The namespace, manifest and claims saved of the pod."""
+        try:
+            metadata = metadata_store.get_object(METADATA_KEY)
+        except exception.NotFound:
+            return None
+        return {key: metadata.get(key) for key in
+                ('namespace', 'pod_metadata', 'claims') if key in metadata}
+
+
+def list_opts():
+    return [(GROUP, pod_backup_opts)]

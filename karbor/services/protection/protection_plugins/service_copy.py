@@ -1,0 +1,448 @@
+"""Protection by a copy that the resource's own service makes.
+
+Manila snapshots a share and Trove backs up a database instance. A plugin
+of this kind asks the service for the copy when protecting, makes a new
+resource from the copy when restoring, and deletes the copy with the
+checkpoint. A :class:`Driver` says how for one service; the operations
+here do the rest: the bank, the waiting, the failure reasons and the
+revert of what an operation made.
+
+Each protected resource has a bank section holding:
+
+* ``status``: ``protecting`` -> ``available`` | ``error``, and
+  ``deleting`` -> ``deleted`` | ``error`` when the checkpoint is deleted;
+* ``metadata``: the driver's saved info, with the copy's id under
+  ``Driver.copy_key``, written as soon as the copy exists so that a revert
+  or a delete finds it.
+"""
+
+import collections
+import contextlib
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from karbor.clients import factory
+from karbor.common import constants
+from karbor import exception
+from karbor.i18n import _
+from karbor.services.protection import deferred
+from karbor.services.protection import protection_plugin
+from karbor.services.protection.protection_plugins.volume import status
+
+LOG = logging.getLogger(__name__)
+
+STATUS_KEY = 'status'
+METADATA_KEY = 'metadata'
+
+_FAILURES = {
+    constants.OPERATION_PROTECT: exception.ProtectResourceFailed,
+    constants.OPERATION_RESTORE: exception.RestoreResourceFailed,
+    constants.OPERATION_VERIFY: exception.VerifyResourceFailed,
+    constants.OPERATION_DELETE: exception.DeleteResourceFailed,
+}
+
+# One kind of object of the service: its client manager (an attribute of
+# the client), a word for messages, the status it must reach, the statuses
+# on its way there and those on its way out when deleted.
+Kind = collections.namedtuple('Kind', ('manager', 'what', 'ready',
+                                       'transient', 'deleting'))
+
+
+def plugin_opts(what):
+    return [
+        cfg.FloatOpt('poll_interval', default=15, min=0,
+                     help='Seconds between two status polls of the %s '
+                          'objects the plugin waits for.' % what),
+        cfg.FloatOpt('status_timeout', default=1800, min=0,
+                     help='Seconds a %s object may stay in a transient '
+                          'status before the operation waiting for it '
+                          'fails; 0 waits forever.' % what),
+    ]
+
+
+class Driver(object):
+    """What a plugin of this kind knows about its service.
+
+    ``resource_type``, ``service`` (a client name of
+    ``karbor.clients.factory``), ``not_found`` (the client's NotFound),
+    ``source`` (the protected resource's Kind), ``copy`` (the copy's
+    Kind) with ``copy_key`` (its metadata key), and ``restored`` (the Kind
+    of what a restore makes).
+    """
+
+    resource_type = service = copy_key = None
+    not_found = Exception
+    source = copy = restored = None
+
+    def make_copy(self, client, checkpoint, resource, source, parameters):
+        """Ask for the copy of ``source``; return ``(copy, saved info)``."""
+        raise NotImplementedError
+
+    def make_restored(self, client, checkpoint, resource, metadata,
+                      parameters):
+        """Create the new resource from the saved metadata; return it."""
+        raise NotImplementedError
+
+    def copy_failure(self, copy):
+        """Why a copy failed, as its service tells (None if it does not)."""
+        return None
+
+
+class CopyOperation(protection_plugin.Operation):
+    """Base of the operations: client, bank and waiting helpers."""
+
+    kind = None  # one of constants.OPERATION_*
+
+    def __init__(self, driver, options):
+        self.driver = driver
+        self._options = options
+        # Ids of the objects this operation made: the revert must find them
+        # even if the bank refused the write recording them.
+        self.made = {}
+
+    def client(self, context):
+        return factory.create(self.driver.service, context)
+
+    def failure(self, resource, reason):
+        return _FAILURES[self.kind](resource_id=resource.id,
+                                    resource_type=resource.type,
+                                    reason=reason)
+
+    @contextlib.contextmanager
+    def failing_as_karbor(self, resource):
+        """Turn client and polling errors into this operation's failure."""
+        try:
+            yield
+        except exception.KarborException:
+            raise
+        except status.StatusError as err:
+            raise self.failure(resource, _('unexpected status %s')
+                               % err.status)
+        except Exception as err:
+            LOG.warning('%(kind)s of %(type)s %(id)s failed: %(err)s',
+                        {'kind': self.kind, 'type': resource.type,
+                         'id': resource.id, 'err': err})
+            raise self.failure(resource, str(err) or type(err).__name__)
+
+    # Service objects
+
+    def fetch(self, client, kind, object_id):
+        """The object, or None if the service says it is gone."""
+        try:
+            return getattr(client, kind.manager).get(object_id)
+        except self.driver.not_found:
+            return None
+
+    def wait_ready(self, client, kind, object_id, ignore=None):
+        """Wait until the object reaches ``kind.ready``; StatusError if
+        it reaches any other status than a transient one."""
+        return status.wait_for(
+            lambda: self.fetch(client, kind, object_id),
+            self._options.poll_interval, kind.ready,
+            ignore=kind.transient if ignore is None else ignore,
+            timeout=self._options.status_timeout)
+
+    def not_ready(self, kind, object_id, err):
+        reason = _('%(what)s %(id)s ended in status %(status)s') % {
+            'what': kind.what, 'id': object_id, 'status': err.status}
+        if err.status == status.NOT_FOUND:
+            reason = _('%(what)s %(id)s does not exist') % {
+                'what': kind.what, 'id': object_id}
+        elif err.timed_out:
+            reason = _('%(what)s %(id)s is still %(status)s after '
+                       '%(timeout)s s') % {
+                'what': kind.what, 'id': object_id, 'status': err.status,
+                'timeout': self._options.status_timeout}
+        return reason
+
+    def delete_and_wait(self, client, kind, object_id):
+        """Delete an object once it is settled; wait until it is gone."""
+        # Services refuse to delete an object still being made.
+        found = self._settled(client, kind, object_id)
+        if found is not None and status.status_of(found) not in \
+                kind.deleting:
+            try:
+                getattr(client, kind.manager).delete(object_id)
+            except self.driver.not_found:
+                pass
+        try:
+            status.wait_for(lambda: self.fetch(client, kind, object_id),
+                            self._options.poll_interval, (status.NOT_FOUND,),
+                            ignore=kind.deleting,
+                            timeout=self._options.status_timeout)
+        except status.StatusError as err:
+            raise exception.DeleteResourceFailed(
+                resource_id=object_id, resource_type=kind.what,
+                reason=self.not_ready(kind, object_id, err))
+
+    def _settled(self, client, kind, object_id):
+        """The object once out of its transient statuses (None if gone)."""
+        try:
+            return self.wait_ready(client, kind, object_id)
+        except status.StatusError as err:
+            return err.obj
+
+    # Bank
+
+    @staticmethod
+    def section(checkpoint, resource):
+        return checkpoint.get_resource_bank_section(resource.id)
+
+    @staticmethod
+    def set_status(section, value):
+        section.update_object(STATUS_KEY, value)
+
+    @staticmethod
+    def get_metadata(section):
+        """The resource's saved metadata, or {} if none was written."""
+        try:
+            return section.get_object(METADATA_KEY) or {}
+        except exception.BankObjectNotFound:
+            return {}
+
+
+class ProtectOperation(CopyOperation):
+    """Wait for the resource, have the service copy it, wait for the copy."""
+
+    kind = constants.OPERATION_PROTECT
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        self.set_status(section, constants.RESOURCE_STATUS_PROTECTING)
+        client = self.client(context)
+        try:
+            with self.failing_as_karbor(resource):
+                self._protect(client, section, checkpoint, resource,
+                              parameters)
+        except Exception:
+            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+            raise
+        self.set_status(section, constants.RESOURCE_STATUS_AVAILABLE)
+
+    def _protect(self, client, section, checkpoint, resource, parameters):
+        driver = self.driver
+        try:
+            source = self.wait_ready(client, driver.source, resource.id)
+        except status.StatusError as err:
+            raise self.failure(resource, self.not_ready(
+                driver.source, resource.id, err))
+        copy, saved = driver.make_copy(client, checkpoint, resource, source,
+                                       parameters)
+        self.made[driver.copy_key] = copy.id
+        metadata = dict(saved, **{driver.copy_key: copy.id})
+        section.update_object(METADATA_KEY, metadata)
+        try:
+            self.wait_ready(client, driver.copy, copy.id)
+        except status.StatusError as err:
+            reason = self.not_ready(driver.copy, copy.id, err)
+            told = err.obj is not None and driver.copy_failure(err.obj)
+            if told:
+                reason = '%s: %s' % (reason, told)
+            raise self.failure(resource, reason)
+
+    def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
+        """Delete the copy if one was made, then the resource's bank data."""
+        section = self.section(checkpoint, resource)
+        try:
+            copy_id = self.get_metadata(section).get(self.driver.copy_key)
+        except exception.KarborException:
+            copy_id = None
+        copy_id = self.made.get(self.driver.copy_key) or copy_id
+        if copy_id:
+            try:
+                self.delete_and_wait(self.client(context), self.driver.copy,
+                                     copy_id)
+            except Exception as err:
+                # The id stays in the bank: deleting the checkpoint retries.
+                raise self.failure(resource, _(
+                    '%(what)s %(id)s not deleted (%(err)s)') % {
+                    'what': self.driver.copy.what, 'id': copy_id,
+                    'err': err})
+            self.made.pop(self.driver.copy_key, None)
+        try:
+            deferred.purge_section(section)
+        except exception.KarborException:
+            deferred.defer(('purge', section.prefix),
+                           lambda: deferred.purge_section(section))
+
+
+class RestoreOperation(CopyOperation):
+    """A new resource from the copy; recorded in the restore's status."""
+
+    kind = constants.OPERATION_RESTORE
+
+    def on_main(self, checkpoint, resource, context, parameters,
+                restore=None, new_resources=None, **kwargs):
+        driver = self.driver
+        metadata = self.get_metadata(self.section(checkpoint, resource))
+        if not metadata.get(driver.copy_key):
+            raise self.failure(resource, _('the checkpoint holds no %s of '
+                                           'this resource') %
+                               driver.copy.what)
+        client = self.client(context)
+        with self.failing_as_karbor(resource):
+            new = driver.make_restored(client, checkpoint, resource,
+                                       metadata, parameters)
+            self.made['restored_id'] = new.id
+            restore.update_resource_status(
+                resource.type, new.id, constants.RESOURCE_STATUS_RESTORING)
+            try:
+                self.wait_ready(client, driver.restored, new.id)
+            except status.StatusError as err:
+                reason = self.not_ready(driver.restored, new.id, err)
+                restore.update_resource_status(
+                    resource.type, new.id, constants.RESOURCE_STATUS_ERROR,
+                    reason)
+                raise self.failure(resource, reason)
+        if new_resources is not None:
+            new_resources[resource.id] = new.id
+        restore.update_resource_status(resource.type, new.id,
+                                       constants.RESOURCE_STATUS_AVAILABLE)
+
+    def on_revert(self, checkpoint, resource, context, parameters,
+                  restore=None, new_resources=None, **kwargs):
+        """Delete the resource this restore made, if any."""
+        new_id = self.made.get('restored_id')
+        if not new_id:
+            return
+        try:
+            self.delete_and_wait(self.client(context), self.driver.restored,
+                                 new_id)
+        except Exception as err:
+            raise self.failure(resource, _(
+                'restored %(what)s %(id)s not deleted (%(err)s)') % {
+                'what': self.driver.restored.what, 'id': new_id,
+                'err': err})
+        self.made.pop('restored_id')
+        (new_resources or {}).pop(resource.id, None)
+        key = '%s#%s' % (resource.type, new_id)
+        if restore is not None and (restore.resources_status or {}).get(
+                key) != constants.RESOURCE_STATUS_ERROR:
+            restore.update_resource_status(
+                resource.type, new_id, constants.RESOURCE_STATUS_DELETED,
+                _('deleted: the restore failed'))
+
+
+class VerifyOperation(CopyOperation):
+    """The copy must still be ready."""
+
+    kind = constants.OPERATION_VERIFY
+
+    def on_main(self, checkpoint, resource, context, parameters,
+                verify=None, **kwargs):
+        copy_kind = self.driver.copy
+        copy_id = self.get_metadata(self.section(checkpoint, resource)).get(
+            self.driver.copy_key)
+        found = None
+        if copy_id:
+            with self.failing_as_karbor(resource):
+                found = self.fetch(self.client(context), copy_kind, copy_id)
+        if found is not None and found.status in copy_kind.ready:
+            verify.update_resource_status(resource.type, resource.id,
+                                          constants.RESOURCE_STATUS_AVAILABLE)
+            return
+        if found is None:
+            value = constants.RESOURCE_STATUS_ERROR
+            reason = (_('%(what)s %(id)s does not exist') % {
+                'what': copy_kind.what, 'id': copy_id} if copy_id else
+                _('the checkpoint holds no %s of this resource') %
+                copy_kind.what)
+        else:
+            value = found.status
+            reason = _('%(what)s %(id)s is in status %(status)s') % {
+                'what': copy_kind.what, 'id': copy_id,
+                'status': found.status}
+        verify.update_resource_status(resource.type, resource.id, value,
+                                      reason)
+        raise self.failure(resource, reason)
+
+
+class DeleteOperation(CopyOperation):
+    """Delete the copy and wait until it is gone."""
+
+    kind = constants.OPERATION_DELETE
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        section = self.section(checkpoint, resource)
+        self.set_status(section, constants.RESOURCE_STATUS_DELETING)
+        copy_id = self.get_metadata(section).get(self.driver.copy_key)
+        try:
+            if copy_id:
+                with self.failing_as_karbor(resource):
+                    self.delete_and_wait(self.client(context),
+                                         self.driver.copy, copy_id)
+        except Exception:
+            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+            raise
+        try:
+            section.delete_object(METADATA_KEY)
+        except exception.BankObjectNotFound:
+            pass
+        self.set_status(section, constants.RESOURCE_STATUS_DELETED)
+
+
+OPERATIONS = {constants.OPERATION_PROTECT: ProtectOperation,
+              constants.OPERATION_RESTORE: RestoreOperation,
+              constants.OPERATION_VERIFY: VerifyOperation,
+              constants.OPERATION_DELETE: DeleteOperation}
+
+
+class CopyProtectionPlugin(protection_plugin.ProtectionPlugin):
+    """A plugin protecting one resource type through a :class:`Driver`.
+
+    Subclasses set ``driver`` (a Driver class), ``group`` and ``opts``
+    (their option group), the schemas and ``saved_info_keys`` (the
+    metadata keys that ``get_saved_info`` shows).
+    """
+
+    driver = group = opts = None
+    options_schema = restore_schema = saved_info_schema = None
+    saved_info_keys = ()
+
+    def __init__(self, config=None):
+        super().__init__(config)
+        config = config if config is not None else cfg.CONF
+        config.register_opts(self.opts, group=self.group)
+        self._options = config[self.group]
+
+    def _operation(self, kind):
+        return OPERATIONS[kind](self.driver(), self._options)
+
+    def get_protect_operation(self, resource):
+        return self._operation(constants.OPERATION_PROTECT)
+
+    def get_restore_operation(self, resource):
+        return self._operation(constants.OPERATION_RESTORE)
+
+    def get_verify_operation(self, resource):
+        return self._operation(constants.OPERATION_VERIFY)
+
+    def get_delete_operation(self, resource):
+        return self._operation(constants.OPERATION_DELETE)
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        return (cls.driver.resource_type,)
+
+    @classmethod
+    def get_options_schema(cls, resource_type):
+        return cls.options_schema
+
+    @classmethod
+    def get_restore_schema(cls, resource_type):
+        return cls.restore_schema
+
+    @classmethod
+    def get_saved_info_schema(cls, resource_type):
+        return cls.saved_info_schema
+
+    @classmethod
+    def get_saved_info(cls, metadata_store, resource):
+        """The saved info of ``resource`` from its bank section."""
+        try:
+            metadata = metadata_store.get_object(METADATA_KEY)
+        except exception.NotFound:
+            return None
+        return {key: metadata[key] for key in cls.saved_info_keys
+                if key in metadata}

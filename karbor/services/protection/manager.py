@@ -25,6 +25,7 @@ from karbor import objects
 from karbor import quota
 from karbor import resource
 from karbor.services.protection import deferred
+from karbor.services.protection import graph
 from karbor.services.protection import operation_runner
 from karbor.services.protection import protectable_registry
 from karbor.services.protection import provider
@@ -80,6 +81,16 @@ def _check_owner(context, checkpoint):
     """Another project's checkpoint does not exist, as far as we say."""
     if not context.is_admin and checkpoint.project_id != context.project_id:
         raise exception.CheckpointNotFound(checkpoint_id=checkpoint.id)
+
+
+def _resource_types(checkpoint):
+    """The types of the resources a checkpoint holds (its graph, else
+    its plan)."""
+    if checkpoint.resource_graph:
+        roots = graph.deserialize_resource_graph(checkpoint.resource_graph)
+        return {node.value.type for node in graph.iter_post_order(roots)}
+    return {r['type'] for r in
+            checkpoint.protection_plan.get('resources') or ()}
 
 
 class ProtectionManager(manager.Manager):
@@ -357,6 +368,12 @@ class ProtectionManager(manager.Manager):
         if not sources:
             raise exception.InvalidInput(
                 reason='The plan has no available checkpoint to copy.')
+        refusal = source_provider.copy_refusal(
+            set().union(*map(_resource_types, sources)), target)
+        if refusal:
+            raise exception.InvalidInput(
+                reason='Cannot copy the checkpoints of plan %s: %s.'
+                % (plan['id'], refusal))
         copies = self._record_copies(context, target, plan, sources)
         params = dict(plan.get('parameters') or {}, **(parameters or {}))
         self.runner.submit(self.runner.copy, context, source_provider,

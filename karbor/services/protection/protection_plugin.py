@@ -15,6 +15,14 @@ Every hook is called as ``hook(checkpoint, resource, context, parameters,
 ``restore`` and ``new_resources`` (original id -> new id, shared by the
 whole restore), verifications add ``verify`` and ``new_resources``, copies
 add ``checkpoint_copy``.
+
+A copy operation runs with the source provider's plugins: ``checkpoint`` is
+the source and ``checkpoint_copy`` the new checkpoint in the destination
+provider's bank. It writes into ``checkpoint_copy.get_resource_bank_section(
+resource.id)`` everything the destination's plugin of the same type needs to
+restore the resource without the source checkpoint nor the backend objects
+it made (a Cinder backup, a snapshot): data streamed into the bank, not ids.
+Its ``on_revert`` removes what it wrote there.
 """
 
 HOOKS = ('on_prepare_begin', 'on_prepare_finish', 'on_main', 'on_complete')
@@ -79,10 +87,25 @@ class ProtectionPlugin(object):
         raise NotImplementedError
 
     def get_copy_operation(self, resource):
+        """The operation copying ``resource``'s data into the bank of
+        the copy (see :meth:`can_copy` and the module doc)."""
         raise NotImplementedError
 
     def get_delete_operation(self, resource):
         raise NotImplementedError
+
+    @classmethod
+    def can_copy(cls, resource_type):
+        """Whether copies of ``resource_type`` hold its data themselves.
+
+        A copy must stay restorable after the source checkpoint and what
+        it saved outside the bank are deleted. The copy API refuses (400,
+        before making anything) a checkpoint holding a type whose plugin
+        cannot copy. By default a plugin can copy when it overrides
+        :meth:`get_copy_operation`.
+        """
+        return cls.get_copy_operation is not \
+            ProtectionPlugin.get_copy_operation
 
     @classmethod
     def get_supported_resources_types(cls):

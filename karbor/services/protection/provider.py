@@ -15,6 +15,7 @@ from oslo_log import log as logging
 from stevedore import driver
 
 from karbor import exception
+from karbor.i18n import _
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -133,6 +134,26 @@ class PluggableProtectionProvider(object):
                 self._checkpoints = checkpoint_store.CheckpointStore(
                     self.id, checkpoint.CheckpointCollection(bank))
             return self._checkpoints
+
+    def plugin_class(self, resource_type):
+        """The protection plugin class of ``resource_type``, or None."""
+        return self._plugin_classes.get(resource_type)
+
+    def copy_refusal(self, resource_types, target):
+        """Why checkpoints holding ``resource_types`` cannot be copied
+        into ``target``'s bank, or None if they can."""
+        held = sorted(t for t in set(resource_types)
+                      if t in self._plugin_classes)
+        cannot = [t for t in held if not self._plugin_classes[t].can_copy(t)]
+        if cannot:
+            return _('the protection plugins of %s cannot copy their '
+                     'data') % ', '.join(cannot)
+        missing = [t for t in held if target.plugin_class(t) is None]
+        if missing:
+            return _('the destination provider %(name)s has no protection '
+                     'plugin for %(types)s') % {'name': target.name,
+                                                'types': ', '.join(missing)}
+        return None
 
     def load_plugins(self):
         """Fresh protection plugin instances, keyed by resource type."""

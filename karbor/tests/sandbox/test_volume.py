@@ -282,3 +282,33 @@ def test_admin_actions(cinder, admin_cinder):
     admin_cinder.volumes.force_delete(vol)
     with pytest.raises(c_exc.NotFound):
         cinder.volumes.get(vol.id)
+
+
+def test_upload_to_image_and_volume_from_image(cinder, sandbox):
+    import glanceclient
+    glance = glanceclient.Client('2', session=sandbox.session())
+    vol = _available(cinder)
+    with open(sandbox.cloud.blobs.path('volume-%s' % vol.id), 'wb') as f:
+        f.write(b'disk bytes')
+    cinder.volumes.attach(vol, 'server-1', '/dev/vdb')
+    with pytest.raises(c_exc.BadRequest, match='status must be available'):
+        cinder.volumes.upload_to_image(vol, False, 'img', 'bare', 'raw',
+                                       'private', False)
+    cinder.volumes.detach(vol)
+    _resp, body = cinder.volumes.upload_to_image(vol, False, 'img', 'bare',
+                                                 'raw', 'private', False)
+    upload = body['os-volume_upload_image']
+    assert (upload['status'], upload['image_name'], upload['disk_format']) \
+        == ('uploading', 'img', 'raw')
+    image = wait_status(lambda: glance.images.get(upload['image_id']),
+                        'active')
+    assert wait_status(lambda: cinder.volumes.get(vol.id), 'available')
+    assert (image.size, image.container_format) == (10, 'bare')
+    assert b''.join(glance.images.data(image.id)) == b'disk bytes'
+    with pytest.raises(c_exc.NotFound, match='Image nope could not be'):
+        cinder.volumes.create(1, imageRef='nope')
+    copy = cinder.volumes.create(1, imageRef=image.id)
+    copy = wait_status(lambda: cinder.volumes.get(copy.id), 'available')
+    assert copy.bootable == 'true'
+    assert b''.join(sandbox.cloud.blobs.read('volume-%s' % copy.id)) == \
+        b'disk bytes'

@@ -131,6 +131,12 @@ def _copied(cloud, image_id, source_key, error=None):
     if error:
         set_fields(cloud.store, image_id, status='killed')
         return
+    fill(cloud, image_id, source_key)
+
+
+def fill(cloud, image_id, source_key):
+    """Make an image ``active`` with a copy of blob ``source_key`` (none:
+    no bytes)."""
     sha, md5 = hashlib.new(HASH_ALGO), hashlib.md5(usedforsecurity=False)
     key = blob_key(image_id)
     if source_key:

@@ -1,5 +1,7 @@
 """Cinder volume actions (``POST /volumes/{id}/action``)."""
 
+from karbor_sandbox import service
+from karbor_sandbox.services.image import images
 from karbor_sandbox.services.volume import attachments
 from karbor_sandbox.services.volume import common
 from karbor_sandbox.services.volume import volumes
@@ -99,6 +101,39 @@ class VolumeActionController(wsgi.Controller):
             args.get('readonly'))).lower()
         self._save(volume)
 
+    def _volume_upload_image(self, req, volume, args):
+        """Cinder's upload to image: a new Glance image of the volume's
+        bytes; the volume is ``uploading`` meanwhile."""
+        force = utils.as_bool(args.get('force', False))
+        allowed = ('available', 'in-use') if force else ('available',)
+        if volume['status'] not in allowed:
+            raise wsgi.BadRequest('Invalid volume: Volume %s status must be '
+                                  '%s.' % (volume['id'],
+                                           ' or '.join(allowed)))
+        ctx = service.context(req)
+        image = images.new_image(
+            self.store, ctx.project_id, name=args.get('image_name'),
+            disk_format=args.get('disk_format') or 'raw',
+            container_format=args.get('container_format') or 'bare',
+            visibility=args.get('visibility') or 'shared',
+            protected=utils.as_bool(args.get('protected', False)),
+            status='saving')
+        previous = volume['status']
+        self._save(volume, status='uploading')
+        self.service.run_later('volume.uploaded', 'upload', volume['id'],
+                               volume['metadata'], volume_id=volume['id'],
+                               image_id=image['id'], previous=previous)
+        return {'os-volume_upload_image': {
+            'id': volume['id'], 'updated_at': volume['updated_at'],
+            'status': 'uploading',
+            'display_description': volume['description'],
+            'size': volume['size'], 'volume_type': volume['volume_type'],
+            'image_id': image['id'],
+            'container_format': image['container_format'],
+            'disk_format': image['disk_format'],
+            'image_name': image['name'], 'visibility': image['visibility'],
+            'protected': image['protected']}}
+
     def _reset_status(self, req, volume, args):
         if 'status' not in args:
             raise wsgi.BadRequest('Must specify status')
@@ -108,6 +143,15 @@ class VolumeActionController(wsgi.Controller):
         self._save(volume, status='deleting')
         self.service.run_later('volume.deleted', 'delete', volume['id'],
                                volume['metadata'], volume_id=volume['id'])
+
+
+@tasks.handler('volume.uploaded')
+def _uploaded(cloud, volume_id, image_id, previous, error=None):
+    volumes.set_status(cloud, volume_id, previous)
+    if error:
+        images.set_fields(cloud.store, image_id, status='killed')
+        return
+    images.fill(cloud, image_id, volumes.blob_key(volume_id))
 
 
 @tasks.handler('volume.extended')

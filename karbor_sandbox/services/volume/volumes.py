@@ -1,6 +1,7 @@
 """Cinder volumes: create/list/show/update/delete, metadata, tasks."""
 
 from karbor_sandbox import service
+from karbor_sandbox.services.image import images
 from karbor_sandbox.services.volume import common
 from karbor_sandbox import tasks
 from karbor_sandbox import utils
@@ -95,8 +96,10 @@ class VolumeController(wsgi.Controller):
             raise wsgi.BadRequest("Invalid input received: Availability "
                                   "zone '%s' is invalid." % zone)
         if body.get('imageRef'):
-            fields['_image_id'] = body['imageRef']
+            image = _source_image(self.cloud, req, body['imageRef'])
+            fields['_image_id'] = image['id']
             fields['bootable'] = 'true'
+            source_blob = images.blob_key(image['id'])
         fields.update(metadata=dict(body.get('metadata') or {}),
                       description=body.get('description'),
                       volume_type=body.get('volume_type'),
@@ -172,6 +175,19 @@ class VolumeController(wsgi.Controller):
             self.service.run_later('volume.deleted', 'delete', volume_id,
                                    doc['metadata'], volume_id=volume_id)
         return wsgi.json_response(None, 202)
+
+
+def _source_image(cloud, req, image_id):
+    """The active Glance image a volume is created from, as Cinder
+    checks it."""
+    image = images.find(cloud.store, image_id)
+    if image is None or not images.visible(cloud.store,
+                                           service.context(req), image):
+        raise wsgi.NotFound('Image %s could not be found.' % image_id)
+    if image['status'] != 'active':
+        raise wsgi.BadRequest('Invalid input received: Image %s is not '
+                              'active.' % image_id)
+    return image
 
 
 def set_status(cloud, volume_id, status, **fields):

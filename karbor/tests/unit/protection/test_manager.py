@@ -259,26 +259,6 @@ def test_verification(manager, ctx):
         ctx, verification.id).status, ('success',))
 
 
-def test_copy_is_restorable_after_the_source_is_deleted(manager, ctx):
-    plan = make_plan(ctx, RECORDER)
-    source_id = protect(manager, ctx, plan)
-    pairs = manager.copy(ctx, plan)
-    assert [p['checkpoint_protect_id'] for p in pairs] == [source_id]
-    copy_id = pairs[0]['checkpoint_copy_id']
-    wait_for(lambda: checkpoint_status(ctx, copy_id), ('available',))
-    with pytest.raises(exception.InvalidInput):
-        manager.copy(ctx, plan)
-    manager.delete(ctx, RECORDER, source_id)
-    wait_for(lambda: checkpoint_status(ctx, source_id), ('deleted',))
-    restore = manager.restore(ctx, {'provider_id': RECORDER,
-                                    'checkpoint_id': copy_id})
-    wait_for(lambda: objects.Restore.get_by_id(ctx, restore.id).status,
-             ('success',))
-    logs = objects.OperationLogList.get_all(
-        ctx, filters={'operation_type': 'copy'})
-    assert [log.status for log in logs] == ['success']
-
-
 def test_orphaned_records_are_failed(manager, ctx):
     plan = make_plan(ctx, NOOP)
     provider = manager.provider_registry.show_provider(NOOP)

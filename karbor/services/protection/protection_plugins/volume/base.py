@@ -47,6 +47,7 @@ _FAILURES = {
     constants.OPERATION_PROTECT: exception.ProtectResourceFailed,
     constants.OPERATION_RESTORE: exception.RestoreResourceFailed,
     constants.OPERATION_VERIFY: exception.VerifyResourceFailed,
+    constants.OPERATION_COPY: exception.CopyResourceFailed,
     constants.OPERATION_DELETE: exception.DeleteResourceFailed,
 }
 
@@ -369,6 +370,15 @@ class VolumeProtectionPlugin(protection_plugin.ProtectionPlugin):
 
     def get_delete_operation(self, resource):
         return self._operation(constants.OPERATION_DELETE)
+
+    def get_copy_operation(self, resource):
+        if constants.OPERATION_COPY not in self.operations:
+            raise NotImplementedError
+        return self._operation(constants.OPERATION_COPY)
+
+    @classmethod
+    def can_copy(cls, resource_type):
+        return constants.OPERATION_COPY in cls.operations
 
     @classmethod
     def get_supported_resources_types(cls):

@@ -15,6 +15,8 @@ from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
 from karbor.services.protection.protection_plugins.volume import base
+from karbor.services.protection.protection_plugins.volume import (
+    copied_data)
 from karbor.services.protection.protection_plugins.volume import status
 
 LOG = logging.getLogger(__name__)
@@ -28,6 +30,10 @@ cinder_backup_opts = [
                 help='Back a volume up from a temporary snapshot taken in '
                      'the prepare phase (consistent with the volumes of '
                      'the same server), instead of from the volume.'),
+    cfg.IntOpt('copy_object_size', default=64 * 1024 * 1024, min=65536,
+               help='Bytes of volume data per bank object when a checkpoint '
+                    'copy streams a backup\'s data into the destination '
+                    'bank (the data is streamed whatever this size).'),
 ]
 
 OPTIONS_SCHEMA = {
@@ -279,9 +285,15 @@ class RestoreOperation(base.VolumeRestoreOperation):
                 restore=None, new_resources=None, **kwargs):
         metadata = self.get_metadata(self.section(checkpoint, resource))
         backup_id = metadata.get('backup_id')
-        if not backup_id:
+        if not backup_id and not copied_data.is_copied(metadata):
             raise self.failure(resource.id, _('the checkpoint holds no '
                                               'backup of this volume'))
+        if copied_data.is_copied(metadata):
+            with self.failing_as_karbor(resource):
+                copied_data.restore(self, context, checkpoint, resource,
+                                    metadata, parameters, restore,
+                                    new_resources)
+            return
         cinder = self.cinder(context)
         with self.failing_as_karbor(resource):
             target = parameters.get('volume_id') or None
@@ -304,8 +316,15 @@ class VerifyOperation(base.VolumeOperation):
 
     def on_main(self, checkpoint, resource, context, parameters,
                 verify=None, **kwargs):
-        backup_id = self.get_metadata(
-            self.section(checkpoint, resource)).get('backup_id')
+        section = self.section(checkpoint, resource)
+        metadata = self.get_metadata(section)
+        if copied_data.is_copied(metadata):
+            reason = copied_data.missing_data(section, metadata)
+            self.report_verification(
+                verify, resource, constants.RESOURCE_STATUS_ERROR if reason
+                else constants.RESOURCE_STATUS_AVAILABLE, reason)
+            return
+        backup_id = metadata.get('backup_id')
         backup = None
         if backup_id:
             with self.failing_as_karbor(resource):
@@ -328,11 +347,23 @@ class VerifyOperation(base.VolumeOperation):
 
 
 class DeleteOperation(base.DeleteSavedObjectOperation):
-    """Delete the backup and wait until it is gone."""
+    """Delete the backup (or a copy's data) and wait until it is gone."""
 
     saved_key = 'backup_id'
     manager = 'backups'
     what = 'backup'
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        copied_data.delete_data(self.section(checkpoint, resource))
+        super().on_main(checkpoint, resource, context, parameters, **kwargs)
+
+
+class CopyOperation(copied_data.CopyOperation):
+    """The backup's data, through a volume restored from it."""
+
+    def temporary_volume(self, cinder, metadata, name):
+        return cinder.restores.restore(metadata['backup_id'],
+                                       name=name).volume_id
 
 
 class CinderBackupProtectionPlugin(base.VolumeProtectionPlugin):
@@ -343,6 +374,7 @@ class CinderBackupProtectionPlugin(base.VolumeProtectionPlugin):
     operations = {constants.OPERATION_PROTECT: ProtectOperation,
                   constants.OPERATION_RESTORE: RestoreOperation,
                   constants.OPERATION_VERIFY: VerifyOperation,
+                  constants.OPERATION_COPY: CopyOperation,
                   constants.OPERATION_DELETE: DeleteOperation}
     options_schema = OPTIONS_SCHEMA
     restore_schema = RESTORE_SCHEMA

@@ -34,6 +34,7 @@ _MODULES_WITH_OPTS = (
     'karbor.services.protection.protection_plugins.database',
     'karbor.services.protection.protection_plugins.image.'
     'image_protection_plugin',
+    'karbor.services.protection.protection_plugins.pod.pod_plugin',
 )
 
 

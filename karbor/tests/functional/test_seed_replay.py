@@ -274,3 +274,52 @@ def test_seed_000_scheduled_protection_steps(karbor):
     karbor.run('openstack', 'data', 'protection', 'trigger', 'delete',
                trigger['id'])
     assert rows(karbor.karbor('trigger-list').stdout) == []
+
+
+def seeded(karbor, command, names):
+    """``{name: id}`` of seeded objects listed by an ``openstack`` command
+    (e.g. ``volume list``)."""
+    listed = json.loads(karbor.run('openstack', *command.split(),
+                                   '-f', 'json').stdout)
+    return {row['Name']: row['ID'] for row in listed if row['Name'] in names}
+
+
+def test_seeded_volumes_one_in_use_are_protected_and_restored(karbor):
+    """The quick start's two volumes, demo-volume-1 attached to
+    demo-server: backed up from snapshots, as Cinder allows for in-use
+    volumes without force."""
+    volumes = seeded(karbor, 'volume list',
+                     ('demo-volume-1', 'demo-volume-2'))
+    assert len(volumes) == 2
+    statuses = {row[2]: row[1] for row in rows(karbor.cinder('list').stdout)}
+    assert statuses['demo-volume-1'] == 'in-use'
+    plan = plan_create(karbor, OS_INFRA, volumes, 'seeded volumes')
+    checkpoint = protect(karbor, OS_INFRA, plan['id'])
+    assert checkpoint['status'] == 'available'
+    done = restore(karbor, OS_INFRA, checkpoint['id'])
+    assert done['status'] == 'success'
+    assert set(eval(done['resources_status']).values()) == {'available'}
+    statuses = {row[2]: row[1] for row in rows(karbor.cinder('list').stdout)}
+    assert statuses['demo-volume-1'] == 'in-use'
+    for vid in volumes.values():
+        assert statuses['%s@%s' % (checkpoint['id'], vid)] == 'available'
+    snapshots = rows(karbor.cinder('snapshot-list').stdout)
+    assert not [s for s in snapshots if s[1] in volumes.values()]
+
+
+def test_seeded_image_is_protected_and_restored(karbor):
+    image_id = seeded(karbor, 'image list', ('demo-image',))['demo-image']
+    plan = karbor.show('plan-create', 'image plan', OS_INFRA,
+                       '%s=OS::Glance::Image=demo-image' % image_id)
+    checkpoint = protect(karbor, OS_INFRA, plan['id'])
+    assert checkpoint['status'] == 'available'
+    done = restore(karbor, OS_INFRA, checkpoint['id'], '--parameters',
+                   'resource_type=OS::Glance::Image,'
+                   'restore_name=demo-image-again')
+    assert done['status'] == 'success'
+    original = json.loads(karbor.run('openstack', 'image', 'show',
+                                     image_id, '-f', 'json').stdout)
+    again = json.loads(karbor.run('openstack', 'image', 'show',
+                                  'demo-image-again', '-f', 'json').stdout)
+    assert (again['checksum'], again['size'], again['status']) == (
+        original['checksum'], original['size'], 'active')

@@ -11,6 +11,7 @@ import pytest
 from karbor.common import constants
 from karbor import objects
 from karbor.resource import Resource
+from karbor.services.protection.flows import copy
 from karbor.services.protection.flows import delete
 from karbor.services.protection.flows import protect
 from karbor.services.protection.flows import restore
@@ -46,11 +47,15 @@ status_timeout = {timeout}
 """
 
 
+def _provider(tmp_path, name, extra=''):
+    path = tmp_path / ('%s.conf' % name)
+    path.write_text(PROVIDER.format(bank=tmp_path / name, timeout=5) + extra)
+    return provider_mod.load_provider_file(str(path))
+
+
 @pytest.fixture
 def provider(tmp_path, cloud):
-    path = tmp_path / 'pods.conf'
-    path.write_text(PROVIDER.format(bank=tmp_path / 'bank', timeout=5))
-    return provider_mod.load_provider_file(str(path))
+    return _provider(tmp_path, 'bank')
 
 
 @pytest.fixture
@@ -292,12 +297,66 @@ def test_restore_without_the_volumes_is_refused(ctx, cinder, k8s, provider,
                               new_resources={})
 
 
+def test_a_copy_restores_without_the_source(ctx, cinder, k8s, tmp_path,
+                                            provider, registry, sqlite_db,
+                                            flow_backend):
+    pod, volumes = _app(k8s, cinder, 'copied')
+    plugins, checkpoint = _protect(ctx, provider, registry, pod,
+                                   flow_backend)
+    other = _provider(tmp_path, 'copies')
+    checkpoint_copy = helpers.new_checkpoint(other, ctx, [pod])
+    assert copy.copy(ctx, plugins, checkpoint, checkpoint_copy,
+                     helpers.operation_log(ctx, checkpoint, 'copy'), {},
+                     backend=flow_backend)
+    assert helpers.bank_state(checkpoint_copy, pod) == \
+        helpers.bank_state(checkpoint, pod)
+    assert delete.delete(ctx, plugins, checkpoint,
+                         helpers.operation_log(ctx, checkpoint, 'delete'),
+                         backend=flow_backend)
+    done, record = _restore(ctx, other.load_plugins(), checkpoint_copy,
+                            {POD: {'restore_name': 'copied-new'}},
+                            flow_backend)
+    assert done, record.resources_reason
+    assert k8s.read_namespaced_pod('copied-new',
+                                   'apps').status.phase == 'Running'
+
+
 def test_provider_k8s_client_overrides_karbors(tmp_path, cloud):
-    path = tmp_path / 'p.conf'
-    path.write_text(PROVIDER.format(bank=tmp_path / 'bank', timeout=5) +
-                    '\n[k8s_client]\nk8s_host = http://127.0.0.1:1/k8s\n')
-    config = provider_mod.load_provider_file(str(path)).config
+    config = _provider(tmp_path, 'p', '\n[k8s_client]\n'
+                       'k8s_host = http://127.0.0.1:1/k8s\n').config
     api = pod_plugin.k8s_api(config)
     assert api.api_client.configuration.host == 'http://127.0.0.1:1/k8s'
     assert pod_plugin.k8s_api(None).api_client.configuration.host == \
         cloud.url('k8s')
+
+
+def test_a_claim_off_cinder_fails_the_protect(ctx, k8s, provider, registry,
+                                              sqlite_db, flow_backend):
+    k8s.create_namespaced_persistent_volume_claim(
+        'default', k8s_model.V1PersistentVolumeClaim(
+            metadata=k8s_model.V1ObjectMeta(name='nfs-data'),
+            spec=k8s_model.V1PersistentVolumeClaimSpec(
+                access_modes=['ReadWriteMany'], storage_class_name='nfs',
+                resources=k8s_model.V1VolumeResourceRequirements(
+                    requests={'storage': '1Gi'}))))
+    k8s.create_namespaced_pod('default', k8s_model.V1Pod(
+        metadata=k8s_model.V1ObjectMeta(name='nfs-app'),
+        spec=k8s_model.V1PodSpec(
+            containers=[k8s_model.V1Container(
+                name='app', image='nginx', volume_mounts=[
+                    k8s_model.V1VolumeMount(name='d', mount_path='/d')])],
+            volumes=[k8s_model.V1Volume(
+                name='d', persistent_volume_claim=k8s_model.
+                V1PersistentVolumeClaimVolumeSource(claim_name='nfs-data'))
+            ])))
+    pod = Resource(POD, pod_k8s.pod_id('default', 'nfs-app'),
+                   'default:nfs-app')
+    checkpoint = helpers.new_checkpoint(provider, ctx, [pod])
+    log = helpers.operation_log(ctx, checkpoint, 'protect')
+    assert not protect.protect(ctx, provider.load_plugins(), checkpoint,
+                               log, registry.build_graph(ctx, [pod]), {},
+                               backend=flow_backend)
+    log = objects.OperationLog.get_by_id(ctx, log.id)
+    assert 'claim default/nfs-data is not bound to a Cinder volume' in \
+        log.error_info
+    assert helpers.bank_state(checkpoint, pod) == (None, None)

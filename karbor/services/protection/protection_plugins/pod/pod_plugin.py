@@ -60,6 +60,7 @@ _FAILURES = {
     constants.OPERATION_PROTECT: exception.ProtectResourceFailed,
     constants.OPERATION_RESTORE: exception.RestoreResourceFailed,
     constants.OPERATION_VERIFY: exception.VerifyResourceFailed,
+    constants.OPERATION_COPY: exception.CopyResourceFailed,
     constants.OPERATION_DELETE: exception.DeleteResourceFailed,
 }
 
@@ -105,6 +106,15 @@ def api_error_reason(err):
         return json.loads(err.body)['message']
     except (TypeError, ValueError, KeyError):
         return '%s %s' % (err.status, err.reason)
+
+
+def purge(section):
+    """Delete a bank section's objects, later if the bank refuses now."""
+    try:
+        deferred.purge_section(section)
+    except exception.KarborException:
+        deferred.defer(('purge', section.prefix),
+                       lambda: deferred.purge_section(section))
 
 
 def _gone_or_none(read):
@@ -190,12 +200,7 @@ class ProtectOperation(PodOperation):
         section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_AVAILABLE)
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        try:
-            deferred.purge_section(section)
-        except exception.KarborException:
-            deferred.defer(('purge', section.prefix),
-                           lambda: deferred.purge_section(section))
+        purge(self.section(checkpoint, resource))
 
 
 class RestoreOperation(PodOperation):
@@ -344,6 +349,28 @@ class VerifyOperation(PodOperation):
         raise self.failure(resource, reason)
 
 
+class CopyOperation(PodOperation):
+    """Write the saved manifest and claims into the copy's bank: they
+    are all a restore of the pod needs (its volumes are copied by their
+    own plugin)."""
+
+    kind = constants.OPERATION_COPY
+
+    def on_main(self, checkpoint, resource, context, parameters,
+                checkpoint_copy=None, **kwargs):
+        saved = self.saved(self.section(checkpoint, resource))
+        if not saved.get('pod_metadata'):
+            raise self.failure(resource, _('the checkpoint holds no '
+                                           'manifest of this pod'))
+        target = self.section(checkpoint_copy, resource)
+        target.update_object(METADATA_KEY, saved)
+        target.update_object(STATUS_KEY, constants.RESOURCE_STATUS_AVAILABLE)
+
+    def on_revert(self, checkpoint, resource, context, parameters,
+                  checkpoint_copy=None, **kwargs):
+        purge(self.section(checkpoint_copy, resource))
+
+
 class DeleteOperation(PodOperation):
     """Remove what the checkpoint holds of the pod (its bank objects)."""
 
@@ -370,6 +397,7 @@ class PodProtectionPlugin(protection_plugin.ProtectionPlugin):
     operations = {constants.OPERATION_PROTECT: ProtectOperation,
                   constants.OPERATION_RESTORE: RestoreOperation,
                   constants.OPERATION_VERIFY: VerifyOperation,
+                  constants.OPERATION_COPY: CopyOperation,
                   constants.OPERATION_DELETE: DeleteOperation}
 
     def __init__(self, config=None):
@@ -389,6 +417,9 @@ class PodProtectionPlugin(protection_plugin.ProtectionPlugin):
 
     def get_verify_operation(self, resource):
         return self._operation(constants.OPERATION_VERIFY)
+
+    def get_copy_operation(self, resource):
+        return self._operation(constants.OPERATION_COPY)
 
     def get_delete_operation(self, resource):
         return self._operation(constants.OPERATION_DELETE)

@@ -6,6 +6,8 @@ resource metadata ``sandbox:fault:<operation>`` = ``error`` or
 ``snapshot``, ``create``, ``restore``, ``delete``...).
 """
 
+import fnmatch
+
 from karbor_sandbox import utils
 from karbor_sandbox import wsgi
 
@@ -56,7 +58,8 @@ class Faults(object):
     def take(self, service, operation, resource_id, metadata=None):
         """Consume and return the fault matching an operation, or None.
 
-        A ``count`` of -1 never runs out.
+        A fault's ``resource_id`` may be a shell-style pattern (``*``,
+        ``*/data_1``). A ``count`` of -1 never runs out.
         """
         value = (metadata or {}).get(META_PREFIX + operation)
         if value:
@@ -66,7 +69,8 @@ class Faults(object):
             for doc in self.list():
                 if (doc['operation'] == operation and
                         doc['service'] in ('*', service) and
-                        doc['resource_id'] in ('*', resource_id)):
+                        fnmatch.fnmatchcase(str(resource_id),
+                                            doc['resource_id'])):
                     if doc['count'] > 0:
                         doc['count'] -= 1
                         if doc['count'] == 0:

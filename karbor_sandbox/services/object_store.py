@@ -280,11 +280,22 @@ class SwiftController(wsgi.Controller):
         headers.update(_meta_out(obj, 'object'))
         return headers
 
+    def _refuse_if_full(self, container, name, req):
+        """An injected ``put`` fault on ``<container>/<object>``: read the
+        body's first chunk, then answer as a Swift whose disks are full."""
+        fault = self.cloud.faults.take(self.service.name, 'put',
+                                       '%s/%s' % (container, name))
+        if fault is None or not fault.is_error:
+            return
+        next(wsgi.read_input(req.environ), None)
+        raise wsgi.HTTPError(507, 'Insufficient Storage')
+
     @wsgi.route('PUT', '/v1/{account}/{container}/{name:.+}')
     def put_object(self, req, account, container, name):
         cont = self._container(req, account, container)
         now = time.time()
         delete_at = _expiry(req, now)
+        self._refuse_if_full(container, name, req)
         blob = 'obj-%s' % utils.new_uuid()
         size, md5 = self.cloud.blobs.write(blob, wsgi.read_input(req.environ))
         etag = req.headers.get('Etag', '').strip('"')

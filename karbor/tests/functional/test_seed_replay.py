@@ -10,6 +10,7 @@ import shlex
 import time
 
 import pytest
+import requests
 
 from karbor.tests.functional import deployment
 from karbor.tests.functional import quickstart
@@ -323,3 +324,37 @@ def test_seeded_image_is_protected_and_restored(karbor):
                                   'demo-image-again', '-f', 'json').stdout)
     assert (again['checksum'], again['size'], again['status']) == (
         original['checksum'], original['size'], 'active')
+
+
+def test_bank_unwritable_mid_stream_fails_the_image_cleanly(karbor,
+                                                            tmp_path):
+    """The Swift bank's disks fill up while an image streams into it."""
+    data = tmp_path / 'disk.raw'
+    data.write_bytes(os.urandom(600 * 1024))
+    image = json.loads(karbor.run(
+        'openstack', 'image', 'create', '--file', str(data), '--disk-format',
+        'raw', '--container-format', 'bare', 'doomed-image', '-f',
+        'json').stdout)
+    plan = karbor.show('plan-create', 'doomed image', OS_INFRA,
+                       '%s=OS::Glance::Image=doomed-image' % image['id'])
+    sandbox = 'http://127.0.0.1:%d/sandbox/faults' % karbor.sandbox_port
+    fault = requests.post(sandbox, timeout=10, json={
+        'service': 'object-store', 'operation': 'put', 'count': -1,
+        'resource_id': '*/resource-data/%s/data_1' % image['id']}).json()
+    try:
+        checkpoint = protect(karbor, OS_INFRA, plan['id'])
+    finally:
+        requests.delete('%s/%s' % (sandbox, fault['fault']['id']),
+                        timeout=10)
+    assert checkpoint['status'] == 'error'
+    logs = rows(karbor.karbor('operationlog-list').stdout)
+    (reason,) = [row[10] for row in logs if row[2] == checkpoint['id']
+                 and row[7] == 'error']
+    assert 'OS::Glance::Image' in reason and image['id'] in reason
+    assert 'the bank refused the data of image' in reason
+    objects = karbor.run('openstack', 'object', 'list', 'karbor').stdout
+    assert image['id'] not in objects
+    images = json.loads(karbor.run('openstack', 'image', 'list', '-f',
+                                   'json').stdout)
+    assert [i['Name'] for i in images if i['Name'].startswith('doomed')] \
+        == ['doomed-image']

@@ -110,6 +110,19 @@ def test_protectables_list_and_show_the_seeded_pod(karbor):
     assert missing.returncode == 1 and 'HTTP 404' in missing.stderr
 
 
+def test_provider_shows_the_pod_schemas(karbor):
+    shown = karbor.show('provider-show', KUBERNETES)
+    assert shown['name'] == 'OS Kubernetes Provider'
+    schemas = json.loads(shown['extended_info_schema'])
+    restore_schema = schemas['restore_schema'][POD]
+    assert restore_schema['title'] == 'Pod Protection Restore'
+    assert list(restore_schema['properties']) == ['restore_name']
+    assert schemas['options_schema'][POD]['properties'] == {}
+    assert schemas['saved_info_schema'][POD]['required'] == [
+        'namespace', 'pod_metadata']
+    assert VOLUME in schemas['options_schema']
+
+
 def test_seed_002_protect_delete_restore(karbor, k8s):
     volume_id = claim_volume_id(k8s, NAMESPACE, CLAIM)
     with open(disk(karbor, volume_id), 'wb') as data:

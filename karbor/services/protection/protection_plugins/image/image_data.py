@@ -29,6 +29,8 @@ user; what a failed call made is removed before it raises.
 """
 
 import hashlib
+import queue
+import threading
 import time
 
 from glanceclient import exc as glance_exc
@@ -38,6 +40,7 @@ from karbor.i18n import _
 from karbor.services.protection import deferred
 
 DATA_PREFIX = 'data_'
+_HASH_BACKLOG = 16
 # Glance's base properties: everything else of an image is a property of
 # its own, saved and given back to the restored image.
 BASE_FIELDS = ('id', 'name', 'status', 'visibility', 'protected',
@@ -100,22 +103,40 @@ class _Pieces(object):
             chunk = self._next_chunk()
 
 
-class _Hashing(object):
-    """Pass chunks through while computing their MD5 (and another hash)."""
+class _MD5(object):
+    """Pass chunks through while a helper thread computes their MD5.
 
-    def __init__(self, chunks, algo=None):
+    hashlib releases the GIL on large updates, so hashing overlaps the
+    download and the bank writes; at most ``_HASH_BACKLOG`` chunks wait.
+    """
+
+    def __init__(self, chunks):
         self._chunks = chunks
-        self.md5 = hashlib.md5(usedforsecurity=False)
-        self.other = hashlib.new(algo) if algo else None
-        self.size = 0
+        self._queue = queue.Queue(_HASH_BACKLOG)
+        self._md5 = hashlib.md5(usedforsecurity=False)
+        self._thread = threading.Thread(target=self._hash, daemon=True,
+                                        name='karbor-image-md5')
+
+    def _hash(self):
+        while True:
+            chunk = self._queue.get()
+            if chunk is None:
+                return
+            self._md5.update(chunk)
 
     def __iter__(self):
-        for chunk in self._chunks:
-            self.md5.update(chunk)
-            if self.other is not None:
-                self.other.update(chunk)
-            self.size += len(chunk)
-            yield chunk
+        self._thread.start()
+        try:
+            for chunk in self._chunks:
+                self._queue.put(chunk)
+                yield chunk
+        finally:
+            self._queue.put(None)
+
+    def hexdigest(self):
+        """The MD5 of every chunk passed (once the iteration ended)."""
+        self._thread.join()
+        return self._md5.hexdigest()
 
 
 def _get_image(glance, image_id):
@@ -168,41 +189,25 @@ def _download(glance, image_id):
 
 
 def _stream_to_bank(glance, image, section, object_size):
-    hashing = _Hashing(_download(glance, image.id),
-                       _usable_algo(image.get('os_hash_algo')))
+    md5 = _MD5(_download(glance, image.id))
     count = 0
-    for count, piece in enumerate(_Pieces(hashing, object_size), 1):
+    for count, piece in enumerate(_Pieces(md5, object_size), 1):
         try:
             section.update_object(data_key(count), piece)
         except exception.KarborException as err:
             raise ImageDataError(_('the bank refused the data of image '
                                    '%(id)s: %(err)s') % {'id': image.id,
                                                          'err': err})
-    _check_hashes(image, hashing, _('image %s read from Glance') % image.id)
+    _check(_('image %s read from Glance') % image.id, 'MD5',
+           md5.hexdigest(), image.get('checksum'))
     return count
 
 
-def _usable_algo(algo):
-    return algo if algo in hashlib.algorithms_available else None
-
-
-def _check_hashes(expected, hashing, what):
-    """Compare a hashing's result with an image's (or saved) checksums."""
-    wanted = expected.get('checksum')
-    got = hashing.md5.hexdigest()
-    if wanted and wanted != got:
-        raise ImageDataError(_('checksum mismatch: %(what)s has MD5 '
-                               '%(got)s, expected %(wanted)s') %
-                             {'what': what, 'got': got, 'wanted': wanted})
-    wanted = expected.get('os_hash_value')
-    if wanted and hashing.other is not None:
-        got = hashing.other.hexdigest()
-        if got != wanted:
-            raise ImageDataError(_(
-                'checksum mismatch: %(what)s has %(algo)s %(got)s, '
-                'expected %(wanted)s') % {
-                    'what': what, 'algo': expected.get('os_hash_algo'),
-                    'got': got, 'wanted': wanted})
+def _check(what, algo, got, wanted):
+    if wanted and got != wanted:
+        raise ImageDataError(_('checksum mismatch: %(what)s has %(algo)s '
+                               '%(got)s, expected %(wanted)s') % {
+            'what': what, 'algo': algo, 'got': got, 'wanted': wanted})
 
 
 def read_data(section, saved):
@@ -229,13 +234,14 @@ def restore_image(glance, section, saved, name, poll_interval=1,
     fields.update(saved.get('properties') or {})
     image = glance.images.create(name=name, **fields)
     try:
-        hashing = _Hashing(read_data(section, saved),
-                           _usable_algo(saved.get('os_hash_algo')))
-        glance.images.upload(image.id, _Reader(hashing))
-        _check_hashes(saved, hashing, _('the data in the bank'))
+        glance.images.upload(image.id, _Reader(read_data(section, saved)))
         done = _wait_active(glance, image.id, poll_interval, timeout)
-        _check_hashes(saved, _glance_hashes(done),
-                      _('restored image %s') % image.id)
+        # Glance hashed what it received: compare with what was saved.
+        what = _('restored image %s') % image.id
+        _check(what, 'MD5', done.get('checksum'), saved.get('checksum'))
+        if saved.get('os_hash_algo') == done.get('os_hash_algo'):
+            _check(what, saved.get('os_hash_algo'),
+                   done.get('os_hash_value'), saved.get('os_hash_value'))
     except BaseException:
         delete_image_quietly(glance, image.id)
         raise
@@ -256,24 +262,6 @@ class _Reader(object):
             if chunk:
                 return chunk
         return b''
-
-
-class _Known(object):
-    """Hash-like holder of a hex digest Glance computed."""
-
-    def __init__(self, value):
-        self._value = value
-
-    def hexdigest(self):
-        return self._value
-
-
-def _glance_hashes(image):
-    result = _Hashing(())
-    result.md5 = _Known(image.get('checksum'))
-    if image.get('os_hash_value'):
-        result.other = _Known(image.get('os_hash_value'))
-    return result
 
 
 def _wait_active(glance, image_id, poll_interval, timeout):

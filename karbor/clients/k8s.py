@@ -9,6 +9,10 @@ k8s_client_opts = [
     cfg.StrOpt('k8s_key_file', help='Client key file.'),
     cfg.StrOpt('k8s_token', secret=True,
                help='Bearer token, if the cluster uses token auth.'),
+    cfg.BoolOpt('k8s_insecure', default=False,
+                help='Do not verify the API server\'s certificate (test '
+                     'clusters only). Otherwise it is verified against '
+                     'k8s_ssl_ca_cert, or the system\'s CAs when unset.'),
 ]
 
 CONF = cfg.CONF
@@ -28,7 +32,7 @@ def create(conf=None):
     configuration.ssl_ca_cert = group.k8s_ssl_ca_cert
     configuration.cert_file = group.k8s_cert_file
     configuration.key_file = group.k8s_key_file
-    configuration.verify_ssl = bool(group.k8s_ssl_ca_cert)
+    configuration.verify_ssl = not group.k8s_insecure
     if group.k8s_token:
         configuration.api_key = {'authorization': 'Bearer ' +
                                  group.k8s_token}

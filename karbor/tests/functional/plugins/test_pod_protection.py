@@ -326,6 +326,7 @@ def test_provider_k8s_client_overrides_karbors(tmp_path, cloud):
                        'k8s_host = http://127.0.0.1:1/k8s\n').config
     api = pod_plugin.k8s_api(config)
     assert api.api_client.configuration.host == 'http://127.0.0.1:1/k8s'
+    assert api.api_client.configuration.verify_ssl
     assert pod_plugin.k8s_api(None).api_client.configuration.host == \
         cloud.url('k8s')
 

@@ -40,7 +40,8 @@ from karbor.i18n import _
 from karbor.services.protection import deferred
 
 DATA_PREFIX = 'data_'
-_HASH_BACKLOG = 16
+_HASH_BATCH = 1024 * 1024
+_HASH_BACKLOG = 4
 # Glance's base properties: everything else of an image is a property of
 # its own, saved and given back to the restored image.
 BASE_FIELDS = ('id', 'name', 'status', 'visibility', 'protected',
@@ -107,7 +108,8 @@ class _MD5(object):
     """Pass chunks through while a helper thread computes their MD5.
 
     hashlib releases the GIL on large updates, so hashing overlaps the
-    download and the bank writes; at most ``_HASH_BACKLOG`` chunks wait.
+    download and the bank writes. Chunks go to the thread in batches of
+    about ``_HASH_BATCH`` bytes, at most ``_HASH_BACKLOG`` batches ahead.
     """
 
     def __init__(self, chunks):
@@ -119,17 +121,24 @@ class _MD5(object):
 
     def _hash(self):
         while True:
-            chunk = self._queue.get()
-            if chunk is None:
+            batch = self._queue.get()
+            if batch is None:
                 return
-            self._md5.update(chunk)
+            for chunk in batch:
+                self._md5.update(chunk)
 
     def __iter__(self):
         self._thread.start()
+        batch, size = [], 0
         try:
             for chunk in self._chunks:
-                self._queue.put(chunk)
+                batch.append(chunk)
+                size += len(chunk)
+                if size >= _HASH_BATCH:
+                    self._queue.put(batch)
+                    batch, size = [], 0
                 yield chunk
+            self._queue.put(batch)
         finally:
             self._queue.put(None)
 

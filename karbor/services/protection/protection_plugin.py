@@ -25,6 +25,10 @@ it made (a Cinder backup, a snapshot): data streamed into the bank, not ids.
 Its ``on_revert`` removes what it wrote there.
 """
 
+from oslo_config import cfg
+
+from karbor.common import constants
+
 HOOKS = ('on_prepare_begin', 'on_prepare_finish', 'on_main', 'on_complete')
 
 
@@ -136,3 +140,46 @@ class ProtectionPlugin(object):
     def get_saved_info(cls, metadata_store, resource):
         """What the plugin saved about ``resource`` (None if nothing)."""
         return None
+
+
+class TableProtectionPlugin(ProtectionPlugin):
+    """A plugin whose operations are the classes of a table.
+
+    Subclasses set ``group`` and ``opts`` (their option group, registered
+    on the provider's configuration) and ``operations`` (operation type ->
+    Operation class, called with the option group). A type missing from
+    the table is not supported (and copies are refused).
+    """
+
+    group = opts = None
+    operations = {}
+
+    def __init__(self, config=None):
+        super().__init__(config)
+        config = config if config is not None else cfg.CONF
+        config.register_opts(self.opts, group=self.group)
+        self._options = config[self.group]
+
+    def _operation(self, kind):
+        if kind not in self.operations:
+            raise NotImplementedError
+        return self.operations[kind](self._options)
+
+    def get_protect_operation(self, resource):
+        return self._operation(constants.OPERATION_PROTECT)
+
+    def get_restore_operation(self, resource):
+        return self._operation(constants.OPERATION_RESTORE)
+
+    def get_verify_operation(self, resource):
+        return self._operation(constants.OPERATION_VERIFY)
+
+    def get_copy_operation(self, resource):
+        return self._operation(constants.OPERATION_COPY)
+
+    def get_delete_operation(self, resource):
+        return self._operation(constants.OPERATION_DELETE)
+
+    @classmethod
+    def can_copy(cls, resource_type):
+        return constants.OPERATION_COPY in cls.operations

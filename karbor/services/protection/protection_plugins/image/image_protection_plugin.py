@@ -283,10 +283,11 @@ class DeleteOperation(ImageOperation):
         section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_DELETED)
 
 
-class GlanceProtectionPlugin(protection_plugin.ProtectionPlugin):
+class GlanceProtectionPlugin(protection_plugin.TableProtectionPlugin):
     """``karbor-image-protection-plugin``: image bytes in the bank."""
 
     group = GROUP
+    opts = image_backup_opts
     operations = {constants.OPERATION_PROTECT: ProtectOperation,
                   constants.OPERATION_RESTORE: RestoreOperation,
                   constants.OPERATION_VERIFY: VerifyOperation,
@@ -295,31 +296,10 @@ class GlanceProtectionPlugin(protection_plugin.ProtectionPlugin):
 
     def __init__(self, config=None):
         super().__init__(config)
-        config = config if config is not None else cfg.CONF
-        config.register_opts(image_backup_opts, group=GROUP)
-        self._options = config[GROUP]
         if self._options.backup_image_object_size % OBJECT_SIZE_UNIT:
             raise exception.InvalidInput(reason=_(
                 '[%(group)s] backup_image_object_size must be a multiple '
                 'of %(unit)d') % {'group': GROUP, 'unit': OBJECT_SIZE_UNIT})
-
-    def _operation(self, kind):
-        return self.operations[kind](self._options)
-
-    def get_protect_operation(self, resource):
-        return self._operation(constants.OPERATION_PROTECT)
-
-    def get_restore_operation(self, resource):
-        return self._operation(constants.OPERATION_RESTORE)
-
-    def get_verify_operation(self, resource):
-        return self._operation(constants.OPERATION_VERIFY)
-
-    def get_copy_operation(self, resource):
-        return self._operation(constants.OPERATION_COPY)
-
-    def get_delete_operation(self, resource):
-        return self._operation(constants.OPERATION_DELETE)
 
     @classmethod
     def get_supported_resources_types(cls):

@@ -24,7 +24,6 @@ from karbor.services.protection import deferred
 from karbor.services.protection import protection_plugin
 from karbor.services.protection.protection_plugins.volume import status
 
-CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 VOLUME_TYPE = constants.VOLUME_RESOURCE_TYPE
@@ -64,14 +63,6 @@ def timeout_opt():
                              'transient status (creating, deleting, ...) '
                              'before the operation waiting for it fails; '
                              '0 waits forever.')
-
-
-def register_opts(config, group, opts):
-    """Register ``opts`` in ``group`` of ``config`` (the provider's
-    ConfigOpts, or the global one); return the group."""
-    config = config if config is not None else CONF
-    config.register_opts(opts, group=group)
-    return config[group]
 
 
 def default_volume_name(checkpoint, resource):
@@ -340,45 +331,14 @@ class DeleteSavedObjectOperation(VolumeOperation):
         self.set_status(section, constants.RESOURCE_STATUS_DELETED)
 
 
-class VolumeProtectionPlugin(protection_plugin.ProtectionPlugin):
-    """What the Cinder volume plugins share: options and operations.
+class VolumeProtectionPlugin(protection_plugin.TableProtectionPlugin):
+    """What the Cinder volume plugins share: the type and schemas.
 
-    Subclasses set ``group`` and ``opts`` (their option group), the
-    operation classes (``operations``: kind -> Operation class) and the
-    ``options_schema`` and ``restore_schema``.
+    Subclasses set ``group``, ``opts`` and ``operations`` (see
+    TableProtectionPlugin), and ``options_schema`` and ``restore_schema``.
     """
 
-    group = opts = None
-    operations = {}
     options_schema = restore_schema = None
-
-    def __init__(self, config=None):
-        super().__init__(config)
-        self._options = register_opts(config, self.group, self.opts)
-
-    def _operation(self, kind):
-        return self.operations[kind](self._options)
-
-    def get_protect_operation(self, resource):
-        return self._operation(constants.OPERATION_PROTECT)
-
-    def get_restore_operation(self, resource):
-        return self._operation(constants.OPERATION_RESTORE)
-
-    def get_verify_operation(self, resource):
-        return self._operation(constants.OPERATION_VERIFY)
-
-    def get_delete_operation(self, resource):
-        return self._operation(constants.OPERATION_DELETE)
-
-    def get_copy_operation(self, resource):
-        if constants.OPERATION_COPY not in self.operations:
-            raise NotImplementedError
-        return self._operation(constants.OPERATION_COPY)
-
-    @classmethod
-    def can_copy(cls, resource_type):
-        return constants.OPERATION_COPY in cls.operations
 
     @classmethod
     def get_supported_resources_types(cls):

@@ -75,6 +75,12 @@ class ActionController(wsgi.Controller):
             raise common.conflict(doc, 'createImage')
         image = snapshot(self.cloud, doc, args['name'],
                          args.get('metadata') or {})
+        fault = self.cloud.faults.take(self.service.name, 'createImage',
+                                       doc['id'], doc['metadata'])
+        if fault and fault.is_error:
+            # Nova deletes the image of a snapshot that failed.
+            self.cloud.tasks.schedule('server.snapshot_failed',
+                                      image_id=image['id'])
         location = '%s/image/v2/images/%s' % (req.host_url, image['id'])
         body = ({'image_id': image['id']}
                 if common.at_least(req, '2.45') else None)
@@ -149,6 +155,12 @@ def snapshot(cloud, doc, name, metadata):
     images.start_copy(glance, image, images.blob_key(base['id'])
                       if base else None)
     return image
+
+
+@tasks.handler('server.snapshot_failed')
+def _snapshot_failed(cloud, image_id):
+    cloud.store.delete(images.S, 'image', image_id)
+    cloud.blobs.delete(images.blob_key(image_id))
 
 
 @tasks.handler('server.transition')

@@ -4,6 +4,9 @@ from karbor_sandbox import service
 from karbor_sandbox.services.compute import common
 from karbor_sandbox.services.compute import devices
 from karbor_sandbox.services.network import common as net
+from karbor_sandbox.services.volume import attachments
+from karbor_sandbox.services.volume import volumes
+from karbor_sandbox import tasks
 from karbor_sandbox import wsgi
 
 ATTACHABLE = ('active', 'stopped', 'paused', 'suspended')
@@ -56,7 +59,13 @@ class VolumeAttachmentController(wsgi.Controller):
             doc = common.server(self.store, req, server_id)
             if doc['OS-EXT-STS:vm_state'] not in ATTACHABLE:
                 raise common.conflict(doc, 'attach_volume')
-            devices.volume_of(self.store, ctx, body['volumeId'])
+            volume = devices.volume_of(self.store, ctx, body['volumeId'])
+            fault = self.cloud.faults.take(self.service.name, 'attach',
+                                           volume['id'],
+                                           volume.get('metadata'))
+            if fault and fault.is_error:
+                return {'volumeAttachment': _failing_attach(
+                    self.cloud, req, doc, volume['id'], body.get('device'))}
             bdm = devices.attach(
                 self.cloud, doc, body['volumeId'], device=body.get('device'),
                 delete_on_termination=body.get('delete_on_termination',
@@ -75,6 +84,26 @@ class VolumeAttachmentController(wsgi.Controller):
             devices.detach(self.cloud, doc, bdm)
             common.save(self.store, doc)
         return wsgi.json_response(None, 202)
+
+
+def _failing_attach(cloud, req, doc, volume_id, device):
+    """An attach that the compute host will fail: the volume is reserved,
+    the API answers as usual, then Nova rolls the reservation back (the
+    volume is ``available`` again, the server has no such BDM)."""
+    device = device or devices.next_device(doc)
+    att = attachments.attach(cloud, volume_id, doc['id'],
+                             mountpoint=device, connector=False)
+    cloud.tasks.schedule('server.attach_failed', attachment_id=att['id'])
+    return _attachment_view(req, doc, {
+        'volume_id': volume_id, 'device': device, 'tag': None,
+        'delete_on_termination': False, 'attachment_id': att['id'],
+        'bdm_uuid': att['id']})
+
+
+@tasks.handler('server.attach_failed')
+def _attach_failed(cloud, attachment_id):
+    if cloud.store.get(volumes.S, 'attachment', attachment_id):
+        attachments.detach(cloud, attachment_id)
 
 
 def _interface_view(port):

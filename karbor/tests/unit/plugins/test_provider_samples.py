@@ -15,7 +15,10 @@ EXPECTED = {
     # file: (id, enabled, bank, plugins)
     'openstack-infra.conf': (
         'cf56bd3e-97a7-4078-b6d5-f36246333fd9', True,
-        'karbor-swift-bank-plugin', ['karbor-volume-protection-plugin']),
+        'karbor-swift-bank-plugin', ['karbor-volume-protection-plugin',
+                                     'karbor-image-protection-plugin',
+                                     'karbor-server-protection-plugin',
+                                     'karbor-network-protection-plugin']),
     'openstack-fs-bank.conf': (
         '6659007d-6f66-4a0f-9cb4-17d6aded0bb9', True,
         'karbor-fs-bank-plugin', ['karbor-volume-protection-plugin']),

@@ -1,0 +1,1 @@
+"""Protection of a project's Neutron network topology."""

@@ -137,3 +137,17 @@ def test_files_follow_snapshots_and_shares_made_from_them(sandbox, manila):
     assert requests.get(url + '/missing', timeout=5).status_code == 404
     assert requests.get('%s/sandbox/shares/nope/files' % base,
                         timeout=5).status_code == 404
+
+
+def test_admin_actions(sandbox):
+    manila = manila_client.Client('2.60', session=sandbox.session())
+    admin_manila = manila_client.Client('2.60',
+                                        session=sandbox.admin_session())
+    share = _share(manila)
+    with pytest.raises(m_exc.Forbidden, match='share:reset_task_state'):
+        manila.shares.reset_task_state(share, None)
+    admin_manila.shares.reset_state(share, 'error')
+    assert manila.shares.get(share.id).status == 'error'
+    admin_manila.shares.force_delete(share)
+    with pytest.raises(m_exc.NotFound):
+        manila.shares.get(share.id)

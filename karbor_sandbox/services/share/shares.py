@@ -143,6 +143,30 @@ class ShareController(wsgi.Controller):
                                    doc['metadata'], share_id=share_id)
         return wsgi.json_response(None, 202)
 
+    @wsgi.route('POST', '/shares/{share_id}/action')
+    def action(self, req, share_id):
+        """The admin actions: reset_status, reset_task_state and
+        force_delete (``os-`` prefixed before microversion 2.7)."""
+        body = wsgi.json_body(req)
+        name = next(iter(body), '') if len(body) == 1 else ''
+        name = name[3:] if name.startswith('os-') else name
+        if name not in ('reset_status', 'reset_task_state', 'force_delete'):
+            raise wsgi.BadRequest('Invalid request body')
+        if not service.context(req).is_admin:
+            raise wsgi.Forbidden("Policy doesn't allow share:%s to be "
+                                 "performed." % name)
+        args = next(iter(body.values())) or {}
+        with self.store.transaction():
+            doc = common.get(self.store, req, 'share', share_id)
+            if name == 'force_delete':
+                self.store.delete(S, 'share', share_id)
+                files.remove_tree(self.cloud, files.share_key(share_id))
+            else:
+                key = 'status' if name == 'reset_status' else 'task_state'
+                doc[key] = args.get(key)
+                common.put(self.store, 'share', doc)
+        return wsgi.json_response(None, 202)
+
     @wsgi.route('GET', '/shares/{share_id}/export_locations')
     def export_locations(self, req, share_id):
         doc = common.get(self.store, req, 'share', share_id)

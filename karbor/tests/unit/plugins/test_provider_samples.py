@@ -29,6 +29,10 @@ EXPECTED = {
         'e3982e71-f44d-4b09-8abd-3e53e4b80d10', True,
         'karbor-fs-bank-plugin', ['karbor-pod-protection-plugin',
                                   'karbor-volume-protection-plugin']),
+    'openstack-share-database.conf': (
+        '0f3c1a9e-5d2b-4c47-9a61-6b8e2d7f4c15', True,
+        'karbor-fs-bank-plugin', ['karbor-share-protection-plugin',
+                                  'karbor-database-protection-plugin']),
     'openstack-s3-bank.conf': (
         'c8e52e4d-0479-43e0-b1a1-318c86798cb8', False,
         'karbor-s3-bank-plugin', ['karbor-volume-protection-plugin']),
@@ -77,7 +81,8 @@ def test_embedded_default_enables_local_banks(tmp_path):
                        '6659007d-6f66-4a0f-9cb4-17d6aded0bb9',
                        '90d5bfea-a259-41e6-80c6-dcfcfcd9d827',
                        'cf56bd3e-97a7-4078-b6d5-f36246333fd9',
-                       'e3982e71-f44d-4b09-8abd-3e53e4b80d10'}
+                       'e3982e71-f44d-4b09-8abd-3e53e4b80d10',
+                       '0f3c1a9e-5d2b-4c47-9a61-6b8e2d7f4c15'}
     swift = registry.show_provider('cf56bd3e-97a7-4078-b6d5-f36246333fd9')
     assert swift.config.provider.bank == 'karbor-swift-bank-plugin'
     text = open(os.path.join(SAMPLES, 'openstack-infra.conf')).read()
@@ -87,4 +92,5 @@ def test_embedded_default_enables_local_banks(tmp_path):
         assert provider.config.provider.bank == 'karbor-fs-bank-plugin'
         provider.bank  # the bank directory is made under state_path
     assert sorted(os.listdir(tmp_path / 'banks')) == [
-        'kubernetes', 'noop', 'os-infra', 'volume-snapshot']
+        'kubernetes', 'noop', 'os-infra', 'share-database',
+        'volume-snapshot']

@@ -9,6 +9,7 @@ from kubernetes import client as k8s_model
 import pytest
 
 from karbor.common import constants
+from karbor import exception
 from karbor import objects
 from karbor.resource import Resource
 from karbor.services.protection.flows import copy
@@ -361,3 +362,39 @@ def test_a_claim_off_cinder_fails_the_protect(ctx, k8s, provider, registry,
     assert 'claim default/nfs-data is not bound to a Cinder volume' in \
         log.error_info
     assert helpers.bank_state(checkpoint, pod) == (None, None)
+
+
+def test_a_rerun_takes_over_and_a_revert_needs_no_state(
+        ctx, k8s, provider, registry, sqlite_db, flow_backend):
+    k8s.create_namespaced_pod('default', k8s_model.V1Pod(
+        metadata=k8s_model.V1ObjectMeta(name='plain'),
+        spec=k8s_model.V1PodSpec(containers=[k8s_model.V1Container(
+            name='app', image='nginx')])))
+    helpers.wait_pod_running(k8s, 'plain')
+    pod = Resource(POD, pod_k8s.pod_id('default', 'plain'), 'default:plain')
+    plugins, checkpoint = _protect(ctx, provider, registry, pod,
+                                   flow_backend)
+    record = helpers.new_record(objects.Restore, ctx, checkpoint)
+
+    def hook(name, parameters):
+        # A new operation each time, as a restarted worker would have.
+        getattr(plugins[POD].get_restore_operation(pod), name)(
+            checkpoint, pod, ctx, parameters, restore=record,
+            new_resources={})
+
+    for _run in range(2):  # the second run takes the pod over
+        hook('on_complete', {})
+    name = 'karbor-restored-pod-%s' % record.id
+    restored = k8s.read_namespaced_pod(name, 'default')
+    assert restored.status.phase == 'Running'
+    assert restored.metadata.annotations == {
+        pod_plugin.RESTORE_ANNOTATION: record.id}
+    hook('on_revert', {})
+    helpers.wait_until(lambda: name not in _k8s_names(k8s)[0])
+    # A pod of that name that the restore did not make is left alone.
+    with pytest.raises(exception.RestoreResourceFailed,
+                       match='pods "plain" already exists'):
+        hook('on_complete', {'restore_name': 'plain'})
+    hook('on_revert', {'restore_name': 'plain'})
+    assert k8s.read_namespaced_pod('plain', 'default').status.phase == \
+        'Running'

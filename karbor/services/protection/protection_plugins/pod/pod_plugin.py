@@ -7,9 +7,9 @@ the pod's bank section (``status`` and ``metadata``).
 
 Restore runs in ``on_complete``, once the volumes are restored: it finds
 their new ids in ``new_resources``, creates per claim a PersistentVolume on
-the restored volume and a claim bound to it, then the pod (``restore_name``,
-default ``karbor-restored-pod-<uuid>``) in the saved namespace, and waits
-until the pod runs. It records ``OS::Kubernetes::Pod#<name>``. If anything
+the restored volume and a claim bound to it, then the pod
+(``restore_name``, default ``karbor-restored-pod-<restore id>``) in the
+saved namespace, and waits until the pod runs. It records ``OS::Kubernetes::Pod#<name>``. If anything
 fails, its revert deletes the pod, claims and PVs it made (waiting until
 the pod is gone, so that the restored volumes are detached before the
 Cinder plugin's revert deletes them).
@@ -83,6 +83,8 @@ _CALLS = {
         lambda api, ns, name: api.delete_persistent_volume(name)),
 }
 RUNNING = ('Running', 'Succeeded')
+# Marks the Kubernetes objects a restore made with the restore's id.
+RESTORE_ANNOTATION = 'karbor.openstack.org/restore-id'
 STARTING = ('Pending', 'Unknown')
 
 
@@ -204,14 +206,16 @@ class ProtectOperation(PodOperation):
 
 
 class RestoreOperation(PodOperation):
-    """PVs and claims on the restored volumes, then the pod."""
+    """PVs and claims on the restored volumes, then the pod.
+
+    Everything it makes carries the annotation ``RESTORE_ANNOTATION`` =
+    the restore's id and has a name known from the restore alone (the
+    pod's ``restore_name``, by default ``karbor-restored-pod-<restore
+    id>``): a hook run again after a worker restart takes over what the
+    first run made, and a revert finds it without any state of its own.
+    """
 
     kind = constants.OPERATION_RESTORE
-
-    def __init__(self, options, config):
-        super().__init__(options, config)
-        # (kind, namespace, name) of what this restore made, in order.
-        self.made = []
 
     def on_complete(self, checkpoint, resource, context, parameters,
                     restore=None, new_resources=None, **kwargs):
@@ -220,17 +224,14 @@ class RestoreOperation(PodOperation):
             raise self.failure(resource, _('the checkpoint holds no '
                                            'manifest of this pod'))
         new_resources = {} if new_resources is None else new_resources
-        name = parameters.get('restore_name') or (
-            'karbor-restored-pod-%s' % uuidutils.generate_uuid())
+        name = _restored_pod_name(parameters, restore)
         namespace = saved['namespace']
         volume_ids = self._new_volume_ids(resource, saved, new_resources)
         with self.failing_as_karbor(resource, _('restoring pod %s/%s') % (
                 namespace, name)):
             api = self.api()
-            claim_names = self._restore_claims(api, saved, name, namespace,
-                                               volume_ids)
-            self._create(api, 'pod', namespace, manifest.new_pod(
-                saved['pod_metadata'], name, claim_names, volume_ids))
+            for kind, body in _new_objects(saved, name, volume_ids):
+                self._create(api, kind, namespace, body, restore.id)
         restore.update_resource_status(POD_TYPE, name,
                                        constants.RESOURCE_STATUS_RESTORING)
         try:
@@ -255,25 +256,20 @@ class RestoreOperation(PodOperation):
                 ', '.join(missing))
         return {v: new_resources[v] for v in originals}
 
-    def _create(self, api, kind, namespace, body):
-        created = _CALLS[kind][0](api, namespace, body)
-        self.made.append((kind, namespace, created.metadata.name))
-        return created
-
-    def _restore_claims(self, api, saved, pod_name, namespace, volume_ids):
-        """Create a PV and a bound claim per saved claim; return saved
-        claim name -> restored claim name."""
-        names = {}
-        for claim_name, claim in sorted(saved['claims'].items()):
-            name = manifest.restored_name(pod_name, claim_name)
-            volume_id = volume_ids[claim['volume_id']]
-            self._create(api, 'persistent volume', None,
-                         manifest.new_persistent_volume(claim, name,
-                                                        namespace, volume_id))
-            self._create(api, 'claim', namespace,
-                         manifest.new_claim(claim, name))
-            names[claim_name] = name
-        return names
+    @staticmethod
+    def _create(api, kind, namespace, body, restore_id):
+        """Create an object marked as this restore's, or take over the
+        one an earlier run of this restore made."""
+        create, read, _delete = _CALLS[kind]
+        metadata = body['metadata']
+        metadata['annotations'] = dict(metadata.get('annotations') or {},
+                                       **{RESTORE_ANNOTATION: restore_id})
+        try:
+            create(api, namespace, body)
+        except k8s_exc.ApiException as err:
+            if err.status != 409 or not _made_by(
+                    read(api, namespace, metadata['name']), restore_id):
+                raise
 
     def _wait_running(self, api, resource, namespace, name):
         def fetch():
@@ -297,25 +293,33 @@ class RestoreOperation(PodOperation):
 
     def on_revert(self, checkpoint, resource, context, parameters,
                   restore=None, new_resources=None, **kwargs):
-        if not self.made:
+        """Delete what this restore made, the pod first (which detaches
+        the restored volumes before their own revert deletes them)."""
+        saved = self.saved(self.section(checkpoint, resource))
+        if not saved.get('pod_metadata') or restore is None:
             return
+        name = _restored_pod_name(parameters, restore)
         api = self.api()
         left = []
-        for kind, namespace, name in reversed(self.made):
+        for kind, body in reversed(_new_objects(saved, name)):
+            obj_name = body['metadata']['name']
             try:
-                self._delete(api, kind, namespace, name)
+                self._delete(api, kind, saved['namespace'], obj_name,
+                             restore.id)
             except Exception as err:
                 reason = (api_error_reason(err)
                           if isinstance(err, k8s_exc.ApiException) else err)
                 left.append(_('%(kind)s %(name)s not deleted (%(err)s)') % {
-                    'kind': kind, 'name': name, 'err': reason})
-        self.made = []
+                    'kind': kind, 'name': obj_name, 'err': reason})
         if left:
             raise self.failure(resource, '; '.join(left))
 
-    def _delete(self, api, kind, namespace, name):
-        """Delete an object and wait until it is gone."""
+    def _delete(self, api, kind, namespace, name, restore_id):
+        """Delete an object this restore made; wait until it is gone."""
         _create, read, delete = _CALLS[kind]
+        if not _made_by(_gone_or_none(lambda: read(api, namespace, name)),
+                        restore_id):
+            return
         if _gone_or_none(lambda: delete(api, namespace, name)) is None:
             return
 
@@ -324,6 +328,41 @@ class RestoreOperation(PodOperation):
             return found and types.SimpleNamespace(status='deleting')
 
         self.wait(fetch, (status.NOT_FOUND,), ('deleting',))
+
+
+def _restored_pod_name(parameters, restore):
+    return parameters.get('restore_name') or (
+        'karbor-restored-pod-%s' % (restore.id if restore is not None
+                                    else uuidutils.generate_uuid()))
+
+
+def _new_objects(saved, pod_name, volume_ids=None):
+    """``(kind, body)`` of what a restore creates, in creation order: per
+    saved claim a PV and a claim, then the pod. Without ``volume_ids``
+    (original -> restored Cinder volume id) the bodies are good for their
+    names only."""
+    namespace = saved['namespace']
+    objects, claim_names = [], {}
+    for claim_name, claim in sorted(saved['claims'].items()):
+        name = manifest.restored_name(pod_name, claim_name)
+        claim_names[claim_name] = name
+        objects.append(('persistent volume', manifest.new_persistent_volume(
+            claim, name, namespace, (volume_ids or {}).get(
+                claim['volume_id']))))
+        objects.append(('claim', manifest.new_claim(claim, name)))
+    if volume_ids is not None:
+        pod = manifest.new_pod(saved['pod_metadata'], pod_name, claim_names,
+                               volume_ids)
+    else:
+        pod = {'metadata': {'name': pod_name}}
+    objects.append(('pod', pod))
+    return objects
+
+
+def _made_by(obj, restore_id):
+    """Whether a Kubernetes object (or None) was made by that restore."""
+    annotations = obj is not None and obj.metadata.annotations or {}
+    return annotations.get(RESTORE_ANNOTATION) == restore_id
 
 
 class VerifyOperation(PodOperation):

@@ -15,8 +15,8 @@ RESTORE_SCHEMA = {
             "type": "string",
             "title": "Restore Name",
             "description": "The name of the restored pod (default "
-                           "karbor-restored-pod-<uuid>); its claims and "
-                           "persistent volumes are named "
+                           "karbor-restored-pod-<restore id>); its claims "
+                           "and persistent volumes are named "
                            "<restore name>-<claim name>.",
             "default": None
         }

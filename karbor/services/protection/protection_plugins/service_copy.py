@@ -17,30 +17,16 @@ Each protected resource has a bank section holding:
 """
 
 import collections
-import contextlib
 
 from oslo_config import cfg
-from oslo_log import log as logging
 
 from karbor.clients import factory
 from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
-from karbor.services.protection import deferred
 from karbor.services.protection import protection_plugin
+from karbor.services.protection.protection_plugins import resource_data
 from karbor.services.protection.protection_plugins.volume import status
-
-LOG = logging.getLogger(__name__)
-
-STATUS_KEY = 'status'
-METADATA_KEY = 'metadata'
-
-_FAILURES = {
-    constants.OPERATION_PROTECT: exception.ProtectResourceFailed,
-    constants.OPERATION_RESTORE: exception.RestoreResourceFailed,
-    constants.OPERATION_VERIFY: exception.VerifyResourceFailed,
-    constants.OPERATION_DELETE: exception.DeleteResourceFailed,
-}
 
 # One kind of object of the service: its client manager (an attribute of
 # the client), a word for messages, the status it must reach, the statuses
@@ -105,25 +91,17 @@ class CopyOperation(protection_plugin.Operation):
         return factory.create(self.driver.service, context)
 
     def failure(self, resource, reason):
-        return _FAILURES[self.kind](resource_id=resource.id,
-                                    resource_type=resource.type,
-                                    reason=reason)
+        return resource_data.failure(self.kind, resource, reason)
 
-    @contextlib.contextmanager
     def failing_as_karbor(self, resource):
-        """Turn client and polling errors into this operation's failure."""
-        try:
-            yield
-        except exception.KarborException:
-            raise
-        except status.StatusError as err:
-            raise self.failure(resource, _('unexpected status %s')
-                               % err.status)
-        except Exception as err:
-            LOG.warning('%(kind)s of %(type)s %(id)s failed: %(err)s',
-                        {'kind': self.kind, 'type': resource.type,
-                         'id': resource.id, 'err': err})
-            raise self.failure(resource, str(err) or type(err).__name__)
+        """Turn client errors into this operation's failure."""
+        return resource_data.failing(self.kind, resource)
+
+    @staticmethod
+    def saved(checkpoint, resource):
+        """The metadata the protect saved ({} if none)."""
+        return resource_data.get_metadata(
+            resource_data.section(checkpoint, resource))
 
     # Service objects
 
@@ -134,13 +112,12 @@ class CopyOperation(protection_plugin.Operation):
         except self.driver.not_found:
             return None
 
-    def wait_ready(self, client, kind, object_id, ignore=None):
+    def wait_ready(self, client, kind, object_id):
         """Wait until the object reaches ``kind.ready``; StatusError if
         it reaches any other status than a transient one."""
         return status.wait_for(
             lambda: self.fetch(client, kind, object_id),
-            self._options.poll_interval, kind.ready,
-            ignore=kind.transient if ignore is None else ignore,
+            self._options.poll_interval, kind.ready, ignore=kind.transient,
             timeout=self._options.status_timeout)
 
     def not_ready(self, kind, object_id, err):
@@ -183,42 +160,23 @@ class CopyOperation(protection_plugin.Operation):
         except status.StatusError as err:
             return err.obj
 
-    # Bank
-
-    @staticmethod
-    def section(checkpoint, resource):
-        return checkpoint.get_resource_bank_section(resource.id)
-
-    @staticmethod
-    def set_status(section, value):
-        section.update_object(STATUS_KEY, value)
-
-    @staticmethod
-    def get_metadata(section):
-        """The resource's saved metadata, or {} if none was written."""
-        try:
-            return section.get_object(METADATA_KEY) or {}
-        except exception.BankObjectNotFound:
-            return {}
-
-
 class ProtectOperation(CopyOperation):
     """Wait for the resource, have the service copy it, wait for the copy."""
 
     kind = constants.OPERATION_PROTECT
 
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        self.set_status(section, constants.RESOURCE_STATUS_PROTECTING)
+        section = resource_data.section(checkpoint, resource)
+        resource_data.set_status(section, constants.RESOURCE_STATUS_PROTECTING)
         client = self.client(context)
         try:
             with self.failing_as_karbor(resource):
                 self._protect(client, section, checkpoint, resource,
                               parameters)
         except Exception:
-            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+            resource_data.set_status(section, constants.RESOURCE_STATUS_ERROR)
             raise
-        self.set_status(section, constants.RESOURCE_STATUS_AVAILABLE)
+        resource_data.set_status(section, constants.RESOURCE_STATUS_AVAILABLE)
 
     def _protect(self, client, section, checkpoint, resource, parameters):
         driver = self.driver
@@ -231,7 +189,7 @@ class ProtectOperation(CopyOperation):
                                        parameters)
         self.made[driver.copy_key] = copy.id
         metadata = dict(saved, **{driver.copy_key: copy.id})
-        section.update_object(METADATA_KEY, metadata)
+        resource_data.save_metadata(section, metadata)
         try:
             self.wait_ready(client, driver.copy, copy.id)
         except status.StatusError as err:
@@ -243,9 +201,10 @@ class ProtectOperation(CopyOperation):
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
         """Delete the copy if one was made, then the resource's bank data."""
-        section = self.section(checkpoint, resource)
+        section = resource_data.section(checkpoint, resource)
         try:
-            copy_id = self.get_metadata(section).get(self.driver.copy_key)
+            copy_id = self.saved(checkpoint, resource).get(
+                self.driver.copy_key)
         except exception.KarborException:
             copy_id = None
         copy_id = self.made.get(self.driver.copy_key) or copy_id
@@ -260,11 +219,7 @@ class ProtectOperation(CopyOperation):
                     'what': self.driver.copy.what, 'id': copy_id,
                     'err': err})
             self.made.pop(self.driver.copy_key, None)
-        try:
-            deferred.purge_section(section)
-        except exception.KarborException:
-            deferred.defer(('purge', section.prefix),
-                           lambda: deferred.purge_section(section))
+        resource_data.purge(section)
 
 
 class RestoreOperation(CopyOperation):
@@ -275,7 +230,7 @@ class RestoreOperation(CopyOperation):
     def on_main(self, checkpoint, resource, context, parameters,
                 restore=None, new_resources=None, **kwargs):
         driver = self.driver
-        metadata = self.get_metadata(self.section(checkpoint, resource))
+        metadata = self.saved(checkpoint, resource)
         if not metadata.get(driver.copy_key):
             raise self.failure(resource, _('the checkpoint holds no %s of '
                                            'this resource') %
@@ -332,8 +287,7 @@ class VerifyOperation(CopyOperation):
     def on_main(self, checkpoint, resource, context, parameters,
                 verify=None, **kwargs):
         copy_kind = self.driver.copy
-        copy_id = self.get_metadata(self.section(checkpoint, resource)).get(
-            self.driver.copy_key)
+        copy_id = self.saved(checkpoint, resource).get(self.driver.copy_key)
         found = None
         if copy_id:
             with self.failing_as_karbor(resource):
@@ -364,22 +318,18 @@ class DeleteOperation(CopyOperation):
     kind = constants.OPERATION_DELETE
 
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        self.set_status(section, constants.RESOURCE_STATUS_DELETING)
-        copy_id = self.get_metadata(section).get(self.driver.copy_key)
+        section = resource_data.section(checkpoint, resource)
+        resource_data.set_status(section, constants.RESOURCE_STATUS_DELETING)
+        copy_id = resource_data.get_metadata(section).get(self.driver.copy_key)
         try:
             if copy_id:
                 with self.failing_as_karbor(resource):
                     self.delete_and_wait(self.client(context),
                                          self.driver.copy, copy_id)
         except Exception:
-            self.set_status(section, constants.RESOURCE_STATUS_ERROR)
+            resource_data.set_status(section, constants.RESOURCE_STATUS_ERROR)
             raise
-        try:
-            section.delete_object(METADATA_KEY)
-        except exception.BankObjectNotFound:
-            pass
-        self.set_status(section, constants.RESOURCE_STATUS_DELETED)
+        resource_data.delete_data(section)
 
 
 OPERATIONS = {constants.OPERATION_PROTECT: ProtectOperation,
@@ -388,38 +338,22 @@ OPERATIONS = {constants.OPERATION_PROTECT: ProtectOperation,
               constants.OPERATION_DELETE: DeleteOperation}
 
 
-class CopyProtectionPlugin(protection_plugin.ProtectionPlugin):
+class CopyProtectionPlugin(protection_plugin.TableProtectionPlugin):
     """A plugin protecting one resource type through a :class:`Driver`.
 
     Subclasses set ``driver`` (a Driver class), ``group`` and ``opts``
     (their option group), the schemas and ``saved_info_keys`` (the
-    metadata keys that ``get_saved_info`` shows).
+    metadata keys that ``get_saved_info`` shows). A copy cannot be copied
+    into another bank: it lives in the service.
     """
 
-    driver = group = opts = None
+    driver = None
+    operations = OPERATIONS
     options_schema = restore_schema = saved_info_schema = None
     saved_info_keys = ()
 
-    def __init__(self, config=None):
-        super().__init__(config)
-        config = config if config is not None else cfg.CONF
-        config.register_opts(self.opts, group=self.group)
-        self._options = config[self.group]
-
     def _operation(self, kind):
-        return OPERATIONS[kind](self.driver(), self._options)
-
-    def get_protect_operation(self, resource):
-        return self._operation(constants.OPERATION_PROTECT)
-
-    def get_restore_operation(self, resource):
-        return self._operation(constants.OPERATION_RESTORE)
-
-    def get_verify_operation(self, resource):
-        return self._operation(constants.OPERATION_VERIFY)
-
-    def get_delete_operation(self, resource):
-        return self._operation(constants.OPERATION_DELETE)
+        return self.operations[kind](self.driver(), self._options)
 
     @classmethod
     def get_supported_resources_types(cls):
@@ -440,9 +374,5 @@ class CopyProtectionPlugin(protection_plugin.ProtectionPlugin):
     @classmethod
     def get_saved_info(cls, metadata_store, resource):
         """The saved info of ``resource`` from its bank section."""
-        try:
-            metadata = metadata_store.get_object(METADATA_KEY)
-        except exception.NotFound:
-            return None
-        return {key: metadata[key] for key in cls.saved_info_keys
-                if key in metadata}
+        return resource_data.saved_info_of(metadata_store,
+                                           cls.saved_info_keys)

@@ -7,9 +7,11 @@ One sandbox serves a whole test module; Karbor's clients reach it through
 
 from cinderclient import client as cinder_client
 import glanceclient
+from manilaclient import client as manila_client
 from novaclient import client as nova_client
 from oslo_config import cfg
 import pytest
+from troveclient import client as trove_client
 
 from karbor.clients import auth
 from karbor.clients import k8s as k8s_clients
@@ -79,3 +81,13 @@ def admin_glance(sandbox):
 @pytest.fixture
 def nova(sandbox):
     return nova_client.Client('2.1', session=sandbox.session())
+
+
+@pytest.fixture
+def manila(sandbox):
+    return manila_client.Client('2', session=sandbox.session())
+
+
+@pytest.fixture
+def trove(sandbox):
+    return trove_client.Client('1.0', session=sandbox.session())

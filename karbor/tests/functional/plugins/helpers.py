@@ -165,3 +165,18 @@ def restore(plugin, context, checkpoint, resource, parameters=None):
               context, parameters, operation_log=None, restore=record,
               new_resources=new_resources)
     return record, new_resources
+
+
+def verify(plugin, context, checkpoint, resource):
+    """Verify ``resource``; the verification's ``resources_status``."""
+    record = new_record(objects.Verification, context, checkpoint)
+    run_hooks(plugin.get_verify_operation(resource), checkpoint, resource,
+              context, operation_log=None, verify=record, new_resources={})
+    return objects.Verification.get_by_id(context,
+                                          record.id).resources_status
+
+
+def delete(plugin, context, checkpoint, resource):
+    """Run ``resource``'s delete operation of ``checkpoint``."""
+    run_hooks(plugin.get_delete_operation(resource), checkpoint, resource,
+              context, operation_log=None)

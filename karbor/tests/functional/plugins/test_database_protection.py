@@ -3,7 +3,6 @@ on a file-system bank."""
 
 from neutronclient.v2_0 import client as neutron_client
 import pytest
-from troveclient import client as trove_client
 
 from karbor.common import constants
 from karbor import exception
@@ -16,10 +15,6 @@ from karbor.tests.sandbox.conftest import wait_status
 PLUGIN = 'karbor-database-protection-plugin'
 DATABASE = constants.DATABASE_RESOURCE_TYPE
 
-
-@pytest.fixture
-def trove(sandbox):
-    return trove_client.Client('1.0', session=sandbox.session())
 
 
 @pytest.fixture
@@ -79,16 +74,9 @@ def test_protect_restore_verify_delete(db_plugin, provider, ctx, trove,
     assert objects.Restore.get_by_id(ctx, record.id).resources_status == {
         '%s#%s' % (DATABASE, restored.id): 'available'}
 
-    verification = helpers.new_record(objects.Verification, ctx, checkpoint)
-    helpers.run_hooks(db_plugin.get_verify_operation(resource), checkpoint,
-                      resource, ctx, operation_log=None, verify=verification,
-                      new_resources={})
-    assert objects.Verification.get_by_id(
-        ctx, verification.id).resources_status == {
+    assert helpers.verify(db_plugin, ctx, checkpoint, resource) == {
         '%s#%s' % (DATABASE, inst.id): 'available'}
-
-    helpers.run_hooks(db_plugin.get_delete_operation(resource), checkpoint,
-                      resource, ctx, operation_log=None)
+    helpers.delete(db_plugin, ctx, checkpoint, resource)
     assert _backups(trove, inst) == []
     assert helpers.bank_state(checkpoint, resource) == ('deleted', None)
 

@@ -4,7 +4,6 @@ Trove: list, show, dependents of the project, and their errors."""
 from manilaclient import client as manila_client
 from oslo_config import cfg
 import pytest
-from troveclient import client as trove_client
 
 from karbor.common import constants
 from karbor import exception
@@ -20,19 +19,11 @@ DATABASE = constants.DATABASE_RESOURCE_TYPE
 UNKNOWN = 'f0f0f0f0-0000-4000-8000-000000000000'
 
 
-@pytest.fixture
-def manila(sandbox):
-    return manila_client.Client('2', session=sandbox.session())
-
 
 @pytest.fixture
 def admin_manila(sandbox):
     return manila_client.Client('2', session=sandbox.admin_session())
 
-
-@pytest.fixture
-def trove(sandbox):
-    return trove_client.Client('1.0', session=sandbox.session())
 
 
 def _project(ctx):

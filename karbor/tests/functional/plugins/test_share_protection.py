@@ -1,7 +1,6 @@
 """ShareProtectionPlugin on the sandbox's Manila, with real checkpoints on
 a file-system bank; the share's files are read back after restore."""
 
-from manilaclient import client as manila_client
 import pytest
 
 from karbor.common import constants
@@ -17,10 +16,6 @@ PLUGIN = 'karbor-share-protection-plugin'
 SHARE = constants.SHARE_RESOURCE_TYPE
 FILES = {'README': b'hello share\n', 'data/blob.bin': bytes(range(256)) * 8}
 
-
-@pytest.fixture
-def manila(sandbox):
-    return manila_client.Client('2', session=sandbox.session())
 
 
 @pytest.fixture
@@ -77,16 +72,9 @@ def test_protect_restore_verify_delete(share_plugin, provider, ctx, manila,
     assert objects.Restore.get_by_id(ctx, record.id).resources_status == {
         '%s#%s' % (SHARE, restored.id): 'available'}
 
-    verification = helpers.new_record(objects.Verification, ctx, checkpoint)
-    helpers.run_hooks(share_plugin.get_verify_operation(resource),
-                      checkpoint, resource, ctx, operation_log=None,
-                      verify=verification, new_resources={})
-    assert objects.Verification.get_by_id(
-        ctx, verification.id).resources_status == {
+    assert helpers.verify(share_plugin, ctx, checkpoint, resource) == {
         '%s#%s' % (SHARE, share.id): 'available'}
-
-    helpers.run_hooks(share_plugin.get_delete_operation(resource),
-                      checkpoint, resource, ctx, operation_log=None)
+    helpers.delete(share_plugin, ctx, checkpoint, resource)
     assert _snapshots(manila, share) == []
     assert helpers.bank_state(checkpoint, resource) == ('deleted', None)
 

@@ -9,10 +9,11 @@ Restore runs in ``on_complete``, once the volumes are restored: it finds
 their new ids in ``new_resources``, creates per claim a PersistentVolume on
 the restored volume and a claim bound to it, then the pod
 (``restore_name``, default ``karbor-restored-pod-<restore id>``) in the
-saved namespace, and waits until the pod runs. It records ``OS::Kubernetes::Pod#<name>``. If anything
-fails, its revert deletes the pod, claims and PVs it made (waiting until
-the pod is gone, so that the restored volumes are detached before the
-Cinder plugin's revert deletes them).
+saved namespace, and waits until the pod runs. It records
+``OS::Kubernetes::Pod#<name>``. If anything fails, its revert deletes the
+pod, claims and PVs it made (waiting until the pod is gone, so that the
+restored volumes are detached before the Cinder plugin's revert deletes
+them).
 
 Kubernetes is reached with the provider's ``[k8s_client]`` section, or
 Karbor's own when the provider sets no ``k8s_host``.
@@ -428,40 +429,22 @@ class DeleteOperation(PodOperation):
         section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_DELETED)
 
 
-class PodProtectionPlugin(protection_plugin.ProtectionPlugin):
+class PodProtectionPlugin(protection_plugin.TableProtectionPlugin):
     """``karbor-pod-protection-plugin``: Kubernetes pods' manifests and
     claims; their Cinder volumes are the Cinder plugin's."""
 
     group = GROUP
+    opts = pod_backup_opts
     operations = {constants.OPERATION_PROTECT: ProtectOperation,
                   constants.OPERATION_RESTORE: RestoreOperation,
                   constants.OPERATION_VERIFY: VerifyOperation,
                   constants.OPERATION_COPY: CopyOperation,
                   constants.OPERATION_DELETE: DeleteOperation}
 
-    def __init__(self, config=None):
-        super().__init__(config)
-        target = config if config is not None else CONF
-        target.register_opts(pod_backup_opts, group=GROUP)
-        self._options = target[GROUP]
-
     def _operation(self, kind):
+        # The operations also get the provider's configuration, for its
+        # [k8s_client].
         return self.operations[kind](self._options, self._config)
-
-    def get_protect_operation(self, resource):
-        return self._operation(constants.OPERATION_PROTECT)
-
-    def get_restore_operation(self, resource):
-        return self._operation(constants.OPERATION_RESTORE)
-
-    def get_verify_operation(self, resource):
-        return self._operation(constants.OPERATION_VERIFY)
-
-    def get_copy_operation(self, resource):
-        return self._operation(constants.OPERATION_COPY)
-
-    def get_delete_operation(self, resource):
-        return self._operation(constants.OPERATION_DELETE)
 
     @classmethod
     def get_supported_resources_types(cls):

@@ -32,11 +32,11 @@ from karbor.clients import k8s
 from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
-from karbor.services.protection import deferred
 from karbor.services.protection import protection_plugin
 from karbor.services.protection.protectable_plugins import pod as pod_k8s
 from karbor.services.protection.protection_plugins.pod import manifest
 from karbor.services.protection.protection_plugins.pod import schemas
+from karbor.services.protection.protection_plugins import resource_data
 from karbor.services.protection.protection_plugins.volume import status
 
 CONF = cfg.CONF
@@ -44,8 +44,6 @@ LOG = logging.getLogger(__name__)
 
 GROUP = 'pod_backup_protection_plugin'
 POD_TYPE = constants.POD_RESOURCE_TYPE
-STATUS_KEY = 'status'
-METADATA_KEY = 'metadata'
 
 pod_backup_opts = [
     cfg.FloatOpt('poll_interval', default=15, min=0,
@@ -56,14 +54,6 @@ pod_backup_opts = [
                       'and a deleted object to disappear, before the '
                       'restore fails; 0 waits forever.'),
 ]
-
-_FAILURES = {
-    constants.OPERATION_PROTECT: exception.ProtectResourceFailed,
-    constants.OPERATION_RESTORE: exception.RestoreResourceFailed,
-    constants.OPERATION_VERIFY: exception.VerifyResourceFailed,
-    constants.OPERATION_COPY: exception.CopyResourceFailed,
-    constants.OPERATION_DELETE: exception.DeleteResourceFailed,
-}
 
 # Kubernetes objects a restore makes: kind -> (create, read, delete), each
 # called as f(api, namespace, name_or_body).
@@ -111,15 +101,6 @@ def api_error_reason(err):
         return '%s %s' % (err.status, err.reason)
 
 
-def purge(section):
-    """Delete a bank section's objects, later if the bank refuses now."""
-    try:
-        deferred.purge_section(section)
-    except exception.KarborException:
-        deferred.defer(('purge', section.prefix),
-                       lambda: deferred.purge_section(section))
-
-
 def _gone_or_none(read):
     """``read()``, or None when Kubernetes answers 404."""
     try:
@@ -143,8 +124,7 @@ class PodOperation(protection_plugin.Operation):
         return k8s_api(self._config)
 
     def failure(self, resource, reason):
-        return _FAILURES[self.kind](resource_id=resource.id,
-                                    resource_type=POD_TYPE, reason=reason)
+        return resource_data.failure(self.kind, resource, reason)
 
     @contextlib.contextmanager
     def failing_as_karbor(self, resource, doing):
@@ -169,17 +149,6 @@ class PodOperation(protection_plugin.Operation):
                                ignore=ignore,
                                timeout=self._options.status_timeout)
 
-    @staticmethod
-    def section(checkpoint, resource):
-        return checkpoint.get_resource_bank_section(resource.id)
-
-    @staticmethod
-    def saved(section):
-        try:
-            return section.get_object(METADATA_KEY) or {}
-        except exception.BankObjectNotFound:
-            return {}
-
 
 class ProtectOperation(PodOperation):
     """Save the pod's manifest and its claims."""
@@ -187,8 +156,8 @@ class ProtectOperation(PodOperation):
     kind = constants.OPERATION_PROTECT
 
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_PROTECTING)
+        section = resource_data.section(checkpoint, resource)
+        resource_data.set_status(section, constants.RESOURCE_STATUS_PROTECTING)
         namespace, name = pod_k8s.split_name(resource)
         with self.failing_as_karbor(resource, _('reading pod %s/%s') % (
                 namespace, name)):
@@ -196,14 +165,14 @@ class ProtectOperation(PodOperation):
             pod_manifest = manifest.pod_manifest(
                 api.read_namespaced_pod(name, namespace))
             claims = manifest.saved_claims(api, pod_manifest)
-        section.update_object(METADATA_KEY, {
+        resource_data.save_metadata(section, {
             'resource_id': resource.id, 'resource_name': resource.name,
             'namespace': namespace, 'pod_metadata': pod_manifest,
             'claims': claims})
-        section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_AVAILABLE)
+        resource_data.set_status(section, constants.RESOURCE_STATUS_AVAILABLE)
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
-        purge(self.section(checkpoint, resource))
+        resource_data.purge(resource_data.section(checkpoint, resource))
 
 
 class RestoreOperation(PodOperation):
@@ -220,7 +189,8 @@ class RestoreOperation(PodOperation):
 
     def on_complete(self, checkpoint, resource, context, parameters,
                     restore=None, new_resources=None, **kwargs):
-        saved = self.saved(self.section(checkpoint, resource))
+        saved = resource_data.get_metadata(
+            resource_data.section(checkpoint, resource))
         if not saved.get('pod_metadata'):
             raise self.failure(resource, _('the checkpoint holds no '
                                            'manifest of this pod'))
@@ -296,7 +266,8 @@ class RestoreOperation(PodOperation):
                   restore=None, new_resources=None, **kwargs):
         """Delete what this restore made, the pod first (which detaches
         the restored volumes before their own revert deletes them)."""
-        saved = self.saved(self.section(checkpoint, resource))
+        saved = resource_data.get_metadata(
+            resource_data.section(checkpoint, resource))
         if not saved.get('pod_metadata') or restore is None:
             return
         name = _restored_pod_name(parameters, restore)
@@ -373,13 +344,10 @@ class VerifyOperation(PodOperation):
 
     def on_main(self, checkpoint, resource, context, parameters,
                 verify=None, **kwargs):
-        section = self.section(checkpoint, resource)
-        try:
-            state = section.get_object(STATUS_KEY)
-        except exception.BankObjectNotFound:
-            state = None
+        section = resource_data.section(checkpoint, resource)
+        state = resource_data.get_status(section)
         if state == constants.RESOURCE_STATUS_AVAILABLE and \
-                self.saved(section).get('pod_metadata'):
+                resource_data.get_metadata(section).get('pod_metadata'):
             verify.update_resource_status(POD_TYPE, resource.id, state)
             return
         reason = _('the checkpoint holds no manifest of this pod (status '
@@ -387,46 +355,6 @@ class VerifyOperation(PodOperation):
         verify.update_resource_status(POD_TYPE, resource.id,
                                       constants.RESOURCE_STATUS_ERROR, reason)
         raise self.failure(resource, reason)
-
-
-class CopyOperation(PodOperation):
-    """Write the saved manifest and claims into the copy's bank: they
-    are all a restore of the pod needs (its volumes are copied by their
-    own plugin)."""
-
-    kind = constants.OPERATION_COPY
-
-    def on_main(self, checkpoint, resource, context, parameters,
-                checkpoint_copy=None, **kwargs):
-        saved = self.saved(self.section(checkpoint, resource))
-        if not saved.get('pod_metadata'):
-            raise self.failure(resource, _('the checkpoint holds no '
-                                           'manifest of this pod'))
-        target = self.section(checkpoint_copy, resource)
-        target.update_object(METADATA_KEY, saved)
-        target.update_object(STATUS_KEY, constants.RESOURCE_STATUS_AVAILABLE)
-
-    def on_revert(self, checkpoint, resource, context, parameters,
-                  checkpoint_copy=None, **kwargs):
-        purge(self.section(checkpoint_copy, resource))
-
-
-class DeleteOperation(PodOperation):
-    """Remove what the checkpoint holds of the pod (its bank objects)."""
-
-    kind = constants.OPERATION_DELETE
-
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        section = self.section(checkpoint, resource)
-        section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_DELETING)
-        try:
-            for key in section.list_objects():
-                if key != STATUS_KEY:
-                    section.delete_object(key)
-        except exception.KarborException as err:
-            section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_ERROR)
-            raise self.failure(resource, str(err))
-        section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_DELETED)
 
 
 class PodProtectionPlugin(protection_plugin.TableProtectionPlugin):
@@ -438,13 +366,18 @@ class PodProtectionPlugin(protection_plugin.TableProtectionPlugin):
     operations = {constants.OPERATION_PROTECT: ProtectOperation,
                   constants.OPERATION_RESTORE: RestoreOperation,
                   constants.OPERATION_VERIFY: VerifyOperation,
-                  constants.OPERATION_COPY: CopyOperation,
-                  constants.OPERATION_DELETE: DeleteOperation}
+                  # The manifest and claims are all a restore needs (the
+                  # volumes are copied by their own plugin).
+                  constants.OPERATION_COPY: resource_data.CopyDataOperation,
+                  constants.OPERATION_DELETE:
+                      resource_data.DeleteDataOperation}
 
     def _operation(self, kind):
-        # The operations also get the provider's configuration, for its
-        # [k8s_client].
-        return self.operations[kind](self._options, self._config)
+        operation = self.operations[kind]
+        if issubclass(operation, PodOperation):
+            # They reach Kubernetes with the provider's [k8s_client].
+            return operation(self._options, self._config)
+        return operation(self._options)
 
     @classmethod
     def get_supported_resources_types(cls):
@@ -465,12 +398,8 @@ class PodProtectionPlugin(protection_plugin.TableProtectionPlugin):
     @classmethod
     def get_saved_info(cls, metadata_store, resource):
         """The namespace, manifest and claims saved of the pod."""
-        try:
-            metadata = metadata_store.get_object(METADATA_KEY)
-        except exception.NotFound:
-            return None
-        return {key: metadata.get(key) for key in
-                ('namespace', 'pod_metadata', 'claims') if key in metadata}
+        return resource_data.saved_info_of(
+            metadata_store, ('namespace', 'pod_metadata', 'claims'))
 
 
 def list_opts():

@@ -4,9 +4,10 @@ Cinder: a plan holding only the pod protects its volumes too."""
 
 import json
 
-import requests
 from kubernetes import client as k8s_model
+from oslo_config import cfg
 import pytest
+import requests
 
 from karbor.common import constants
 from karbor import exception
@@ -320,6 +321,18 @@ def test_a_copy_restores_without_the_source(ctx, cinder, k8s, tmp_path,
     assert done, record.resources_reason
     assert k8s.read_namespaced_pod('copied-new',
                                    'apps').status.phase == 'Running'
+
+
+def test_no_kubernetes_api_fails_naming_the_pod(ctx, provider, sqlite_db):
+    cfg.CONF.clear_override('k8s_host', group='k8s_client')
+    pod = Resource(POD, pod_k8s.pod_id('default', 'web'), 'default:web')
+    checkpoint = helpers.new_checkpoint(provider, ctx, [pod])
+    operation = provider.load_plugins()[POD].get_protect_operation(pod)
+    with pytest.raises(exception.ProtectResourceFailed,
+                       match='%s.*No Kubernetes API' % pod.id):
+        helpers.run_hooks(operation, checkpoint, pod, ctx,
+                          operation_log=None)
+    assert helpers.bank_state(checkpoint, pod) == (None, None)
 
 
 def test_provider_k8s_client_overrides_karbors(tmp_path, cloud):

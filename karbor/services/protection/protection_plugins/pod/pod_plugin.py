@@ -74,9 +74,9 @@ _CALLS = {
         lambda api, ns, name: api.delete_persistent_volume(name)),
 }
 RUNNING = ('Running', 'Succeeded')
+STARTING = ('Pending', 'Unknown')
 # Marks the Kubernetes objects a restore made with the restore's id.
 RESTORE_ANNOTATION = 'karbor.openstack.org/restore-id'
-STARTING = ('Pending', 'Unknown')
 
 
 def k8s_api(config):
@@ -120,8 +120,11 @@ class PodOperation(protection_plugin.Operation):
         self._options = options
         self._config = config
 
-    def api(self):
-        return k8s_api(self._config)
+    def api(self, resource):
+        try:
+            return k8s_api(self._config)
+        except exception.ServiceUnavailable as err:
+            raise self.failure(resource, str(err))
 
     def failure(self, resource, reason):
         return resource_data.failure(self.kind, resource, reason)
@@ -161,7 +164,7 @@ class ProtectOperation(PodOperation):
         namespace, name = pod_k8s.split_name(resource)
         with self.failing_as_karbor(resource, _('reading pod %s/%s') % (
                 namespace, name)):
-            api = self.api()
+            api = self.api(resource)
             pod_manifest = manifest.pod_manifest(
                 api.read_namespaced_pod(name, namespace))
             claims = manifest.saved_claims(api, pod_manifest)
@@ -200,7 +203,7 @@ class RestoreOperation(PodOperation):
         volume_ids = self._new_volume_ids(resource, saved, new_resources)
         with self.failing_as_karbor(resource, _('restoring pod %s/%s') % (
                 namespace, name)):
-            api = self.api()
+            api = self.api(resource)
             for kind, body in _new_objects(saved, name, volume_ids):
                 self._create(api, kind, namespace, body, restore.id)
         restore.update_resource_status(POD_TYPE, name,
@@ -271,7 +274,7 @@ class RestoreOperation(PodOperation):
         if not saved.get('pod_metadata') or restore is None:
             return
         name = _restored_pod_name(parameters, restore)
-        api = self.api()
+        api = self.api(resource)
         left = []
         for kind, body in reversed(_new_objects(saved, name)):
             obj_name = body['metadata']['name']

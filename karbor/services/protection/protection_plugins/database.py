@@ -132,7 +132,7 @@ class DatabaseDriver(service_copy.Driver):
             nics=[{'net-id': net_id}] if net_id else None)
 
 
-class DatabaseProtectionPlugin(service_copy.CopyProtectionPlugin):
+class DatabaseProtectionPlugin(service_copy.ServiceCopyPlugin):
     """``karbor-database-protection-plugin``: Trove backups."""
 
     driver = DatabaseDriver

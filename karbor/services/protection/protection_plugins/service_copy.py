@@ -70,12 +70,8 @@ class Driver(object):
         """Create the new resource from the saved metadata; return it."""
         raise NotImplementedError
 
-    def copy_failure(self, copy):
-        """Why a copy failed, as its service tells (None if it does not)."""
-        return None
 
-
-class CopyOperation(protection_plugin.Operation):
+class ServiceCopyOperation(protection_plugin.Operation):
     """Base of the operations: client, bank and waiting helpers."""
 
     kind = None  # one of constants.OPERATION_*
@@ -160,7 +156,8 @@ class CopyOperation(protection_plugin.Operation):
         except status.StatusError as err:
             return err.obj
 
-class ProtectOperation(CopyOperation):
+
+class ProtectOperation(ServiceCopyOperation):
     """Wait for the resource, have the service copy it, wait for the copy."""
 
     kind = constants.OPERATION_PROTECT
@@ -193,11 +190,8 @@ class ProtectOperation(CopyOperation):
         try:
             self.wait_ready(client, driver.copy, copy.id)
         except status.StatusError as err:
-            reason = self.not_ready(driver.copy, copy.id, err)
-            told = err.obj is not None and driver.copy_failure(err.obj)
-            if told:
-                reason = '%s: %s' % (reason, told)
-            raise self.failure(resource, reason)
+            raise self.failure(resource, self.not_ready(driver.copy, copy.id,
+                                                        err))
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
         """Delete the copy if one was made, then the resource's bank data."""
@@ -222,7 +216,7 @@ class ProtectOperation(CopyOperation):
         resource_data.purge(section)
 
 
-class RestoreOperation(CopyOperation):
+class RestoreOperation(ServiceCopyOperation):
     """A new resource from the copy; recorded in the restore's status."""
 
     kind = constants.OPERATION_RESTORE
@@ -279,7 +273,7 @@ class RestoreOperation(CopyOperation):
                 _('deleted: the restore failed'))
 
 
-class VerifyOperation(CopyOperation):
+class VerifyOperation(ServiceCopyOperation):
     """The copy must still be ready."""
 
     kind = constants.OPERATION_VERIFY
@@ -312,7 +306,7 @@ class VerifyOperation(CopyOperation):
         raise self.failure(resource, reason)
 
 
-class DeleteOperation(CopyOperation):
+class DeleteOperation(ServiceCopyOperation):
     """Delete the copy and wait until it is gone."""
 
     kind = constants.OPERATION_DELETE
@@ -338,7 +332,7 @@ OPERATIONS = {constants.OPERATION_PROTECT: ProtectOperation,
               constants.OPERATION_DELETE: DeleteOperation}
 
 
-class CopyProtectionPlugin(protection_plugin.TableProtectionPlugin):
+class ServiceCopyPlugin(protection_plugin.TableProtectionPlugin):
     """A plugin protecting one resource type through a :class:`Driver`.
 
     Subclasses set ``driver`` (a Driver class), ``group`` and ``opts``

@@ -140,7 +140,7 @@ class ShareDriver(service_copy.Driver):
             share_type=metadata.get('share_type'))
 
 
-class ShareProtectionPlugin(service_copy.CopyProtectionPlugin):
+class ShareProtectionPlugin(service_copy.ServiceCopyPlugin):
     """``karbor-share-protection-plugin``: Manila share snapshots."""
 
     driver = ShareDriver

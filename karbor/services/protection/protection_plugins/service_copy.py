@@ -347,6 +347,8 @@ class ServiceCopyPlugin(protection_plugin.TableProtectionPlugin):
     saved_info_keys = ()
 
     def _operation(self, kind):
+        if kind not in self.operations:
+            raise NotImplementedError
         return self.operations[kind](self.driver(), self._options)
 
     @classmethod

@@ -133,3 +133,11 @@ def test_restore_failure_deletes_the_new_share(share_plugin, provider, ctx,
         helpers.restore(share_plugin, ctx, checkpoint, resource)
     helpers.wait_until(lambda: {s.id for s in manila.shares.list()} ==
                        before)
+
+
+def test_checkpoints_cannot_be_copied(share_plugin, manila):
+    share = new_share(manila, 'kept')
+    resource = Resource(SHARE, share.id, share.name)
+    assert not share_plugin.can_copy(SHARE)
+    with pytest.raises(NotImplementedError):
+        share_plugin.get_copy_operation(resource)

@@ -177,21 +177,34 @@ class ProtectOperation(ServiceCopyOperation):
 
     def _protect(self, client, section, checkpoint, resource, parameters):
         driver = self.driver
-        try:
-            source = self.wait_ready(client, driver.source, resource.id)
-        except status.StatusError as err:
-            raise self.failure(resource, self.not_ready(
-                driver.source, resource.id, err))
-        copy, saved = driver.make_copy(client, checkpoint, resource, source,
-                                       parameters)
-        self.made[driver.copy_key] = copy.id
-        metadata = dict(saved, **{driver.copy_key: copy.id})
-        resource_data.save_metadata(section, metadata)
+        copy = self._resumable(client, checkpoint, resource)
+        if copy is None:
+            try:
+                source = self.wait_ready(client, driver.source, resource.id)
+            except status.StatusError as err:
+                raise self.failure(resource, self.not_ready(
+                    driver.source, resource.id, err))
+            copy, saved = driver.make_copy(client, checkpoint, resource,
+                                           source, parameters)
+            self.made[driver.copy_key] = copy.id
+            metadata = dict(saved, **{driver.copy_key: copy.id})
+            resource_data.save_metadata(section, metadata)
         try:
             self.wait_ready(client, driver.copy, copy.id)
         except status.StatusError as err:
             raise self.failure(resource, self.not_ready(driver.copy, copy.id,
                                                         err))
+
+    def _resumable(self, client, checkpoint, resource):
+        """The copy an earlier run of this protect made, if it is ready or
+        on its way (a flow resumed after a restart runs the hook again)."""
+        kind = self.driver.copy
+        copy_id = self.saved(checkpoint, resource).get(self.driver.copy_key)
+        found = self.fetch(client, kind, copy_id) if copy_id else None
+        if found is None or found.status not in kind.ready + kind.transient:
+            return None
+        self.made[self.driver.copy_key] = found.id
+        return found
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
         """Delete the copy if one was made, then the resource's bank data."""

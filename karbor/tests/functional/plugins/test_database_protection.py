@@ -119,3 +119,15 @@ def test_instance_in_error_is_named(db_plugin, provider, ctx, trove,
                        match='database instance %s ended in status ERROR'
                        % broken.id):
         _protect(db_plugin, provider, ctx, broken)
+
+
+def test_a_resumed_protect_takes_the_backup_over(db_plugin, provider, ctx,
+                                                 trove):
+    inst = new_instance(trove, 'resumed')
+    checkpoint, resource = _protect(db_plugin, provider, ctx, inst)
+    (backup,) = _backups(trove, inst)
+    # A flow resumed after a restart runs the protect hook again.
+    helpers.run_hooks(db_plugin.get_protect_operation(resource), checkpoint,
+                      resource, ctx, operation_log=None)
+    assert [b.id for b in _backups(trove, inst)] == [backup.id]
+    assert helpers.bank_state(checkpoint, resource)[0] == 'available'

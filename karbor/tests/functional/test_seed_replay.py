@@ -360,3 +360,53 @@ def test_bank_unwritable_mid_stream_fails_the_image_cleanly(karbor,
                                    'json').stdout)
     assert [i['Name'] for i in images if i['Name'].startswith('doomed')] \
         == ['doomed-image']
+
+
+def copy_request(karbor, provider_id, plan_id):
+    """``POST .../checkpoints/action`` with ``copy`` (no CLI command)."""
+    token = karbor.run('openstack', 'token', 'issue', '-f', 'value', '-c',
+                       'id').stdout.strip()
+    return requests.post(
+        'http://127.0.0.1:%d/v1/%s/providers/%s/checkpoints/action' % (
+            karbor.port, karbor.project_id, provider_id),
+        json={'copy': {'plan_id': plan_id}}, timeout=30,
+        headers={'X-Auth-Token': token})
+
+
+def test_copy_api_refuses_volume_snapshots_up_front(karbor):
+    volumes = create_volumes(karbor, 'snapped')
+    plan = plan_create(karbor, SNAPSHOT, volumes)
+    assert protect(karbor, SNAPSHOT, plan['id'])['status'] == 'available'
+    before = rows(karbor.karbor('checkpoint-list', SNAPSHOT).stdout)
+    response = copy_request(karbor, SNAPSHOT, plan['id'])
+    assert response.status_code == 400
+    message = response.json()['badRequest']['message']
+    assert 'OS::Cinder::Volume cannot copy' in message
+    assert rows(karbor.karbor('checkpoint-list', SNAPSHOT).stdout) == before
+
+
+def test_copied_image_checkpoint_restores_after_the_source_is_deleted(
+        karbor):
+    image_id = seeded(karbor, 'image list', ('demo-image',))['demo-image']
+    plan = karbor.show('plan-create', 'image copy plan', OS_INFRA,
+                       '%s=OS::Glance::Image=demo-image' % image_id)
+    source = protect(karbor, OS_INFRA, plan['id'])
+    response = copy_request(karbor, OS_INFRA, plan['id'])
+    assert response.status_code == 200, response.text
+    (pair,) = response.json()['copy']['checkpoint_id']
+    copied = karbor.wait_for(('checkpoint-show', OS_INFRA,
+                              pair['checkpoint_copy_id']), 'status',
+                             ('available', 'error'))
+    assert copied['status'] == 'available'
+    karbor.karbor('checkpoint-delete', OS_INFRA, source['id'])
+    karbor.wait_for(('checkpoint-show', OS_INFRA, source['id']), 'status',
+                    ('deleted',))
+    done = restore(karbor, OS_INFRA, copied['id'], '--parameters',
+                   'resource_type=OS::Glance::Image,'
+                   'restore_name=from-the-copy')
+    assert done['status'] == 'success'
+    original = json.loads(karbor.run('openstack', 'image', 'show',
+                                     image_id, '-f', 'json').stdout)
+    again = json.loads(karbor.run('openstack', 'image', 'show',
+                                  'from-the-copy', '-f', 'json').stdout)
+    assert again['checksum'] == original['checksum']

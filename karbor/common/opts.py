@@ -35,6 +35,9 @@ _MODULES_WITH_OPTS = (
     'karbor.services.protection.protection_plugins.image.'
     'image_protection_plugin',
     'karbor.services.protection.protection_plugins.pod.pod_plugin',
+    'karbor.services.protection.protection_plugins.server.nova_protection',
+    'karbor.services.protection.protection_plugins.network.'
+    'neutron_protection',
 )
 
 

@@ -15,10 +15,19 @@ import json
 import os
 import shutil
 import textwrap
-import time
 import uuid
 
+import types
+
 import boto3
+from cinderclient import client as cinder_client
+from cinderclient import exceptions as cinder_exc
+import glanceclient
+from keystoneauth1 import identity
+from keystoneauth1 import session as ks_session
+from neutronclient.v2_0 import client as neutron_client
+from novaclient import client as nova_client
+from novaclient import exceptions as nova_exc
 import pytest
 import requests
 
@@ -99,8 +108,24 @@ def karbor(tmp_path_factory, moto_endpoint):  # noqa: F811
                     setup.sandbox_port, moto_endpoint)
     setup.start()
     setup.s3_endpoint = moto_endpoint
+    setup.cloud = clients(setup)
     yield setup
     setup.stop()
+
+
+def clients(setup):
+    """The demo user's Python clients of the sandbox, for the waits and
+    the checks for leftovers (the story's steps use the CLIs)."""
+    env = setup.env()
+    session = ks_session.Session(auth=identity.Password(
+        auth_url=env['OS_AUTH_URL'], username='demo', password='password',
+        project_name='demo', user_domain_id='default',
+        project_domain_id='default'))
+    return types.SimpleNamespace(
+        session=session, nova=nova_client.Client('2.1', session=session),
+        cinder=cinder_client.Client('3', session=session),
+        glance=glanceclient.Client('2', session=session),
+        neutron=neutron_client.Client(session=session))
 
 
 # CLI helpers
@@ -113,18 +138,21 @@ def openstack(karbor, *args):
 
 
 def wait(predicate, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError('timed out waiting for %s' % what)
-        time.sleep(0.2)
+    return deployment.wait_for(predicate, timeout=timeout, what=what)
 
 
 def volume_status(karbor, volume_id):
-    return openstack(karbor, 'volume', 'show', volume_id)['status']
+    try:
+        return karbor.cloud.cinder.volumes.get(volume_id).status
+    except cinder_exc.NotFound:
+        return None
+
+
+def server_status(karbor, server_id):
+    try:
+        return karbor.cloud.nova.servers.get(server_id).status
+    except nova_exc.NotFound:
+        return None
 
 
 def blob_path(karbor, key):
@@ -158,14 +186,17 @@ def launch(karbor, tag):
          'volume available')
     server = openstack(karbor, 'server', 'create', '--image', 'demo-image',
                        '--flavor', 'm1.tiny', '--network', net['id'],
-                       '--wait', 'vm-%s' % tag)
+                       'vm-%s' % tag)
+    wait(lambda: server_status(karbor, server['id']) == 'ACTIVE',
+         'server ACTIVE')
     karbor.run('openstack', 'server', 'add', 'volume', '--device',
                '/dev/vdb', server['id'], volume['id'])
     wait(lambda: volume_status(karbor, volume['id']) == 'in-use',
          'volume in-use')
     with open(blob_path(karbor, 'volume-%s' % volume['id']), 'wb') as blob:
         blob.write(VOLUME_BYTES)
-    image = openstack(karbor, 'image', 'show', 'demo-image')
+    [image] = karbor.cloud.glance.images.list(filters={
+        'name': 'demo-image'})
     return {'network': net, 'subnet': subnet, 'volume': volume,
             'server': openstack(karbor, 'server', 'show', server['id']),
             'image': image}
@@ -194,8 +225,7 @@ def restore(karbor, provider_id, checkpoint_id, name):
 def copy_checkpoint(karbor, provider_id, plan_id):
     """Copy the plan's checkpoint (copy API, which the CLI lacks) into the
     provider's copy provider; the id of the copy, once available."""
-    token = karbor.run('openstack', 'token', 'issue', '-f', 'value', '-c',
-                       'id').stdout.strip()
+    token = karbor.cloud.session.get_token()
     response = requests.post(
         'http://127.0.0.1:%d/v1/%s/providers/%s/checkpoints/action' % (
             karbor.port, karbor.project_id, provider_id),
@@ -222,7 +252,8 @@ def graph_of(checkpoint):
 
 def delete_originals(karbor, estate, delete_image=True):
     server_id = estate['server']['id']
-    karbor.run('openstack', 'server', 'delete', '--wait', server_id)
+    karbor.run('openstack', 'server', 'delete', server_id)
+    wait(lambda: server_status(karbor, server_id) is None, 'server gone')
     wait(lambda: volume_status(karbor, estate['volume']['id']) ==
          'available', 'volume detached')
     karbor.run('openstack', 'volume', 'delete', estate['volume']['id'])
@@ -248,9 +279,10 @@ def bank_leftovers(karbor, provider_id, checkpoint_id):
     """Keys of the checkpoint's resource data other than ``status``."""
     prefix = 'checkpoints/%s/resource-data/' % checkpoint_id
     if provider_id == OS_INFRA:
-        listed = karbor.run('openstack', 'object', 'list', '--prefix',
-                            prefix, '-f', 'value', 'karbor').stdout
-        keys = listed.split()
+        listed = karbor.cloud.session.get(
+            '/karbor', endpoint_filter={'service_type': 'object-store'},
+            params={'prefix': prefix, 'format': 'json'}).json()
+        keys = [o['name'] for o in listed]
     elif provider_id == S3_PROVIDER:
         s3 = boto3.client('s3', endpoint_url=karbor.s3_endpoint,
                           aws_access_key_id='demo',
@@ -272,14 +304,13 @@ def bank_leftovers(karbor, provider_id, checkpoint_id):
 def sandbox_leftovers(karbor, volume_ids=()):
     """Backups and snapshots of the given volumes, and Karbor's server
     snapshot images, still in the sandbox."""
-    backups = [b['ID'] for b in openstack(
-        karbor, 'volume', 'backup', 'list', '--long')
-        if b.get('Volume') in volume_ids]
-    snapshots = [s['ID'] for s in openstack(
-        karbor, 'volume', 'snapshot', 'list', '--long')
-        if s.get('Volume') in volume_ids]
-    images = [i['Name'] for i in openstack(karbor, 'image', 'list')
-              if (i['Name'] or '').startswith('karbor-snapshot-')]
+    cloud = karbor.cloud
+    backups = [b.id for b in cloud.cinder.backups.list()
+               if b.volume_id in volume_ids]
+    snapshots = [s.id for s in cloud.cinder.volume_snapshots.list()
+                 if s.volume_id in volume_ids]
+    images = [i.name for i in cloud.glance.images.list()
+              if (i.name or '').startswith('karbor-snapshot-')]
     return backups + snapshots + images
 
 
@@ -302,7 +333,7 @@ def check_restored(karbor, estate, done, tmp_path, original_image):
         (volume_id, '/dev/vdb')]
     with open(blob_path(karbor, 'volume-%s' % volume_id), 'rb') as blob:
         assert blob.read() == VOLUME_BYTES
-    images = [openstack(karbor, 'image', 'show', key.split('#', 1)[1])
+    images = [karbor.cloud.glance.images.get(key.split('#', 1)[1])
               for key, value in statuses(done).items()
               if key.startswith(IMAGE + '#') and value == 'available']
     # The image, and the server's disk (booted from it)
@@ -315,21 +346,27 @@ def check_restored(karbor, estate, done, tmp_path, original_image):
 
 
 def cleanup(karbor, server_id, volume_id, image_ids, estate):
-    karbor.run('openstack', 'server', 'delete', '--wait', server_id)
+    cloud = karbor.cloud
+    cloud.nova.servers.delete(server_id)
     wait(lambda: volume_status(karbor, volume_id) == 'available',
          'restored volume detached')
-    karbor.run('openstack', 'volume', 'delete', volume_id)
+    cloud.cinder.volumes.delete(volume_id)
     for image_id in image_ids:
-        karbor.run('openstack', 'image', 'delete', image_id)
-    karbor.run('openstack', 'subnet', 'delete', estate['subnet']['id'])
-    karbor.run('openstack', 'network', 'delete', estate['network']['id'])
+        cloud.glance.images.delete(image_id)
+    cleanup_network(karbor, estate)
+
+
+def cleanup_network(karbor, estate):
+    wait(lambda: not karbor.cloud.neutron.list_ports(
+        network_id=estate['network']['id'], device_owner='compute:nova')[
+        'ports'], 'ports gone')
+    karbor.cloud.neutron.delete_network(estate['network']['id'])
 
 
 def seeded_image_back(karbor, image_ids):
     """The seeded image was deleted: name its restored copy demo-image
     again, for the next story."""
-    karbor.run('openstack', 'image', 'set', '--name', 'demo-image',
-               image_ids[0])
+    karbor.cloud.glance.images.update(image_ids[0], name='demo-image')
 
 
 @pytest.mark.parametrize('bank', ['swift', 's3', 'copied'])
@@ -383,12 +420,12 @@ def test_network_protectables(karbor):
     other = karbor.karbor('protectable-show-instance', NETWORK,
                           uuid.uuid4().hex, check=False)
     assert other.returncode == 1 and 'HTTP 404' in other.stderr
-    server = openstack(karbor, 'server', 'show', 'demo-server')
-    shown = karbor.show('protectable-show-instance', SERVER, server['id'])
+    [server] = karbor.cloud.nova.servers.list(search_opts={
+        'name': '^demo-server$'})
+    shown = karbor.show('protectable-show-instance', SERVER, server.id)
     dependents = json.loads(shown['dependent_resources'])
-    image = openstack(karbor, 'image', 'show', 'demo-image')
-    assert {(d['type'], d['id']) for d in dependents} >= {
-        (NETWORK, karbor.project_id), (IMAGE, image['id'])}
+    assert (NETWORK, karbor.project_id) in {(d['type'], d['id'])
+                                            for d in dependents}
 
 
 # Faults
@@ -402,8 +439,7 @@ def inject(karbor, **fault):
 
 def operation_error(karbor, checkpoint_id=None, restore_id=None):
     """The error reason of the operation log of a checkpoint / restore."""
-    token = karbor.run('openstack', 'token', 'issue', '-f', 'value', '-c',
-                       'id').stdout.strip()
+    token = karbor.cloud.session.get_token()
     logs = requests.get('http://127.0.0.1:%d/v1/%s/operation_logs' % (
         karbor.port, karbor.project_id), headers={'X-Auth-Token': token},
         timeout=30).json()['operation_logs']
@@ -431,15 +467,9 @@ def test_create_image_fails(karbor):
     [reason] = operation_error(karbor, checkpoint_id=checkpoint['id'])
     assert server_id in reason and 'createImage' in reason
     no_karbor_leftovers(karbor, estate, checkpoint['id'], S3_PROVIDER)
-    assert openstack(karbor, 'server', 'show', server_id)['status'] == \
-        'ACTIVE'
+    assert server_status(karbor, server_id) == 'ACTIVE'
     delete_originals(karbor, estate, delete_image=False)
     cleanup_network(karbor, estate)
-
-
-def cleanup_network(karbor, estate):
-    karbor.run('openstack', 'subnet', 'delete', estate['subnet']['id'])
-    karbor.run('openstack', 'network', 'delete', estate['network']['id'])
 
 
 def test_volume_attach_fails_on_restore(karbor, tmp_path):
@@ -451,8 +481,9 @@ def test_volume_attach_fails_on_restore(karbor, tmp_path):
     checkpoint = protect(karbor, S3_PROVIDER, plan['id'])
     assert checkpoint['status'] == 'available', checkpoint
     delete_originals(karbor, estate, delete_image=False)
-    images_before = {i['ID'] for i in openstack(karbor, 'image', 'list')}
-    volumes_before = {v['ID'] for v in openstack(karbor, 'volume', 'list')}
+    cloud = karbor.cloud
+    images_before = {i.id for i in cloud.glance.images.list()}
+    volumes_before = {v.id for v in cloud.cinder.volumes.list()}
     inject(karbor, service='compute', operation='attach')
     done = restore(karbor, S3_PROVIDER, checkpoint['id'], 'doomed-vm')
     assert done['status'] == 'fail'
@@ -460,12 +491,10 @@ def test_volume_attach_fails_on_restore(karbor, tmp_path):
     server_key = '%s#%s' % (SERVER, estate['server']['id'])
     assert estate['volume']['id'] in reasons[server_key]
     assert 'attach' in reasons[server_key]
-    assert [s for s in openstack(karbor, 'server', 'list')
-            if s['Name'] == 'doomed-vm'] == []
-    assert {i['ID'] for i in openstack(karbor, 'image', 'list')} == \
-        images_before
-    assert {v['ID'] for v in openstack(karbor, 'volume', 'list')} == \
-        volumes_before
+    assert [s for s in cloud.nova.servers.list()
+            if s.name == 'doomed-vm'] == []
+    assert {i.id for i in cloud.glance.images.list()} == images_before
+    assert {v.id for v in cloud.cinder.volumes.list()} == volumes_before
     karbor.karbor('checkpoint-delete', S3_PROVIDER, checkpoint['id'])
     karbor.wait_for(('checkpoint-show', S3_PROVIDER, checkpoint['id']),
                     'status', ('deleted',))

@@ -144,7 +144,7 @@ class Ports(Kind):
         net = common.get(self.store, ctx, 'network',
                          body.get('network_id'))
         fields = {k: body[k] for k in self.updatable + ('fixed_ips',)
-                  if k in body}
+                  if k in body and k != 'name'}
         if body.get('mac_address'):
             fields['mac_address'] = body['mac_address']
         for group in fields.get('security_groups') or ():

@@ -11,6 +11,7 @@ from oslo_log import log as logging
 from karbor.common import constants
 from karbor import exception
 from karbor.services.protection import deferred
+from karbor.services.protection import protection_plugin
 
 LOG = logging.getLogger(__name__)
 
@@ -112,3 +113,33 @@ def saved_info_of(metadata_store, keys):
     """``keys`` of the saved metadata (for ``get_saved_info``)."""
     metadata = get_metadata(metadata_store)
     return {key: metadata[key] for key in keys if key in metadata} or None
+
+
+class CopyDataOperation(protection_plugin.Operation):
+    """Copy: the resource's section into the copy's bank; the objects whose
+    key starts with one of ``streamed`` go as streams."""
+
+    streamed = ('data',)
+
+    def __init__(self, options=None):
+        self._options = options
+
+    def on_main(self, checkpoint, resource, context, parameters,
+                checkpoint_copy=None, **kwargs):
+        with failing(constants.OPERATION_COPY, resource):
+            copy_data(section(checkpoint, resource),
+                      section(checkpoint_copy, resource), self.streamed)
+
+    def on_revert(self, checkpoint, resource, context, parameters,
+                  checkpoint_copy=None, **kwargs):
+        purge(section(checkpoint_copy, resource))
+
+
+class DeleteDataOperation(protection_plugin.Operation):
+    """Delete: the saved objects go, ``status`` ends ``deleted``."""
+
+    def __init__(self, options=None):
+        self._options = options
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        delete_data(section(checkpoint, resource))

@@ -47,7 +47,14 @@ def neutron(context):
     return factory.create('neutron', context)
 
 
-class ProtectOperation(protection_plugin.Operation):
+class NetworkOperation(protection_plugin.Operation):
+    """An operation of the plugin, made with its option group."""
+
+    def __init__(self, options):
+        self._options = options
+
+
+class ProtectOperation(NetworkOperation):
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
         section = resource_data.section(checkpoint, resource)
         resource_data.set_status(section,
@@ -63,8 +70,9 @@ class ProtectOperation(protection_plugin.Operation):
         resource_data.purge(resource_data.section(checkpoint, resource))
 
 
-class RestoreOperation(protection_plugin.Operation):
-    def __init__(self):
+class RestoreOperation(NetworkOperation):
+    def __init__(self, options):
+        super().__init__(options)
         self._rebuild = None
 
     def on_main(self, checkpoint, resource, context, parameters,
@@ -110,7 +118,7 @@ class RestoreOperation(protection_plugin.Operation):
                 _('not deleted: %s') % '; '.join(left))
 
 
-class VerifyOperation(protection_plugin.Operation):
+class VerifyOperation(NetworkOperation):
     def on_main(self, checkpoint, resource, context, parameters,
                 verify=None, **kwargs):
         section = resource_data.section(checkpoint, resource)
@@ -128,47 +136,17 @@ class VerifyOperation(protection_plugin.Operation):
                                         resource, reason)
 
 
-class CopyOperation(protection_plugin.Operation):
-    def on_main(self, checkpoint, resource, context, parameters,
-                checkpoint_copy=None, **kwargs):
-        with resource_data.failing(constants.OPERATION_COPY, resource):
-            resource_data.copy_data(
-                resource_data.section(checkpoint, resource),
-                resource_data.section(checkpoint_copy, resource))
-
-    def on_revert(self, checkpoint, resource, context, parameters,
-                  checkpoint_copy=None, **kwargs):
-        resource_data.purge(resource_data.section(checkpoint_copy, resource))
-
-
-class DeleteOperation(protection_plugin.Operation):
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        resource_data.delete_data(resource_data.section(checkpoint,
-                                                        resource))
-
-
-class NeutronProtectionPlugin(protection_plugin.ProtectionPlugin):
+class NeutronProtectionPlugin(protection_plugin.TableProtectionPlugin):
     """Saves and rebuilds a project's Neutron topology."""
 
-    def __init__(self, config=None):
-        super().__init__(config)
-        config = config if config is not None else cfg.CONF
-        config.register_opts(neutron_backup_opts, group=GROUP)
-
-    def get_protect_operation(self, resource):
-        return ProtectOperation()
-
-    def get_restore_operation(self, resource):
-        return RestoreOperation()
-
-    def get_verify_operation(self, resource):
-        return VerifyOperation()
-
-    def get_copy_operation(self, resource):
-        return CopyOperation()
-
-    def get_delete_operation(self, resource):
-        return DeleteOperation()
+    group = GROUP
+    opts = neutron_backup_opts
+    operations = {constants.OPERATION_PROTECT: ProtectOperation,
+                  constants.OPERATION_RESTORE: RestoreOperation,
+                  constants.OPERATION_VERIFY: VerifyOperation,
+                  constants.OPERATION_COPY: resource_data.CopyDataOperation,
+                  constants.OPERATION_DELETE:
+                      resource_data.DeleteDataOperation}
 
     @classmethod
     def get_supported_resources_types(cls):

@@ -288,54 +288,21 @@ class VerifyOperation(ServerOperation):
                    for i in range(1, snapshot.get('chunks_num', 0) + 1))
 
 
-class CopyOperation(ServerOperation):
-    kind = constants.OPERATION_COPY
-
-    def on_main(self, checkpoint, resource, context, parameters,
-                checkpoint_copy=None, **kwargs):
-        with resource_data.failing(self.kind, resource):
-            resource_data.copy_data(
-                resource_data.section(checkpoint, resource),
-                resource_data.section(checkpoint_copy, resource),
-                streamed=(image_data.DATA_PREFIX,))
-
-    def on_revert(self, checkpoint, resource, context, parameters,
-                  checkpoint_copy=None, **kwargs):
-        resource_data.purge(resource_data.section(checkpoint_copy, resource))
+class CopyOperation(resource_data.CopyDataOperation):
+    streamed = (image_data.DATA_PREFIX,)
 
 
-class DeleteOperation(ServerOperation):
-    kind = constants.OPERATION_DELETE
-
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        resource_data.delete_data(resource_data.section(checkpoint,
-                                                        resource))
-
-
-class NovaProtectionPlugin(protection_plugin.ProtectionPlugin):
+class NovaProtectionPlugin(protection_plugin.TableProtectionPlugin):
     """Saves and rebuilds Nova servers."""
 
-
-    def __init__(self, config=None):
-        super().__init__(config)
-        config = config if config is not None else cfg.CONF
-        config.register_opts(nova_backup_opts, group=GROUP)
-        self._options = config[GROUP]
-
-    def get_protect_operation(self, resource):
-        return ProtectOperation(self._options)
-
-    def get_restore_operation(self, resource):
-        return RestoreOperation(self._options)
-
-    def get_verify_operation(self, resource):
-        return VerifyOperation(self._options)
-
-    def get_copy_operation(self, resource):
-        return CopyOperation(self._options)
-
-    def get_delete_operation(self, resource):
-        return DeleteOperation(self._options)
+    group = GROUP
+    opts = nova_backup_opts
+    operations = {constants.OPERATION_PROTECT: ProtectOperation,
+                  constants.OPERATION_RESTORE: RestoreOperation,
+                  constants.OPERATION_VERIFY: VerifyOperation,
+                  constants.OPERATION_COPY: CopyOperation,
+                  constants.OPERATION_DELETE:
+                      resource_data.DeleteDataOperation}
 
     @classmethod
     def get_supported_resources_types(cls):

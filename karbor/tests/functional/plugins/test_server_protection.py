@@ -167,3 +167,23 @@ def test_a_failed_restore_deletes_the_server_and_its_disk_image(
     assert [s for s in nova.servers.list() if s.name == 'doomed'] == []
     assert {i.id for i in glance.images.list()} == images_before
     assert set(record.resources_status.values()) == {'deleted'}
+
+
+def test_verify_finds_a_lost_disk(plugins, ctx, nova, glance, neutron):
+    provider, loaded = plugins
+    net, subnet = network(neutron)
+    image = helpers.new_image(glance)
+    server = helpers.new_server(nova, image.id, nics=[{'net-id': net['id']}])
+    checkpoint, resources = protect(provider, loaded, ctx, server)
+    record = helpers.new_record(objects.Verification, ctx, checkpoint)
+    for resource in resources:
+        run(loaded[resource.type].get_verify_operation(resource),
+            checkpoint, resource, ctx, verify=record)
+    assert set(record.resources_status.values()) == {'available'}
+    section = checkpoint.get_resource_bank_section(server.id)
+    section.delete_object('data_1')
+    with pytest.raises(Exception) as failed:
+        run(loaded[SERVER].get_verify_operation(resources[0]), checkpoint,
+            resources[0], ctx, verify=record)
+    assert server.id in str(failed.value)
+    assert record.resources_status['%s#%s' % (SERVER, server.id)] == 'error'

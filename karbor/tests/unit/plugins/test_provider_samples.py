@@ -35,7 +35,10 @@ EXPECTED = {
                                   'karbor-database-protection-plugin']),
     'openstack-s3-bank.conf': (
         'c8e52e4d-0479-43e0-b1a1-318c86798cb8', False,
-        'karbor-s3-bank-plugin', ['karbor-volume-protection-plugin']),
+        'karbor-s3-bank-plugin', ['karbor-volume-protection-plugin',
+                                  'karbor-image-protection-plugin',
+                                  'karbor-server-protection-plugin',
+                                  'karbor-network-protection-plugin']),
 }
 
 

@@ -122,6 +122,12 @@ def test_security_groups(neutron):
         'remote_ip_prefix': '0.0.0.0/0'}})['security_group_rule']
     shown = neutron.show_security_group(web['id'])['security_group']
     assert rule['id'] in [r['id'] for r in shown['security_group_rules']]
+    with pytest.raises(n_exc.Conflict) as twice:
+        neutron.create_security_group_rule({'security_group_rule': {
+            'security_group_id': web['id'], 'direction': 'ingress',
+            'protocol': 'tcp', 'port_range_min': 80, 'port_range_max': 80,
+            'remote_ip_prefix': '0.0.0.0/0'}})
+    assert rule['id'] in str(twice.value)
     neutron.delete_security_group_rule(rule['id'])
     neutron.delete_security_group(web['id'])
     with pytest.raises(n_exc.BadRequest):

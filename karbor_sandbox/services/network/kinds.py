@@ -11,6 +11,10 @@ from karbor_sandbox.services.network import common
 from karbor_sandbox import utils
 
 S = common.S
+# What makes two rules of a group the same rule (Neutron refuses the
+# second with 409 SecurityGroupRuleExists).
+RULE_MATCH = ('direction', 'ethertype', 'protocol', 'port_range_min',
+              'port_range_max', 'remote_ip_prefix', 'remote_group_id')
 
 
 class Kind(object):
@@ -214,9 +218,16 @@ class SecurityGroupRules(Kind):
             'protocol', 'port_range_min', 'port_range_max',
             'remote_ip_prefix', 'remote_group_id', 'description')
             if body.get(k) is not None}
-        return common.rule_doc(group['project_id'], group['id'],
+        rule = common.rule_doc(group['project_id'], group['id'],
                                body['direction'],
                                body.get('ethertype', 'IPv4'), **fields)
+        for other in self.store.list(S, 'security_group_rule'):
+            if other['security_group_id'] == group['id'] and all(
+                    other.get(k) == rule.get(k) for k in RULE_MATCH):
+                raise common.in_use('SecurityGroupRuleExists',
+                                    'Security group rule already exists. '
+                                    'Rule id is %s.' % other['id'])
+        return rule
 
     def created(self, doc):
         self._sync(doc['security_group_id'])

@@ -102,7 +102,8 @@ def test_volume_attach_and_boot_from_volume(clients):
     vol = wait_status(lambda: clients.cinder.volumes.get(vol.id),
                       'available')
     att = clients.nova.volumes.create_server_volume(server.id, vol.id)
-    assert att.device == '/dev/vda' and att.serverId == server.id
+    # The image is the server's root disk, /dev/vda.
+    assert att.device == '/dev/vdb' and att.serverId == server.id
     vol = clients.cinder.volumes.get(vol.id)
     assert vol.status == 'in-use'
     assert vol.attachments[0]['server_id'] == server.id
@@ -263,3 +264,27 @@ def test_openstack_server_create(sandbox, clients):
     assert out.returncode == 0, out.stderr
     server = clients.nova.servers.get(out.stdout.strip())
     assert server.status == 'ACTIVE' and server.image['id'] == image.id
+
+
+def test_create_image_and_attach_faults(clients, sandbox):
+    """A failed snapshot's image is deleted (as Nova does); a failed attach
+    leaves the volume available and the server without the device."""
+    server = _server(clients, nics=[])
+    sandbox.inject_fault(service='compute', operation='createImage',
+                         resource_id=server.id)
+    image_id = clients.nova.servers.create_image(server, 'doomed')
+    with pytest.raises(Exception):
+        wait_status(lambda: clients.glance.images.get(image_id), 'active')
+    assert [i for i in clients.glance.images.list()
+            if i.id == image_id] == []
+    vol = clients.cinder.volumes.create(1)
+    wait_status(lambda: clients.cinder.volumes.get(vol.id), 'available')
+    sandbox.inject_fault(service='compute', operation='attach',
+                         resource_id=vol.id)
+    att = clients.nova.volumes.create_server_volume(server.id, vol.id,
+                                                    '/dev/vdc')
+    assert att.device == '/dev/vdc'
+    wait_status(lambda: clients.cinder.volumes.get(vol.id), 'available')
+    assert clients.nova.volumes.get_server_volumes(server.id) == []
+    clients.nova.volumes.create_server_volume(server.id, vol.id, '/dev/vdc')
+    assert clients.cinder.volumes.get(vol.id).status == 'in-use'

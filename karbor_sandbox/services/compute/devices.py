@@ -112,7 +112,11 @@ def volume_of(store, ctx, volume_id):
 
 
 def next_device(doc):
+    """The first free disk name; an image-booted server's root disk is
+    ``/dev/vda``."""
     used = {b['device'] for b in doc['_bdms']}
+    if doc['_image_id']:
+        used.add('/dev/vda')
     for letter in 'abcdefghijklmnopqrstuvwxyz':
         name = '/dev/vd%s' % letter
         if name not in used:

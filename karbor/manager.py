@@ -26,6 +26,9 @@ class Manager(periodic_task.PeriodicTasks):
         self.service_name = service_name
         self.service_id = None
 
+    # Threads answering RPC calls; None: ``executor_thread_pool_size``.
+    rpc_pool_size = None
+
     def init_host(self, service_id=None, **kwargs):
         """Prepare the manager before the RPC server starts."""
         self.service_id = service_id

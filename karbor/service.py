@@ -14,6 +14,7 @@ import oslo_messaging as messaging
 from oslo_utils import importutils
 
 from karbor import context
+from karbor.db import api as db
 from karbor import exception
 from karbor import objects
 from karbor import rpc
@@ -52,7 +53,7 @@ class Service(object):
         self.manager.init_host(service_id=self.service_id)
         target = messaging.Target(topic=self.topic, server=self.host)
         self.rpcserver = rpc.get_server(target, [self.manager])
-        self.rpcserver.start()
+        self.rpcserver.start(override_pool_size=self.manager.rpc_pool_size)
         self.manager.init_host_with_rpc()
         self._spawn(self._heartbeat_loop, 'heartbeat')
         self._spawn(self._periodic_loop, 'periodic')
@@ -95,9 +96,7 @@ class Service(object):
         """Record one heartbeat; a database outage only logs."""
         ctxt = context.get_admin_context()
         try:
-            service = objects.Service.get_by_id(ctxt, self.service_id)
-            service.report_count += 1
-            service.save()
+            db.service_heartbeat(ctxt, self.service_id)
         except exception.NotFound:
             self.service_id = self._register(ctxt)
         except Exception:

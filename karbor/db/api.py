@@ -29,6 +29,7 @@ transaction = _core.transaction
 service_get = _core.service_get
 service_create = _core.service_create
 service_update = _core.service_update
+service_heartbeat = _core.service_heartbeat
 service_destroy = _core.service_destroy
 service_get_all = _core.service_get_all
 service_get_all_by_topic = _core.service_get_all_by_topic
@@ -119,6 +120,7 @@ scheduled_operation_get_all_by_project = (
     _operations.scheduled_operation_get_all_by_project)
 scheduled_operation_destroy = _operations.scheduled_operation_destroy
 scheduled_operation_run_update = _operations.scheduled_operation_run_update
+scheduled_operation_runs_start = _operations.scheduled_operation_runs_start
 
 quota_class_get = _quota.quota_class_get
 quota_class_get_all_by_name = _quota.quota_class_get_all_by_name

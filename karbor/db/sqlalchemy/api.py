@@ -42,6 +42,22 @@ service_update = _SERVICES.update
 service_destroy = _SERVICES.destroy
 
 
+def service_heartbeat(context, service_id):
+    """Count one heartbeat of a service (one statement).
+
+    :raises ServiceNotFound: the service's row is gone.
+    """
+    table = models.Service.__table__
+    with engine.writer(context) as session:
+        done = session.execute(
+            sa.update(table)
+            .where(table.c.id == service_id, table.c.deleted == sa.false())
+            .values(report_count=table.c.report_count + 1,
+                    updated_at=timeutils.utcnow())).rowcount
+    if not done:
+        raise exception.ServiceNotFound(service_id=service_id)
+
+
 def service_get_all(context, filters=None):
     """Services matching exact ``filters`` (host, binary, topic, disabled)."""
     return query.get_list(context, models.Service, filters=filters,

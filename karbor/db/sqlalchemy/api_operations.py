@@ -325,6 +325,28 @@ def scheduled_operation_run_update(context, operation_id, service_id,
     return True
 
 
+def scheduled_operation_runs_start(context, service_id, runs, start_time):
+    """Set the ``actual_start_time`` of the runs ``{operation id: log id}``
+    that ``service_id`` still owns, in one transaction; returns the ids of
+    those operations (the others were taken over and are left alone)."""
+    state = _STATE_ROWS.c
+    owned = []
+    with engine.writer(context) as session:
+        for chunk in _chunks(sorted(runs)):
+            owned += session.execute(
+                sa.select(state.operation_id)
+                .where(state.operation_id.in_(chunk),
+                       state.service_id == service_id,
+                       state.state == 'running')
+                .with_for_update()).scalars().all()
+        for chunk in _chunks([runs[op] for op in owned]):
+            session.execute(
+                sa.update(_LOG_ROWS).where(_LOG_ROWS.c.id.in_(chunk))
+                .values(actual_start_time=start_time,
+                        updated_at=timeutils.utcnow()))
+    return set(owned)
+
+
 def scheduled_operation_state_get_running_elsewhere(context, service_id):
     """Running states owned by other engines, each with ``heartbeat``: the
     owner's last heartbeat (None when its service row is gone)."""

@@ -5,6 +5,7 @@ to the database and wakes every engine with a fan-out ``reschedule``
 cast. Scheduling and runs are in ``scheduler`` and ``runner``.
 """
 
+from oslo_config import cfg
 from oslo_log import log as logging
 import oslo_messaging as messaging
 from oslo_utils import timeutils
@@ -22,6 +23,7 @@ from karbor.services.operationengine import scheduler as scheduler_
 from karbor.services.operationengine import time_trigger
 from karbor.services.operationengine import trusts
 
+CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 EXPECTED = (exception.Invalid, exception.NotFound, exception.TriggerIsUsed)
@@ -56,6 +58,10 @@ class OperationEngineManager(manager.Manager):
         self.runner = None
         self.scheduler = None
         self._api = None
+
+    @property
+    def rpc_pool_size(self):
+        return CONF.operationengine.rpc_pool_size
 
     def init_host(self, service_id=None, **kwargs):
         super().init_host(service_id=service_id, **kwargs)

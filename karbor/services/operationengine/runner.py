@@ -33,14 +33,26 @@ LOG = logging.getLogger(__name__)
 
 engine_opts = [
     cfg.IntOpt('max_concurrent_runs', default=10, min=1,
-               help='Runs of scheduled operations one engine carries out '
-                    'at once; later ones wait for a free slot.'),
+               help='Threads of one engine that start runs (a protect '
+                    'request for up to protect_batch_size runs each) and '
+                    'end them (retention, log); later work waits for a '
+                    'free thread.'),
     cfg.IntOpt('checkpoint_timeout', default=3600, min=1,
                help='Seconds a run waits for its checkpoint to become '
                     'available before it is logged failed.'),
     cfg.IntOpt('retained_operation_log_number', default=100, min=1,
                help='Logs kept per scheduled operation; older ones are '
                     'deleted after each run.'),
+    cfg.IntOpt('protect_batch_size', default=100, min=1,
+               help='Most runs of one fire time sent to the protection '
+                    'service in one request. The runs of a fire time are '
+                    'split into up to max_concurrent_runs requests of at '
+                    'most this many runs, sent at once.'),
+    cfg.IntOpt('rpc_pool_size', default=2, min=1,
+               help='Threads of one engine that answer RPC calls (trigger '
+                    'and operation changes: short database writes). Every '
+                    'idle one of them wakes once a second, so a large pool '
+                    'costs processor time on an idle engine.'),
     cfg.IntOpt('max_sleep', default=600, min=1,
                help='Longest an idle engine sleeps before it reads the '
                     'next fire time again. Changes wake every engine at '
@@ -73,6 +85,16 @@ class RunFailed(exception.KarborException):
     message = '%(reason)s'
 
 
+class _Run(object):
+    """A run being started: its operation (a row or object with the
+    operation's fields), log and trust."""
+
+    def __init__(self, operation, log_id, trust_id):
+        self.operation = operation
+        self.log_id = log_id
+        self.trust_id = trust_id
+
+
 class _Pending(object):
     """A run waiting for its checkpoint to end."""
 
@@ -89,7 +111,8 @@ class Runner(object):
     """Carries out the runs this engine owns.
 
     A pool of ``max_concurrent_runs`` threads starts runs (up to the
-    protect request) and completes them (retention, log). Between the two,
+    protect request, one ``protect_many`` call for a batch of runs) and
+    completes them (retention, log). Between the two,
     a run holds no thread: one watcher reads the status of every pending
     checkpoint in a single query, so that a long backup does not delay
     the runs due after it.
@@ -119,10 +142,25 @@ class Runner(object):
             self._protection = protection_rpcapi.ProtectionAPI()
         return self._protection
 
-    def submit(self, operation_id, log_id, resume=False, claimed=None):
-        """Start a run; ``claimed`` is the operation's row of the claim
-        (with ``trust_id``), read again when not given."""
-        self._spawn(self.run, operation_id, log_id, resume, claimed)
+    def submit(self, operation_id, log_id, resume=False):
+        """Start (or, ``resume``, go on with) one run read from the
+        database."""
+        self._spawn(self.run, operation_id, log_id, resume)
+
+    def submit_claimed(self, claimed):
+        """Start the runs an engine just claimed: ``[(operation row with
+        ``trust_id``, log id)]``.
+
+        They go to the protection service in at most
+        ``max_concurrent_runs`` requests, all sent at once, so that the
+        last run of a large fire time is not held back by the first.
+        """
+        runs = [_Run(row, log_id, row.trust_id) for row, log_id in claimed]
+        group = CONF.operationengine
+        size = min(group.protect_batch_size, max(
+            1, -(-len(runs) // group.max_concurrent_runs)))
+        for first in range(0, len(runs), size):
+            self._spawn(self.start, runs[first:first + size])
 
     def _spawn(self, func, *args):
         with self._lock:
@@ -170,45 +208,81 @@ class Runner(object):
                  '%(info)s', {'log': log_id, 'op': operation.id,
                               'state': state, 'info': info})
 
-    def run(self, operation_id, log_id, resume=False, claimed=None):
-        """Start one run: up to its checkpoint request."""
+    def run(self, operation_id, log_id, resume=False):
+        """Start one run of the database, or go on with one taken over
+        (``resume``): find its checkpoint if it asked for one already."""
         ctxt = self._ctxt
-        if claimed is not None:
-            operation, trust_id, started = claimed, claimed.trust_id, False
-        else:
-            try:
-                operation = objects.ScheduledOperation.get_by_id(
-                    ctxt, operation_id)
-                state = objects.ScheduledOperationState.get_by_operation_id(
-                    ctxt, operation_id)
-                log = objects.ScheduledOperationLog.get_by_id(ctxt, log_id)
-            except exception.NotFound:
-                return  # deleted meanwhile: nothing to record
-            trust_id = state.trust_id
-            started = resume and log.actual_start_time is not None
-            if not started and state.end_time_for_run and self.clock() > \
-                    state.end_time_for_run.replace(tzinfo=None):
-                self._finish(ctxt, operation, log_id, STATE_DROPPED, {
-                    'reason': _('The run could not start within its '
-                                'window.')})
-                return
-        checkpoint_id = None
-        if started:
-            checkpoint_id = self._checkpoint_of_run(ctxt, operation, log)
-        if checkpoint_id is None and not self._update(
-                ctxt, operation_id, log_id,
-                {'actual_start_time': self.clock()}):
-            return  # another engine took it over
         try:
-            user_ctxt = trusts.run_context(operation, trust_id)
-            if checkpoint_id is None:
-                checkpoint_id = self._protect(user_ctxt, operation, log_id)
+            operation = objects.ScheduledOperation.get_by_id(
+                ctxt, operation_id)
+            state = objects.ScheduledOperationState.get_by_operation_id(
+                ctxt, operation_id)
+            log = objects.ScheduledOperationLog.get_by_id(ctxt, log_id)
+        except exception.NotFound:
+            return  # deleted meanwhile: nothing to record
+        if resume and log.actual_start_time is not None:
+            checkpoint_id = self._checkpoint_of_run(ctxt, operation, log)
+            if checkpoint_id is not None:
+                try:
+                    user_ctxt = trusts.run_context(operation, state.trust_id)
+                except Exception as err:
+                    return self._failed(ctxt, operation, log_id, {}, err)
+                return self._wait_for(_Run(operation, log_id, state.trust_id),
+                                      user_ctxt, checkpoint_id)
+        elif state.end_time_for_run and self.clock() > \
+                state.end_time_for_run.replace(tzinfo=None):
+            return self._finish(ctxt, operation, log_id, STATE_DROPPED, {
+                'reason': _('The run could not start within its window.')})
+        self.start([_Run(operation, log_id, state.trust_id)])
+
+    def start(self, runs):
+        """Ask the protection service for the checkpoints of ``runs`` in
+        one request, each with its own requester (its trust)."""
+        ctxt = self._ctxt
+        ready = []
+        for run in runs:
+            try:
+                ready.append((run, trusts.run_context(run.operation,
+                                                      run.trust_id)))
+            except Exception as err:
+                self._failed(ctxt, run.operation, run.log_id, {}, err)
+        plans = self._plans(ready)
+        requests = []
+        for run, user_ctxt in ready:
+            try:
+                requests.append((run, user_ctxt, self._request(
+                    user_ctxt, run, plans.get(
+                        run.operation.operation_definition['plan_id']))))
+            except Exception as err:
+                self._failed(ctxt, run.operation, run.log_id, {}, err)
+        owned = db.scheduled_operation_runs_start(
+            ctxt, self.service_id,
+            {run.operation.id: run.log_id for run, _c, _r in requests},
+            self.clock())
+        # Runs another engine took over meanwhile are its own.
+        requests = [item for item in requests if item[0].operation.id in
+                    owned]
+        if requests:
+            self._send(requests)
+
+    def _send(self, requests):
+        try:
+            results = self.protection.protect_many(self._ctxt, [
+                request for _run, _ctxt, request in requests])
         except Exception as err:
-            self._failed(ctxt, operation, log_id, {}, err)
-            return
+            results = [{'error': _('The protection service did not answer '
+                                   'the request: %s') % err}] * len(requests)
+        for (run, user_ctxt, _request), result in zip(requests, results):
+            if 'error' in result:
+                self._failed(self._ctxt, run.operation, run.log_id, {},
+                             result['error'])
+            else:
+                self._wait_for(run, user_ctxt, result['checkpoint']['id'])
+
+    def _wait_for(self, run, user_ctxt, checkpoint_id):
         with self._lock:
-            self._pending[checkpoint_id] = _Pending(operation, log_id,
-                                                    user_ctxt, checkpoint_id)
+            self._pending[checkpoint_id] = _Pending(
+                run.operation, run.log_id, user_ctxt, checkpoint_id)
         self._arrived.set()
 
     def _failed(self, ctxt, operation, log_id, info, err):
@@ -283,11 +357,21 @@ class Runner(object):
                 state = STATE_RETENTION_FAILED
         self._finish(ctxt, operation, pending.log_id, state, info)
 
-    def _protect(self, user_ctxt, operation, log_id):
+    def _plans(self, ready):
+        """The plans of the runs ``ready``, by id, read in one query."""
+        ids = {run.operation.operation_definition['plan_id']
+               for run, _ctxt in ready}
+        if not ids:
+            return {}
+        plans = objects.PlanList.get_all(self._ctxt,
+                                         filters={'id': sorted(ids)})
+        return {plan.id: plan for plan in plans}
+
+    def _request(self, user_ctxt, run, plan):
+        """The protect request of ``run`` (an item of ``protect_many``)."""
+        operation = run.operation
         definition = operation.operation_definition
-        try:
-            plan = objects.Plan.get_by_id(user_ctxt, definition['plan_id'])
-        except exception.NotFound:
+        if plan is None or plan.project_id != operation.project_id:
             raise RunFailed(reason=_('Plan %s does not exist any more.')
                             % definition['plan_id'])
         if plan.provider_id != definition['provider_id']:
@@ -296,13 +380,12 @@ class Runner(object):
         extra_info = {'created_by': constants.OPERATION_ENGINE,
                       'scheduled_operation_id': operation.id,
                       'trigger_id': operation.trigger_id,
-                      RUN_KEY: str(log_id)}
+                      RUN_KEY: str(run.log_id)}
         plan = {field: plan[field] for field in PLAN_FIELDS}
         if operation.operation_type == 'retention_protect':
             plan['parameters'] = self._independent_backups(user_ctxt, plan)
-        checkpoint = self.protection.protect(
-            user_ctxt, plan, checkpoint_properties={'extra_info': extra_info})
-        return checkpoint['id']
+        return {'context': user_ctxt.to_dict(), 'plan': plan,
+                'checkpoint_properties': {'extra_info': extra_info}}
 
     def _independent_backups(self, ctxt, plan):
         """The plan's parameters, with ``auto`` backup modes made ``full``.

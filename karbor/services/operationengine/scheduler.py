@@ -161,8 +161,7 @@ class Scheduler(object):
             self.service_id, run=run, dropped=dropped)
         if runs is None:
             return  # another engine claimed it
-        for operation, log_id in runs:
-            self.runner.submit(operation.id, log_id, claimed=operation)
+        self.runner.submit_claimed(runs)
 
     def _scan_if_due(self, ctxt, now):
         """Look for runs of dead engines while runs may be in flight."""

@@ -18,8 +18,10 @@ from oslo_utils import timeutils
 
 from karbor.common import constants
 from karbor.common import parameters as parameter_check
+from karbor import context as karbor_context
 from karbor.db import api as db
 from karbor import exception
+from karbor.i18n import _
 from karbor import manager
 from karbor import objects
 from karbor import quota
@@ -96,7 +98,7 @@ def _resource_types(checkpoint):
 class ProtectionManager(manager.Manager):
     """Owns the providers, registries and operations of this worker."""
 
-    RPC_API_VERSION = '1.0'
+    RPC_API_VERSION = '1.1'
     target = messaging.Target(version=RPC_API_VERSION)
 
     def __init__(self, host=None, service_name='protection', *args,
@@ -208,6 +210,34 @@ class ProtectionManager(manager.Manager):
         It says ``protecting`` with no graph yet, as the original answers,
         even when the checkpoint was finished at once.
         """
+        return self._protect(context, plan, checkpoint_properties)
+
+    def protect_many(self, context, requests):
+        """Protect several plans, each for its own requester (the runs of
+        one fire time of the operation engine).
+
+        ``requests``: ``[{'context': request context as a dict, 'plan':
+        ..., 'checkpoint_properties': ...}]``. Returns, in their order,
+        ``{'checkpoint': ...}`` (as ``protect`` returns it) or
+        ``{'error': reason}`` for each.
+        """
+        results = []
+        for item in requests:
+            ctxt = karbor_context.RequestContext.from_dict(item['context'])
+            try:
+                results.append({'checkpoint': self._protect(
+                    ctxt, item['plan'], item.get('checkpoint_properties'))})
+            except CHECKPOINT_ERRORS as err:
+                results.append({'error': str(err)})
+            except Exception:
+                LOG.exception('Protecting plan %s failed unexpectedly.',
+                              (item.get('plan') or {}).get('id'))
+                results.append({'error': _(
+                    'The protection service failed unexpectedly (request '
+                    '%s); its log has the details.') % ctxt.request_id})
+        return results
+
+    def _protect(self, context, plan, checkpoint_properties):
         plan = _plan_dict(plan)
         provider_ = self._provider(plan['provider_id'])
         properties = dict(checkpoint_properties or {})

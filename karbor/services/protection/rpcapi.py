@@ -13,9 +13,10 @@ class ProtectionAPI(object):
 
     API version history:
         1.0 - Initial version.
+        1.1 - protect_many.
     """
 
-    RPC_API_VERSION = '1.0'
+    RPC_API_VERSION = '1.1'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.protection_topic,
@@ -74,6 +75,12 @@ class ProtectionAPI(object):
         (dict)."""
         return self._call(ctxt, 'protect', plan=plan,
                           checkpoint_properties=checkpoint_properties)
+
+    def protect_many(self, ctxt, requests):
+        """Protect several plans in one call, each for the request context
+        (as a dict) of its item; see ``ProtectionManager.protect_many``."""
+        return self.client.prepare(version='1.1').call(
+            ctxt, 'protect_many', requests=requests)
 
     def show_checkpoint(self, ctxt, provider_id, checkpoint_id):
         return self._call(ctxt, 'show_checkpoint', provider_id=provider_id,

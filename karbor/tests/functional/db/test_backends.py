@@ -141,3 +141,50 @@ def test_created_rows_hold_what_was_written(db_backend, ctx):
     assert log.created_at is not None and service.report_count == 0
     with pytest.raises(exception.OperationLogNotFound):
         db.operation_log_get(ctx, uuidutils.generate_uuid())
+
+
+def test_heartbeat_counts_and_a_deleted_service_is_not_found(db_backend,
+                                                             ctx):
+    service = db.service_create(ctx, {'host': 'h', 'binary': 'karbor-x',
+                                      'topic': 't'})
+    db.service_heartbeat(ctx, service.id)
+    db.service_heartbeat(ctx, service.id)
+    beaten = db.service_get(ctx, service.id)
+    assert beaten.report_count == 2 and beaten.updated_at is not None
+    db.service_destroy(ctx, service.id)
+    with pytest.raises(exception.ServiceNotFound):
+        db.service_heartbeat(ctx, service.id)
+
+
+def _running_operation(ctx, service_id):
+    trigger = db.trigger_create(ctx, {
+        'name': 't', 'project_id': 'project', 'type': 'time',
+        'properties': {}})
+    operation = db.scheduled_operation_create(ctx, {
+        'name': 'op', 'operation_type': 'protect', 'user_id': 'u',
+        'project_id': 'project', 'trigger_id': trigger.id,
+        'operation_definition': {}})
+    db.scheduled_operation_state_create(ctx, {
+        'operation_id': operation.id, 'service_id': service_id,
+        'trust_id': '', 'state': 'running'})
+    log = db.scheduled_operation_log_create(ctx, {
+        'operation_id': operation.id, 'state': 'in_progress'})
+    return operation.id, log.id
+
+
+def test_runs_start_only_where_the_engine_still_owns_them(db_backend, ctx):
+    me, other = [db.service_create(ctx, {
+        'host': host, 'binary': 'karbor-operationengine', 'topic': 't'}).id
+        for host in ('me', 'other')]
+    mine = dict(_running_operation(ctx, me) for _i in range(3))
+    taken_over = dict([_running_operation(ctx, other)])
+    start = datetime.datetime(2026, 1, 2, 3, 4, 5)
+    owned = db.scheduled_operation_runs_start(
+        ctx, me, dict(mine, **taken_over), start)
+    assert owned == set(mine)
+    for operation_id, log_id in mine.items():
+        assert db.scheduled_operation_log_get(
+            ctx, log_id).actual_start_time == start
+    [(operation_id, log_id)] = taken_over.items()
+    assert db.scheduled_operation_log_get(
+        ctx, log_id).actual_start_time is None

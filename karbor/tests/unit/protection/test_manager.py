@@ -185,6 +185,39 @@ def test_extra_info_of_scheduled_run_is_kept(manager, ctx):
     assert log.operation_type == 'protect'
 
 
+def test_protect_many_answers_each_request_for_its_own_requester(
+        manager, ctx, monkeypatch):
+    """One item's failure (an unknown provider, an unexpected error) is
+    its answer alone; each checkpoint belongs to its item's project."""
+    other = context.RequestContext(user_id='user-b', project_id='project-b',
+                                   is_admin=False)
+    plans = [make_plan(ctx, NOOP), make_plan(other, NOOP)]
+    lost = dict(make_plan(ctx, NOOP), provider_id='no-such-provider')
+    broken = make_plan(ctx, RECORDER)
+    real_protect = manager._protect
+
+    def protect_or_break(c, plan, properties):
+        if plan['id'] == broken.id:
+            raise RuntimeError('secret internals')
+        return real_protect(c, plan, properties)
+    monkeypatch.setattr(manager._manager, '_protect', protect_or_break)
+    items = [(ctx, plans[0]), (other, plans[1]), (ctx, lost), (ctx, broken)]
+    results = manager.protect_many(context.get_admin_context(), [
+        {'context': c.to_dict(), 'plan': dict(plan),
+         'checkpoint_properties': {'extra_info': {'run': str(number)}}}
+        for number, (c, plan) in enumerate(items)])
+    made = [result['checkpoint'] for result in results[:2]]
+    for view, c in zip(made, (ctx, other)):
+        wait_for(lambda: checkpoint_status(c, view['id']), ('available',))
+        record = objects.CheckpointRecord.get_by_id(c, view['id'])
+        assert record.project_id == c.project_id
+    assert [view['extra_info']['run'] for view in made] == ['0', '1']
+    assert 'no-such-provider' in results[2]['error']
+    assert 'secret' not in results[3]['error']
+    assert 'unexpectedly' in results[3]['error']
+    assert len(manager.list_checkpoints(ctx, NOOP)) == 1
+
+
 def test_delete_marks_deleted_and_hides_from_list(manager, ctx):
     checkpoint_id = protect(manager, ctx, make_plan(ctx, RECORDER))
     manager.delete(ctx, RECORDER, checkpoint_id)

@@ -120,7 +120,8 @@ class Rebuild(object):
                     nic['v4-fixed-ip'] = ip['ip_address']
                     break
             nics.append(nic)
-        return nics or 'none'
+        # None of them: Nova (before 2.37) picks the project's network.
+        return nics or None
 
     # Server
 

@@ -201,9 +201,7 @@ class RestoreOperation(ServerOperation):
             try:
                 server_id = self._rebuild.run(
                     parameters.get('restore_name') or DEFAULT_NAME,
-                    new_resources, restore,
-                    flavor_id=parameters.get('restore_flavor_id'),
-                    net_id=parameters.get('restore_net_id'))
+                    new_resources, restore)
             except rebuild.RebuildError as err:
                 raise self.failure(resource, str(err))
         new_resources[resource.id] = server_id

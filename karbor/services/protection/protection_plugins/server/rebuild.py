@@ -39,8 +39,7 @@ class Rebuild(object):
         self.section = section
         self.made = {}
 
-    def run(self, name, new_resources, record, flavor_id=None,
-            net_id=None):
+    def run(self, name, new_resources, record):
         """Make the server; return its id once ACTIVE with its volumes."""
         boot = self.saved['boot_metadata']
         image_id, bdm = None, None
@@ -48,8 +47,7 @@ class Rebuild(object):
             image_id = self._boot_image(name, record)
         else:
             bdm = [self._boot_volume(boot, new_resources)]
-        server_id = self._create(name, image_id, bdm, new_resources,
-                                 flavor_id, net_id)
+        server_id = self._create(name, image_id, bdm, new_resources)
         record.update_resource_status(SERVER_TYPE, server_id,
                                       constants.RESOURCE_STATUS_RESTORING)
         self._wait_active(server_id)
@@ -106,9 +104,7 @@ class Rebuild(object):
             fixed_ips='ip_address=%s' % address)['ports']
         return not ports
 
-    def _nics(self, new_resources, net_id):
-        if net_id:
-            return [{'net-id': net_id}]
+    def _nics(self, new_resources):
         nics = []
         for port in self.saved['server_metadata'].get('networks') or ():
             network_id = self._network_now(port['network_id'],
@@ -134,17 +130,16 @@ class Rebuild(object):
             return None
         return key_name
 
-    def _create(self, name, image_id, bdm, new_resources, flavor_id,
-                net_id):
+    def _create(self, name, image_id, bdm, new_resources):
         meta = self.saved['server_metadata']
         server = self.clients.nova.servers.create(
-            name, image_id or '', flavor_id or meta['flavor'],
+            name, image_id or '', meta['flavor'],
             meta=meta.get('metadata') or None,
             security_groups=meta.get('security_groups') or None,
             key_name=self._key_name(meta.get('key_name')),
             availability_zone=meta.get('availability_zone'),
             block_device_mapping_v2=bdm,
-            nics=self._nics(new_resources, net_id))
+            nics=self._nics(new_resources))
         self.made['server_id'] = server.id
         return server.id
 

@@ -59,6 +59,7 @@ poll_interval = 0.2
 poll_interval = 0.2
 """
 VOLUME_BYTES = b'karbor volume bytes\n' * 3000
+DATA = os.path.join(os.path.dirname(__file__), 'data')
 
 
 def _provider_file(directory, name, provider_id, bank, bank_options,
@@ -426,6 +427,16 @@ def test_network_protectables(karbor):
     dependents = json.loads(shown['dependent_resources'])
     assert (NETWORK, karbor.project_id) in {(d['type'], d['id'])
                                             for d in dependents}
+
+
+def test_os_infra_server_schemas_as_in_the_guide(karbor):
+    shown = karbor.show('provider-show', OS_INFRA)
+    schemas = json.loads(shown['extended_info_schema'])
+    with open(os.path.join(DATA, 'seed000_server_schemas.json')) as seed:
+        expected = json.load(seed)
+    for kind in ('options_schema', 'restore_schema', 'saved_info_schema'):
+        assert schemas[kind][SERVER] == expected[kind]
+    assert NETWORK in schemas['restore_schema']
 
 
 # Faults

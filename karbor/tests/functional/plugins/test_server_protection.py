@@ -187,3 +187,21 @@ def test_verify_finds_a_lost_disk(plugins, ctx, nova, glance, neutron):
             resources[0], ctx, verify=record)
     assert server.id in str(failed.value)
     assert record.resources_status['%s#%s' % (SERVER, server.id)] == 'error'
+
+
+def test_a_resumed_protect_drops_the_interrupted_snapshot(
+        plugins, ctx, nova, glance, neutron):
+    """A restarted worker runs the hook again: the snapshot image the
+    interrupted run recorded is deleted, not left behind."""
+    provider, loaded = plugins
+    image = helpers.new_image(glance)
+    server = helpers.new_server(nova, image.id, nics=[])
+    left = nova.servers.create_image(server.id, 'interrupted')
+    resource = Resource(SERVER, server.id, server.name)
+    checkpoint = helpers.new_checkpoint(provider, ctx, [resource])
+    checkpoint.get_resource_bank_section(server.id).update_object(
+        'metadata', {'snapshot_image_id': left})
+    run(loaded[SERVER].get_protect_operation(resource), checkpoint,
+        resource, ctx)
+    assert [i for i in glance.images.list() if i.id == left] == []
+    assert helpers.bank_state(checkpoint, resource)[0] == 'available'

@@ -113,7 +113,12 @@ class ProtectOperation(ServerOperation):
         resource_data.set_status(section,
                                  constants.RESOURCE_STATUS_PROTECTING)
         cloud = clients(context)
+        # A worker that resumes this flow runs the hook again: the
+        # snapshot image of the interrupted run goes first.
+        self.snapshot_id = resource_data.get_metadata(section).get(
+            'snapshot_image_id')
         with resource_data.failing(self.kind, resource):
+            self._drop_snapshot(cloud.glance)
             server = self._usable_server(cloud.nova, resource)
             saved = capture.capture(cloud.nova, cloud.cinder, cloud.neutron,
                                     server)

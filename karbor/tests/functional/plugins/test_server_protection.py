@@ -194,8 +194,9 @@ def test_a_resumed_protect_drops_the_interrupted_snapshot(
     """A restarted worker runs the hook again: the snapshot image the
     interrupted run recorded is deleted, not left behind."""
     provider, loaded = plugins
+    net, subnet = network(neutron)
     image = helpers.new_image(glance)
-    server = helpers.new_server(nova, image.id, nics=[])
+    server = helpers.new_server(nova, image.id, nics=[{'net-id': net['id']}])
     left = nova.servers.create_image(server.id, 'interrupted')
     resource = Resource(SERVER, server.id, server.name)
     checkpoint = helpers.new_checkpoint(provider, ctx, [resource])

@@ -15,6 +15,7 @@ when one is created (protect or copy) and given back when the delete flow
 ends.
 """
 
+import collections
 import datetime
 import threading
 
@@ -272,12 +273,20 @@ class CheckpointStore(object):
                 'status': list(LISTED_STATUSES)})
 
     def rebuild_catalog(self, context):
-        """Write the catalog row of every checkpoint in the bank; returns
-        how many."""
-        count = 0
-        for payload in self.payloads.iter_all():
+        """Write the catalog row of every checkpoint in the bank.
+
+        Returns ``(counts, unreadable)``: the number of checkpoints taken
+        per status, and ``(checkpoint id, reason)`` for each one that could
+        not be read (and was left alone).
+        """
+        counts = collections.Counter()
+        unreadable = []
+        for payload in self.payloads.iter_all(
+                lambda cid, reason: unreadable.append((cid, reason))):
             _write_row(context, payload)
-            count += 1
+            counts[payload.status] += 1
         LOG.info('Catalog of provider %(id)s rebuilt: %(count)d '
-                 'checkpoints.', {'id': self.provider_id, 'count': count})
-        return count
+                 'checkpoints, %(bad)d unreadable.',
+                 {'id': self.provider_id, 'count': sum(counts.values()),
+                  'bad': len(unreadable)})
+        return dict(counts), unreadable

@@ -26,6 +26,7 @@ from karbor import manager
 from karbor import objects
 from karbor import quota
 from karbor import resource
+from karbor.services.protection import checkpoint_store
 from karbor.services.protection import deferred
 from karbor.services.protection import graph
 from karbor.services.protection import operation_runner
@@ -279,18 +280,10 @@ class ProtectionManager(manager.Manager):
     def list_checkpoints(self, context, provider_id, marker=None, limit=None,
                          sort_keys=None, sort_dirs=None, filters=None,
                          all_tenants=False):
-        store = self._provider(provider_id).checkpoint_store
-        filters = dict(filters or {})
-        query = {key: filters[key] for key in
-                 ('plan_id', 'start_date', 'end_date') if filters.get(key)}
-        project_id = context.project_id
-        if all_tenants and context.is_admin:
-            project_id = None
-            if filters.get('project_id'):
-                query['project_id'] = filters['project_id']
-        return store.list(context, project_id, marker, limit,
-                          sort_keys=sort_keys, sort_dirs=sort_dirs,
-                          filters=query)
+        self._provider(provider_id)
+        return checkpoint_store.list_request(
+            context, provider_id, marker, limit, sort_keys=sort_keys,
+            sort_dirs=sort_dirs, filters=filters, all_tenants=all_tenants)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def delete(self, context, provider_id, checkpoint_id):

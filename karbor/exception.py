@@ -54,8 +54,7 @@ class ValidationError(Invalid):
 
 
 class InvalidProtectableType(Invalid):
-    message = _("Invalid protectable type provided: protectable_type "
-                "%(type)s is not one of %(types)s.")
+    message = _("Invalid protectable type provided.")
 
 
 class InvalidPlan(Invalid):
@@ -67,8 +66,7 @@ class MalformedRequestBody(Invalid):
 
 
 class ProviderNotFoundAsInput(Invalid):
-    message = _("The provider could not be found: provider_id "
-                "%(provider_id)s.")
+    message = _("The provider could not be found.")
 
 
 class CheckpointNotAvailable(Invalid):

@@ -6,7 +6,8 @@ The pipeline follows the original api-paste.ini, without Paste:
         (noauth | authtoken -> keystonecontext) -> v1
 
 ``/`` and ``/v1`` (exactly) answer the version document, and
-``/v1/openapi.json`` the API description, without authentication. Every
+``/v1/openapi.json`` the API description, without authentication;
+``/metrics`` the Prometheus metrics, to administrators. Every
 layer is plain WSGI on webob; ``karbor.api.v1.router`` says why there is
 no web framework.
 """
@@ -18,6 +19,7 @@ from karbor.api.middleware import auth
 from karbor.api.middleware import fault
 from karbor.api.middleware import request_check
 from karbor.api.middleware import request_id
+from karbor.api import metrics
 from karbor.api import openapi
 from karbor.api.v1 import router
 from karbor.api import versions
@@ -56,6 +58,7 @@ def setup_app(conf=None, auth_strategy=None):
     """
     conf = conf or CONF
     strategy = auth_strategy or conf.auth_strategy
-    v1 = auth.authenticated(make_v1_app(), strategy, conf)
+    v1 = auth.authenticated(metrics.MetricsSplit(make_v1_app()), strategy,
+                            conf)
     return request_id.RequestId(fault.FaultWrapper(
         request_check.RequestCheck(VersionSplit(v1))))

@@ -1,10 +1,11 @@
-"""karbor-api: the Karbor REST API on threaded cheroot servers, in
-``osapi_karbor_processes`` worker processes."""
+"""karbor-api: the Karbor REST API on a threaded cheroot server."""
 
 from karbor.cmd import launcher
 
 
 def main():
     launcher.prepare()
-    from karbor.api import workers
-    workers.serve()
+    from karbor.api import server
+    api = server.APIServer()
+    api.start()
+    launcher.serve([api])

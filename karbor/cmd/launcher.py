@@ -9,6 +9,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from karbor.common import config
+from karbor import metrics
 from karbor import objects
 from karbor import rpc
 from karbor import version
@@ -59,4 +60,5 @@ def run_service(binary):
     prepare()
     server = service.Service.create(binary=binary)
     server.start()
+    metrics.serve(binary)
     serve([server])

@@ -17,6 +17,7 @@ _MODULES_WITH_OPTS = (
     'karbor.clients.factory',
     'karbor.clients.k8s',
     'karbor.quota',
+    'karbor.metrics',
     'karbor.rpc',
     'karbor.services.operationengine.runner',
     'karbor.services.operationengine.time_trigger',

@@ -3,6 +3,7 @@ import itertools
 
 from karbor.policies import base
 from karbor.policies import copies
+from karbor.policies import metrics
 from karbor.policies import operation_logs
 from karbor.policies import plans
 from karbor.policies import protectables
@@ -23,4 +24,5 @@ def list_rules():
         triggers.list_rules(), scheduled_operations.list_rules(),
         operation_logs.list_rules(), verifications.list_rules(),
         services.list_rules(), quotas.list_rules(),
-        quota_classes.list_rules(), copies.list_rules()))
+        quota_classes.list_rules(), copies.list_rules(),
+        metrics.list_rules()))

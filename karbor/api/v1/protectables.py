@@ -66,10 +66,9 @@ class ProtectablesController(base.Controller):
                                            self._dependents(ctxt, found))}
 
     def _check_type(self, ctxt, protectable_type):
-        known = self.protection_api.list_protectable_types(ctxt)
-        if protectable_type not in known:
-            raise exception.InvalidProtectableType(
-                type=protectable_type, types=', '.join(known))
+        if protectable_type not in \
+                self.protection_api.list_protectable_types(ctxt):
+            raise exception.InvalidProtectableType()
 
     def _dependents(self, ctxt, item):
         return self.protection_api.list_protectable_dependents(

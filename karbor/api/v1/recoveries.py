@@ -8,6 +8,7 @@ invalid input), records it ``in_progress`` and runs it.
 from karbor.api.v1 import base
 from karbor.api.v1.views import restores as views
 from karbor.api import validation
+from karbor import notifications
 
 
 class RecoveryController(base.Controller):
@@ -46,6 +47,7 @@ class RecoveryController(base.Controller):
         return views.detail(self.name, record)
 
     @validation.schema('schema')
+    @notifications.api_action('{name}_create')
     def create(self, request, body):
         ctxt = self.context(request)
         base.authorize(ctxt, self.create_policy)

@@ -12,6 +12,7 @@ from karbor.api.v1 import triggers
 from karbor.api.v1.views import scheduled_operations as views
 from karbor.api import validation
 from karbor import exception
+from karbor import notifications
 from karbor import objects
 
 CONF = cfg.CONF
@@ -40,6 +41,7 @@ class ScheduledOperationsController(triggers.EngineController):
         return views.detail(_get_owned(self.context(request), id))
 
     @validation.schema(schemas.create)
+    @notifications.api_action('scheduled_operation_create')
     def create(self, request, body):
         ctxt = self.context(request)
         base.authorize(ctxt, 'scheduled_operation:create')
@@ -52,6 +54,7 @@ class ScheduledOperationsController(triggers.EngineController):
             self.engine_api.create_scheduled_operation(ctxt, values))
 
     @validation.schema(schemas.update)
+    @notifications.api_action('scheduled_operation_update')
     def update(self, request, id, body):
         ctxt = self.context(request)
         operation = _get_owned(ctxt, id)
@@ -60,6 +63,7 @@ class ScheduledOperationsController(triggers.EngineController):
         return views.detail(self.engine_api.update_scheduled_operation(
             ctxt, id, body['scheduled_operation']))
 
+    @notifications.api_action('scheduled_operation_delete')
     def delete(self, request, id):
         ctxt = self.context(request)
         operation = _get_owned(ctxt, id)

@@ -43,8 +43,7 @@ class ServiceController(base.Controller):
         if reason and not disabled:
             raise exception.InvalidInput(
                 reason=_('A disabled reason is only allowed when '
-                         'disabling a service: status is %s.')
-                % body['status'])
+                         'disabling a service.'))
         service.disabled = disabled
         service.disabled_reason = reason if disabled else None
         service.save()

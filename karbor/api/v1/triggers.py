@@ -11,6 +11,7 @@ from karbor.api.v1 import base
 from karbor.api.v1.views import triggers as views
 from karbor.api import validation
 from karbor import exception
+from karbor import notifications
 from karbor import objects
 
 CONF = cfg.CONF
@@ -55,6 +56,7 @@ class TriggersController(EngineController):
         return views.detail(get_owned_trigger(self.context(request), id))
 
     @validation.schema(schemas.create)
+    @notifications.api_action('trigger_create')
     def create(self, request, body):
         ctxt = self.context(request)
         base.authorize(ctxt, 'trigger:create')
@@ -62,6 +64,7 @@ class TriggersController(EngineController):
             self.engine_api.create_trigger(ctxt, body['trigger_info']))
 
     @validation.schema(schemas.update)
+    @notifications.api_action('trigger_update')
     def update(self, request, id, body):
         ctxt = self.context(request)
         trigger = get_owned_trigger(ctxt, id)
@@ -70,6 +73,7 @@ class TriggersController(EngineController):
         return views.detail(self.engine_api.update_trigger(
             ctxt, id, body['trigger_info']))
 
+    @notifications.api_action('trigger_delete')
     def delete(self, request, id):
         ctxt = self.context(request)
         trigger = get_owned_trigger(ctxt, id)

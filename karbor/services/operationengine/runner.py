@@ -23,6 +23,7 @@ from karbor import context
 from karbor.db import api as db
 from karbor import exception
 from karbor.i18n import _
+from karbor import metrics
 from karbor import objects
 from karbor import quota
 from karbor.services.operationengine import trusts
@@ -87,12 +88,13 @@ class RunFailed(exception.KarborException):
 
 class _Run(object):
     """A run being started: its operation (a row or object with the
-    operation's fields), log and trust."""
+    operation's fields), log, trust and expected start time."""
 
-    def __init__(self, operation, log_id, trust_id):
+    def __init__(self, operation, log_id, trust_id, expected=None):
         self.operation = operation
         self.log_id = log_id
         self.trust_id = trust_id
+        self.expected = expected
 
 
 class _Pending(object):
@@ -147,7 +149,7 @@ class Runner(object):
         database."""
         self._spawn(self.run, operation_id, log_id, resume)
 
-    def submit_claimed(self, claimed):
+    def submit_claimed(self, claimed, expected=None):
         """Start the runs an engine just claimed: ``[(operation row with
         ``trust_id``, log id)]``.
 
@@ -155,7 +157,8 @@ class Runner(object):
         ``max_concurrent_runs`` requests, all sent at once, so that the
         last run of a large fire time is not held back by the first.
         """
-        runs = [_Run(row, log_id, row.trust_id) for row, log_id in claimed]
+        runs = [_Run(row, log_id, row.trust_id, expected)
+                for row, log_id in claimed]
         group = CONF.operationengine
         size = min(group.protect_batch_size, max(
             1, -(-len(runs) // group.max_concurrent_runs)))
@@ -233,7 +236,8 @@ class Runner(object):
                 state.end_time_for_run.replace(tzinfo=None):
             return self._finish(ctxt, operation, log_id, STATE_DROPPED, {
                 'reason': _('The run could not start within its window.')})
-        self.start([_Run(operation, log_id, state.trust_id)])
+        self.start([_Run(operation, log_id, state.trust_id,
+                         log.expect_start_time)])
 
     def start(self, runs):
         """Ask the protection service for the checkpoints of ``runs`` in
@@ -255,13 +259,16 @@ class Runner(object):
                         run.operation.operation_definition['plan_id']))))
             except Exception as err:
                 self._failed(ctxt, run.operation, run.log_id, {}, err)
+        started = self.clock()
         owned = db.scheduled_operation_runs_start(
             ctxt, self.service_id,
             {run.operation.id: run.log_id for run, _c, _r in requests},
-            self.clock())
+            started)
         # Runs another engine took over meanwhile are its own.
         requests = [item for item in requests if item[0].operation.id in
                     owned]
+        for run, _c, _r in requests:
+            metrics.scheduled_run_started(run.expected, started)
         if requests:
             self._send(requests)
 

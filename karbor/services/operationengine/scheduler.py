@@ -161,7 +161,7 @@ class Scheduler(object):
             self.service_id, run=run, dropped=dropped)
         if runs is None:
             return  # another engine claimed it
-        self.runner.submit_claimed(runs)
+        self.runner.submit_claimed(runs, expected=run and run[0])
 
     def _scan_if_due(self, ctxt, now):
         """Look for runs of dead engines while runs may be in flight."""

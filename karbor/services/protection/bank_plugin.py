@@ -24,6 +24,7 @@ from oslo_log import log as logging
 
 from karbor import exception
 from karbor.i18n import _
+from karbor import metrics
 
 LOG = logging.getLogger(__name__)
 
@@ -366,17 +367,37 @@ def _check_sort_dir(sort_dir):
     return sort_dir
 
 
-class Bank(object):
-    """Validating front of a bank plugin."""
+def written_size(value):
+    """Bytes that storing ``value`` writes, for values held in memory."""
+    if isinstance(value, str):
+        return len(value.encode('utf-8'))
+    if isinstance(value, (bytes, bytearray)):
+        return len(value)
+    return len(json.dumps(value).encode('utf-8'))
 
-    def __init__(self, plugin):
+
+def _counted(chunks, bank):
+    for chunk in chunks:
+        metrics.bank_written(bank, len(chunk))
+        yield chunk
+
+
+class Bank(object):
+    """Validating front of a bank plugin; ``name`` labels its metrics."""
+
+    def __init__(self, plugin, name=None):
         self._plugin = plugin
+        self.name = name or type(plugin).__name__
 
     @property
     def plugin(self):
         return self._plugin
 
     def update_object(self, key, value, context=None, durable=True):
+        if is_stream(value):
+            value = _counted(iter_chunks(value), self.name)
+        else:
+            metrics.bank_written(self.name, written_size(value))
         return self._plugin.update_object(normalize_key(key), value,
                                           context=context, durable=durable)
 

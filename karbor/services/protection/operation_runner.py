@@ -7,6 +7,7 @@ whatever happens, so nothing stays "in progress".
 """
 
 import collections
+import time
 
 import futurist
 from oslo_config import cfg
@@ -14,6 +15,8 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from karbor.common import constants
+from karbor import metrics
+from karbor import notifications
 from karbor import objects
 from karbor import resource as karbor_resource
 from karbor.services.protection.flows import copy as copy_flow
@@ -76,6 +79,44 @@ class ProtectStart(collections.namedtuple(
         return fields
 
 
+_LOG_FIELDS = ('id', 'operation_type', 'project_id', 'provider_id', 'plan_id',
+               'checkpoint_id', 'restore_id', 'scheduled_operation_id',
+               'status', 'error_info', 'started_at', 'ended_at')
+
+
+def _log_payload(log):
+    return {field: getattr(log, field, None) for field in _LOG_FIELDS}
+
+
+def observed(context, log, flow, *args):
+    """Run ``flow(*args)``, which ends operation ``log``, between
+    ``karbor.operation_<type>.start`` and ``.end`` (``.error`` unless it
+    ended in success), and count it in the metrics."""
+    event = 'operation_%s' % log.operation_type
+    notifications.send(context, event, 'start', _log_payload(log),
+                       notifications.PROTECTION)
+    started = time.monotonic()
+    try:
+        return flow(*args)
+    finally:
+        ended(context, log, time.monotonic() - started, start_sent=True)
+
+
+def ended(context, log, seconds=0.0, start_sent=False):
+    """Count and notify the end of operation ``log``; an operation that
+    ended at once (nothing to run) sends its ``.start`` here."""
+    event = 'operation_%s' % log.operation_type
+    payload = _log_payload(log)
+    if not start_sent:
+        notifications.send(context, event, 'start', payload,
+                           notifications.PROTECTION)
+    success = log.status == constants.OPERATION_LOG_STATUS_SUCCESS
+    metrics.operation_ended(log.operation_type,
+                            'success' if success else 'error', seconds)
+    notifications.send(context, event, 'end' if success else 'error',
+                       payload, notifications.PROTECTION)
+
+
 def plan_resources(plan):
     return [karbor_resource.Resource(r['type'], r['id'], r.get('name'),
                                      r.get('extra_info') or None)
@@ -128,21 +169,21 @@ class OperationRunner(object):
     @staticmethod
     def protect(context, provider, checkpoint, log, plan, start):
         """Run the protect flow of a ``plan_protect`` with steps."""
-        return protect_flow.protect(context, provider.load_plugins(),
-                                    checkpoint, log, start.roots,
-                                    plan.get('parameters') or {})
+        return observed(context, log, protect_flow.protect, context,
+                        provider.load_plugins(), checkpoint, log,
+                        start.roots, plan.get('parameters') or {})
 
     @staticmethod
     def restore(context, provider, checkpoint, restore, log):
-        return restore_flow.restore(context, provider.load_plugins(),
-                                    checkpoint, restore, log,
-                                    restore.parameters or {})
+        return observed(context, log, restore_flow.restore, context,
+                        provider.load_plugins(), checkpoint, restore, log,
+                        restore.parameters or {})
 
     @staticmethod
     def verify(context, provider, checkpoint, verification, log):
-        return verify_flow.verify(context, provider.load_plugins(),
-                                  checkpoint, verification, log,
-                                  verification.parameters or {})
+        return observed(context, log, verify_flow.verify, context,
+                        provider.load_plugins(), checkpoint, verification,
+                        log, verification.parameters or {})
 
     def start_delete(self, context, provider, checkpoint, log):
         """Run the delete flow of ``checkpoint``: at once when no plugin
@@ -154,16 +195,16 @@ class OperationRunner(object):
         except Exception:
             steps = True  # the flow fails it and records why
         if steps:
-            self.submit(delete_flow.delete, context, plugins, checkpoint,
-                        log)
+            self.submit(observed, context, log, delete_flow.delete, context,
+                        plugins, checkpoint, log)
         else:
-            self._guarded(delete_flow.delete, context, plugins, checkpoint,
-                          log)
+            self._guarded(observed, context, log, delete_flow.delete,
+                          context, plugins, checkpoint, log)
 
     @staticmethod
     def copy(context, provider, copies, parameters):
         """Copy each ``(source, copy, log)`` in turn."""
         plugins = provider.load_plugins()
         for source, checkpoint_copy, log in copies:
-            copy_flow.copy(context, plugins, source, checkpoint_copy, log,
-                           parameters)
+            observed(context, log, copy_flow.copy, context, plugins, source,
+                     checkpoint_copy, log, parameters)

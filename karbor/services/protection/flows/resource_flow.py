@@ -23,6 +23,7 @@ from taskflow import exceptions as tf_exc
 from taskflow import flow
 from taskflow import task
 
+from karbor import metrics
 from karbor.services.protection import graph
 from karbor.services.protection import protection_plugin
 
@@ -70,9 +71,12 @@ class ResourceHookTask(task.Task):
     def _call(self, runtime, method):
         operation = runtime.get_operation(self._operation_type,
                                           self._resource)
-        getattr(operation, method)(
-            runtime.checkpoint, self._resource, runtime.context,
-            self._parameters, **runtime.hook_kwargs(self._operation_type))
+        plugin = runtime.plugins.get(self._resource.type)
+        with metrics.timed_hook(plugin, self._operation_type, method):
+            getattr(operation, method)(
+                runtime.checkpoint, self._resource, runtime.context,
+                self._parameters,
+                **runtime.hook_kwargs(self._operation_type))
 
     def execute(self, runtime):
         runtime.check_aborted()

@@ -171,7 +171,8 @@ class Client(object):
         return time.perf_counter() - start, status
 
 
-def _wait_up(host, port, timeout, proc=None, log=None):
+def wait_up(host, port, timeout, proc=None, log=None):
+    """Wait until ``GET /providers`` answers on ``host:port``."""
     client = Client(host, port, 'admin', timeout=5)
     deadline = time.monotonic() + timeout
     try:
@@ -222,7 +223,7 @@ class OursServer(object):
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log,
                                          cwd=self.state_dir)
         try:
-            _wait_up(self.host, self.port, 60, self.proc, self.log)
+            wait_up(self.host, self.port, 60, self.proc, self.log)
         except BenchmarkError:
             with open(self.log) as log:
                 sys.stderr.write(log.read()[-3000:])
@@ -256,8 +257,12 @@ class OursServer(object):
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        self.drop_state(keep_state)
+
+    def drop_state(self, keep_state):
+        """Remove the state directory, or say where it was kept."""
         if keep_state:
-            print('karbor-all state and log kept in %s' % self.state_dir,
+            print('state and logs kept in %s' % self.state_dir,
                   file=sys.stderr)
         else:
             shutil.rmtree(self.state_dir, ignore_errors=True)
@@ -299,7 +304,7 @@ class AnchorServer(object):
         if not self.running():
             self._tool('start')
             self.started_here = True
-        _wait_up(self.host, self.port, 60, log=ANCHOR_DIR + '/logs')
+        wait_up(self.host, self.port, 60, log=ANCHOR_DIR + '/logs')
         return self
 
     def client(self, project=None, timeout=60):
@@ -315,7 +320,7 @@ class AnchorServer(object):
         """Stop and start again, e.g. to drop work left running."""
         self._tool('stop')
         self._tool('start')
-        _wait_up(self.host, self.port, 60, log=ANCHOR_DIR + '/logs')
+        wait_up(self.host, self.port, 60, log=ANCHOR_DIR + '/logs')
 
     def __enter__(self):
         return self.start()

@@ -54,7 +54,8 @@ class ValidationError(Invalid):
 
 
 class InvalidProtectableType(Invalid):
-    message = _("Invalid protectable type provided.")
+    message = _("Invalid protectable type provided: protectable_type "
+                "%(type)s is not one of %(types)s.")
 
 
 class InvalidPlan(Invalid):
@@ -66,7 +67,8 @@ class MalformedRequestBody(Invalid):
 
 
 class ProviderNotFoundAsInput(Invalid):
-    message = _("The provider could not be found.")
+    message = _("The provider could not be found: provider_id "
+                "%(provider_id)s.")
 
 
 class CheckpointNotAvailable(Invalid):

@@ -97,7 +97,9 @@ def get_pagination_params(params, max_limit=None):
     max_limit = max_limit or CONF.osapi_max_limit
     marker = params.pop('marker', None)
     if marker is not None and not uuidutils.is_uuid_like(marker):
-        raise exception.InvalidInput(reason=_('Invalid marker id provided.'))
+        raise exception.InvalidInput(
+            reason=_('Invalid marker id provided: marker %s is not a '
+                     'UUID.') % marker)
     limit = params.pop('limit', None)
     limit = max_limit if limit is None else min(
         _positive_int('limit', limit, 1), max_limit)
@@ -135,7 +137,8 @@ def get_sort_params(params, default_key=DEFAULT_SORT_KEY,
         for item in sort.split(','):
             key, _sep, direction = item.strip().partition(':')
             if not key:
-                raise exception.InvalidInput(reason=_('Empty sort key.'))
+                raise exception.InvalidInput(
+                    reason=_('Empty sort key in sort %r.') % sort)
             keys.append(key.strip())
             dirs.append(_check_dir(direction.strip() or default_dir))
     else:

@@ -27,9 +27,15 @@ api_server_opts = [
                 help='Port on which the Karbor API listens.'),
     cfg.IntOpt('osapi_karbor_workers',
                default=16, min=1,
-               help='Number of threads serving API requests. The server is '
-                    'threaded (no forking); run several karbor-api '
-                    'processes behind a balancer to use more cores.'),
+               help='Number of threads serving API requests in each API '
+                    'process (see osapi_karbor_processes).'),
+    cfg.IntOpt('osapi_karbor_processes',
+               default=1, min=1,
+               help='Number of karbor-api worker processes sharing the '
+                    'listening port (SO_REUSEPORT, so the kernel spreads '
+                    'connections over them); each serves with '
+                    'osapi_karbor_workers threads. One per core is a good '
+                    'start. A worker that dies is started again.'),
     cfg.BoolOpt('tcp_keepalive',
                 default=True,
                 help='Set SO_KEEPALIVE on the sockets of API clients.'),
@@ -60,8 +66,10 @@ class APIServer(object):
     ``osapi_karbor_listen_port``; port 0 binds a free port (see ``port``).
     """
 
-    def __init__(self, app=None, host=None, port=None, conf=None):
+    def __init__(self, app=None, host=None, port=None, conf=None,
+                 reuse_port=False):
         self.conf = conf or CONF
+        self.reuse_port = reuse_port
         self.app = app
         self.host = self.conf.osapi_karbor_listen if host is None else host
         self.port = (self.conf.osapi_karbor_listen_port
@@ -78,7 +86,8 @@ class APIServer(object):
             numthreads=self.conf.osapi_karbor_workers,
             server_name=SERVER_NAME,
             timeout=self.conf.client_socket_timeout,
-            request_queue_size=self.conf.api_request_queue_size)
+            request_queue_size=self.conf.api_request_queue_size,
+            reuse_port=self.reuse_port)
         server.max_request_header_size = self.conf.max_header_line
         server.prepare()
         self._set_keepalive(server.socket)

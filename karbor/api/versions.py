@@ -4,13 +4,14 @@ from oslo_serialization import jsonutils
 import webob
 import webob.dec
 
-# The original hard-codes the /data-protect/ prefix of its uwsgi
-# deployment in the link; clients only look at the id and status.
-LINK_PREFIX = 'data-protect'
+from karbor.api import common
 
 
-def versions_document(host_url):
-    href = '%s/%s/v1/' % (host_url.rstrip('/'), LINK_PREFIX)
+def versions_document(application_url):
+    """The document; its link is where this deployment serves ``/v1/``
+    (the original hard-coded a ``/data-protect/`` prefix that answered
+    nothing)."""
+    href = '%s/v1/' % application_url.rstrip('/')
     return {'versions': [{'id': 'v1.0', 'status': 'CURRENT',
                           'links': [{'rel': 'self', 'href': href}]}]}
 
@@ -20,5 +21,6 @@ def versions_app(request):
     """Answer 300 Multiple Choices with the versions document."""
     response = webob.Response(status=300, content_type='application/json',
                               charset='utf-8')
-    response.text = jsonutils.dumps(versions_document(request.host_url))
+    document = versions_document(common.base_url(request))
+    response.text = jsonutils.dumps(document)
     return response

@@ -1,11 +1,10 @@
-"""karbor-api: the Karbor REST API on a threaded cheroot server."""
+"""karbor-api: the Karbor REST API on threaded cheroot servers, in
+``osapi_karbor_processes`` worker processes."""
 
 from karbor.cmd import launcher
 
 
 def main():
     launcher.prepare()
-    from karbor.api import server
-    api = server.APIServer()
-    api.start()
-    launcher.serve([api])
+    from karbor.api import workers
+    workers.serve()

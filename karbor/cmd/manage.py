@@ -83,9 +83,15 @@ class CheckpointCommands(object):
                            for p in registry.list_providers()])
         ctxt = context.get_admin_context()
         for provider in providers:
-            count = provider.checkpoint_store.rebuild_catalog(ctxt)
-            print('%s (%s): %d checkpoints' % (provider.name, provider.id,
-                                               count))
+            counts, unreadable = provider.checkpoint_store.rebuild_catalog(
+                ctxt)
+            by_status = ', '.join('%s %d' % item
+                                  for item in sorted(counts.items()))
+            print('%s (%s): %d checkpoints%s, %d unreadable' % (
+                provider.name, provider.id, sum(counts.values()),
+                ' (%s)' % by_status if by_status else '', len(unreadable)))
+            for checkpoint_id, reason in unreadable:
+                print('  unreadable %s: %s' % (checkpoint_id, reason))
 
 
 CATEGORIES = {'db': DbCommands, 'service': ServiceCommands,

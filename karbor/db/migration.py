@@ -5,8 +5,11 @@ import os
 from alembic import command as alembic_command
 from alembic import config as alembic_config
 from alembic import migration as alembic_migration
+from alembic import operations as alembic_operations
 from alembic import script as alembic_script
+import sqlalchemy as sa
 
+from karbor.db.migrations import karbor16
 from karbor.db.sqlalchemy import engine as db_engine
 from karbor import exception
 from karbor.i18n import _
@@ -39,6 +42,36 @@ def _is_downgrade(script, current, target):
     return target in ancestors and target != current
 
 
+def original_version(connection):
+    """The sqlalchemy-migrate version of a database of the original Karbor
+    not taken over yet, or None."""
+    tables = sa.inspect(connection).get_table_names()
+    if 'migrate_version' not in tables or 'alembic_version' in tables:
+        return None
+    row = connection.execute(sa.text(
+        "SELECT version FROM migrate_version WHERE repository_id = 'karbor'"
+    )).first()
+    return row[0] if row is not None else None
+
+
+def _take_over(connection, config):
+    """Turn the original's schema into ours (``karbor16``), in place."""
+    version = original_version(connection)
+    if version is None:
+        return
+    if version != karbor16.ORIGINAL_VERSION:
+        raise exception.InvalidInput(reason=_(
+            'this is a database of the original Karbor at sqlalchemy-migrate '
+            'version %(found)s; only version %(wanted)s (Karbor 1.6.0 and the '
+            'releases since its last migration) can be taken over: upgrade '
+            'it with that release\'s karbor-manage db sync first') % {
+                'found': version, 'wanted': karbor16.ORIGINAL_VERSION})
+    context = alembic_migration.MigrationContext.configure(connection)
+    with alembic_operations.Operations.context(context):
+        karbor16.upgrade()
+    alembic_command.stamp(config, karbor16.lands_on)
+
+
 def db_sync(version=None, engine=None):
     """Upgrade (or downgrade) the schema to ``version`` (default: latest)."""
     engine = engine or db_engine.get_engine()
@@ -53,6 +86,7 @@ def db_sync(version=None, engine=None):
             reason=_('unknown database version %s') % target)
     with engine.begin() as connection:
         config.attributes['connection'] = connection
+        _take_over(connection, config)
         if _is_downgrade(script, _current(connection), target):
             alembic_command.downgrade(config, target)
         else:

@@ -23,8 +23,12 @@ class Controller(object):
         # Built on first use: the RPC transport exists only once the
         # service has parsed its configuration.
         if self._protection_api is None:
+            from karbor.api import local_reads
             from karbor.services.protection import rpcapi
             self._protection_api = rpcapi.ProtectionAPI()
+            if local_reads.CONF.api.local_reads:
+                self._protection_api = local_reads.LocalReadsAPI(
+                    self._protection_api)
         return self._protection_api
 
     @staticmethod

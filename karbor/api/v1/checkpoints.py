@@ -9,6 +9,7 @@ from karbor.api.schemas import checkpoints as schemas
 from karbor.api.v1 import base
 from karbor.api.v1.views import checkpoints as views
 from karbor.api import validation
+from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
 from karbor import notifications
@@ -61,6 +62,24 @@ def _list_filters(ctxt, params):
     return filters
 
 
+def error_infos(ctxt, checkpoints):
+    """``{checkpoint id: why it failed}`` of the ``checkpoints`` in
+    ``error``: the error of the latest failed operation (protect, copy,
+    delete) of each; one query per project."""
+    failed = {}
+    for item in checkpoints:
+        if item['status'] == constants.CHECKPOINT_STATUS_ERROR:
+            failed.setdefault(item['project_id'], []).append(item['id'])
+    reasons = {}
+    for project_id, ids in failed.items():
+        logs = objects.OperationLogList.get_all_by_project(
+            ctxt, project_id, sort_keys=['started_at'], sort_dirs=['asc'],
+            filters={'checkpoint_id': ids,
+                     'status': constants.OPERATION_LOG_STATUS_ERROR})
+        reasons.update((log.checkpoint_id, log.error_info) for log in logs)
+    return reasons
+
+
 class CheckpointsController(base.Controller):
     """Protect, list, show, delete and reset checkpoints of a provider."""
 
@@ -79,11 +98,14 @@ class CheckpointsController(base.Controller):
             ctxt, provider_id, marker=marker, limit=limit,
             sort_keys=sort_keys, sort_dirs=sort_dirs, filters=filters,
             all_tenants=all_tenants and ctxt.is_admin)
-        return views.detail_list(request, provider_id, checkpoints, limit)
+        return views.detail_list(request, provider_id, checkpoints, limit,
+                                 error_infos(ctxt, checkpoints))
 
     def show(self, request, provider_id, checkpoint_id):
         ctxt = self.context(request)
-        return views.detail(self._get(ctxt, provider_id, checkpoint_id))
+        checkpoint = self._get(ctxt, provider_id, checkpoint_id)
+        return views.detail(checkpoint, error_infos(ctxt, [checkpoint]).get(
+            checkpoint['id']))
 
     @validation.schema(schemas.create)
     @notifications.api_action('checkpoint_create')

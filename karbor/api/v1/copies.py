@@ -1,5 +1,7 @@
 """Copies: ``POST .../providers/{provider_id}/checkpoints/action``."""
 
+from oslo_utils import uuidutils
+
 from karbor.api.schemas import checkpoints as schemas
 from karbor.api.v1 import base
 from karbor.api.v1 import checkpoints
@@ -29,8 +31,9 @@ class CopiesController(base.Controller):
     def _copy(self, ctxt, provider_id, values):
         if values.get('provider_id', provider_id) != provider_id:
             raise exception.InvalidInput(
-                reason=_('The provider in the body is not the one of the '
-                         'URL.'))
+                reason=_('The provider_id %(body)s in the body is not the '
+                         'provider %(url)s of the URL.')
+                % {'body': values['provider_id'], 'url': provider_id})
         plan = checkpoints.get_owned_plan(ctxt, values['plan_id'])
         checkpoints.check_plan_provider(plan, provider_id)
         params = values.get('parameters') or {}
@@ -38,6 +41,8 @@ class CopiesController(base.Controller):
         schemas_ = provider.get('extended_info_schema') or {}
         parameters.check(params, schemas_.get('options_schema') or {})
         # The protection service counts the copies in the quota.
-        pairs = self.protection_api.copy(ctxt, plan, parameters=params)
-        return views.copy(ctxt.project_id, provider_id, plan.id, pairs,
-                          params)
+        copy_id = uuidutils.generate_uuid()
+        pairs = self.protection_api.copy(ctxt, plan, parameters=params,
+                                         copy_id=copy_id)
+        return views.copy(copy_id, ctxt.project_id, provider_id, plan.id,
+                          pairs, params)

@@ -45,6 +45,20 @@ def check_resources(resources):
                     % {'key': key, 'length': length})
 
 
+def check_resource_types(resources, options_schemas):
+    """Every resource type must have a protection plugin in the provider
+    (its options schemas are keyed by those types)."""
+    unknown = sorted({item['type'] for item in resources} -
+                     set(options_schemas))
+    if unknown:
+        raise exception.InvalidInput(
+            reason=_('The provider has no protection plugin for the '
+                     'resource types %(unknown)s (resources[].type); it '
+                     'protects %(known)s.')
+            % {'unknown': ', '.join(unknown),
+               'known': ', '.join(sorted(options_schemas))})
+
+
 class PlansController(base.Controller):
     """CRUD of protection plans."""
 
@@ -77,7 +91,7 @@ class PlansController(base.Controller):
         values = body['plan']
         check_resources(values.get('resources'))
         self._check_provider(ctxt, values['provider_id'],
-                             values['parameters'])
+                             values['parameters'], values['resources'])
         payload = {'name': values.get('name'),
                    'provider_id': values['provider_id'],
                    'project_id': ctxt.project_id}
@@ -112,12 +126,17 @@ class PlansController(base.Controller):
         plan = self._get(ctxt, id)
         base.authorize(ctxt, 'plan:update',
                        base.owner_target(ctxt, plan.project_id))
-        if 'resources' in values:
-            check_resources(values['resources'])
-        if plan.status != UPDATABLE_STATUS:
+        if plan.status != UPDATABLE_STATUS and set(values) != {'status'}:
             raise exception.InvalidPlan(
                 message=_('The plan can be only updated in suspended '
-                          'status.'))
+                          'status (plan %(id)s is %(status)s); changing '
+                          'only its status is allowed.')
+                % {'id': plan.id, 'status': plan.status})
+        if 'resources' in values:
+            check_resources(values['resources'])
+            check_resource_types(
+                values['resources'],
+                self._options_schemas(ctxt, plan.provider_id))
         with notifications.notify(ctxt, 'plan_update',
                                   {'id': plan.id, 'changes': values}):
             for key, value in values.items():
@@ -154,11 +173,18 @@ class PlansController(base.Controller):
                            not_found)
         return plan
 
-    def _check_provider(self, ctxt, provider_id, plan_parameters):
+    def _check_provider(self, ctxt, provider_id, plan_parameters,
+                        resources):
+        options = self._options_schemas(ctxt, provider_id)
+        check_resource_types(resources, options)
+        parameters.check(plan_parameters, options)
+
+    def _options_schemas(self, ctxt, provider_id):
+        """The provider's protection options schema of each resource type
+        it has a protection plugin for."""
         try:
             provider = self.protection_api.show_provider(ctxt, provider_id)
         except exception.NotFound:
-            raise exception.ProviderNotFoundAsInput()
+            raise exception.ProviderNotFoundAsInput(provider_id=provider_id)
         schemas_ = provider.get('extended_info_schema') or {}
-        parameters.check(plan_parameters,
-                         schemas_.get('options_schema') or {})
+        return schemas_.get('options_schema') or {}

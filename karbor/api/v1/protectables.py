@@ -66,9 +66,10 @@ class ProtectablesController(base.Controller):
                                            self._dependents(ctxt, found))}
 
     def _check_type(self, ctxt, protectable_type):
-        if protectable_type not in \
-                self.protection_api.list_protectable_types(ctxt):
-            raise exception.InvalidProtectableType()
+        known = self.protection_api.list_protectable_types(ctxt)
+        if protectable_type not in known:
+            raise exception.InvalidProtectableType(
+                type=protectable_type, types=', '.join(known))
 
     def _dependents(self, ctxt, item):
         return self.protection_api.list_protectable_dependents(

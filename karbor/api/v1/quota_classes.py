@@ -22,7 +22,8 @@ CLASS_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$')
 def check_class_name(name):
     if not CLASS_NAME.match(name):
         raise exception.InvalidInput(
-            reason=_('Invalid quota class name provided.'))
+            reason=_('Invalid quota class name provided: %r (letters, '
+                     'digits and _.:- up to 255 characters).') % name)
 
 
 class QuotaClassesController(base.Controller):

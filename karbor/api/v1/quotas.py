@@ -83,4 +83,5 @@ class QuotasController(base.Controller):
     def _check_project_id(project_id):
         if not uuidutils.is_uuid_like(project_id):
             raise exception.InvalidInput(
-                reason=_('Invalid project id provided.'))
+                reason=_('Invalid project id provided: %s is not a '
+                         'UUID.') % project_id)

@@ -182,7 +182,10 @@ class V1Application(object):
         ctxt = request.environ[auth.CONTEXT_KEY]
         if segments[1] != ctxt.project_id:
             raise exception.InvalidInput(
-                message=_('Malformed request url'))
+                message=_('Malformed request url: project %(url)s in the '
+                          'URL is not the project %(token)s of the '
+                          'token.') % {'url': segments[1],
+                                       'token': ctxt.project_id})
         key, action, path_args = find_route(request.method, segments[2:])
         controller = self._controller(key)
         if request.method in BODY_METHODS:

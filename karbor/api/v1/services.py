@@ -43,7 +43,8 @@ class ServiceController(base.Controller):
         if reason and not disabled:
             raise exception.InvalidInput(
                 reason=_('A disabled reason is only allowed when '
-                         'disabling a service.'))
+                         'disabling a service: status is %s.')
+                % body['status'])
         service.disabled = disabled
         service.disabled_reason = reason if disabled else None
         service.save()

@@ -59,6 +59,12 @@ def column(model, key):
     return model.__table__.columns.get(key)
 
 
+def sort_keys_of(model):
+    """The names of the columns a list of ``model`` rows may sort by."""
+    return [name for name in model.__table__.columns.keys()
+            if name not in ('deleted', 'deleted_at')]
+
+
 def _bad_filter(key, value):
     return exception.InvalidInput(
         reason=_('invalid value %(value)r of filter %(key)s')
@@ -157,7 +163,8 @@ def sort_params(model, sort_keys=None, sort_dirs=None):
     for key in keys:
         if column(model, key) is None:
             raise exception.InvalidInput(
-                reason=_('invalid sort key %s') % key)
+                reason=_('invalid sort key %(key)s, sort keys: %(keys)s')
+                % {'key': key, 'keys': ', '.join(sort_keys_of(model))})
     for direction in dirs:
         if direction not in SORT_DIRS:
             raise exception.InvalidInput(

@@ -4,6 +4,14 @@ Layout (as in the original Karbor, so banks stay interchangeable)::
 
     /checkpoints/<id>/index.json                    checkpoint metadata
     /checkpoints/<id>/resource-data/<resource id>/  per-resource data
+    /indices/by-provider/<provider>/<project>/<timestamp>@<id>
+    /indices/by-date/<date>/<project>/<timestamp>@<id>
+    /indices/by-plan/<plan>/<project>/<date>/<timestamp>@<id>
+
+The indices (each holding the checkpoint id) are how the original lists
+checkpoints; we list from the SQL catalog and keep them only so that the
+original, started again on the same bank, lists ours. They are removed
+when the checkpoint is deleted.
 
 This is the bank side of ``checkpoint_store.CheckpointStore``, which also
 keeps the SQL catalog (the only index of checkpoints) and the quota; only
@@ -24,6 +32,7 @@ LOG = logging.getLogger(__name__)
 
 CHECKPOINT_VERSION = '0.9'
 INDEX_FILE = 'index.json'
+INDICES = '/indices'
 RESOURCE_DATA = 'resource-data'
 _DATE_FORMAT = '%Y-%m-%d'
 _PAGE = 1000
@@ -47,6 +56,23 @@ def _resource_dict(resource):
     if _field(resource, 'extra_info'):
         values['extra_info'] = _field(resource, 'extra_info')
     return values
+
+
+_REQUIRED = ('id', 'status', 'provider_id', 'project_id', 'protection_plan',
+             'timestamp')
+
+
+def _format_problem(md):
+    """Why ``md`` is not a checkpoint's index.json we can use, or None."""
+    if not isinstance(md, dict):
+        return _('index.json is not a JSON object')
+    if md.get('version') != CHECKPOINT_VERSION:
+        return _('version %(found)r, expected %(expected)r') % {
+            'found': md.get('version'), 'expected': CHECKPOINT_VERSION}
+    missing = [name for name in _REQUIRED if md.get(name) in (None, '')]
+    if missing:
+        return _('missing %s') % ', '.join(missing)
+    return None
 
 
 class Checkpoint(object):
@@ -112,10 +138,33 @@ class Checkpoint(object):
         return self._section.get_sub_section(
             '%s/%s' % (RESOURCE_DATA, resource_id))
 
+    def index_keys(self):
+        """The keys of the checkpoint's listing indices."""
+        leaf = '%s@%s' % (self.timestamp, self.id)
+        project, date = self.project_id, self.created_at
+        return ['%s/by-provider/%s/%s/%s' % (INDICES, self.provider_id,
+                                             project, leaf),
+                '%s/by-date/%s/%s/%s' % (INDICES, date, project, leaf),
+                '%s/by-plan/%s/%s/%s/%s' % (INDICES,
+                                            self.protection_plan.get('id'),
+                                            project, date, leaf)]
+
+    def write_indices(self):
+        for key in self.index_keys():
+            self._bank.update_object(key, self.id, durable=False)
+
+    def _delete_indices(self):
+        for key in self.index_keys():
+            try:
+                self._bank.delete_object(key)
+            except exception.BankObjectNotFound:
+                pass
+
     def delete(self):
-        """Mark as deleted; index.json stays."""
+        """Mark as deleted and drop the indices; index.json stays."""
         self.status = constants.CHECKPOINT_STATUS_DELETED
         self.commit()
+        self._delete_indices()
 
     def purge(self):
         """Remove every trace of the checkpoint.
@@ -126,6 +175,7 @@ class Checkpoint(object):
                      if key != INDEX_FILE]
         if leftovers:
             raise exception.CheckpointNotBeDeleted(checkpoint_id=self.id)
+        self._delete_indices()
         try:
             self._section.delete_object(INDEX_FILE)
         except exception.BankObjectNotFound:
@@ -197,6 +247,7 @@ class CheckpointCollection(object):
         checkpoint = Checkpoint(self._bank, md)
         checkpoint.extra_info = props.get('extra_info')
         checkpoint.commit()
+        checkpoint.write_indices()
         return checkpoint
 
     def get(self, checkpoint_id):
@@ -206,15 +257,20 @@ class CheckpointCollection(object):
                 '%s/%s' % (checkpoint_id, INDEX_FILE))
         except (exception.BankObjectNotFound, exception.InvalidInput):
             raise exception.CheckpointNotFound(checkpoint_id=checkpoint_id)
-        if not isinstance(md, dict) or \
-                md.get('version') != CHECKPOINT_VERSION:
+        problem = _format_problem(md)
+        if problem:
             raise exception.InvalidInput(
-                reason=_('Checkpoint %s has an unsupported format')
-                % checkpoint_id)
+                reason=_('Checkpoint %(id)s has an unsupported format: '
+                         '%(problem)s') % {'id': checkpoint_id,
+                                           'problem': problem})
         return Checkpoint(self._bank, md)
 
-    def iter_all(self):
-        """Yield every checkpoint of the bank (deleted ones included)."""
+    def iter_all(self, unreadable=None):
+        """Yield every checkpoint of the bank (deleted ones included).
+
+        A checkpoint that cannot be read is skipped; ``unreadable(id,
+        reason)`` is called for it when given.
+        """
         marker = None
         while True:
             keys = self._checkpoints.list_objects(marker=marker, limit=_PAGE)
@@ -227,6 +283,8 @@ class CheckpointCollection(object):
                 except exception.KarborException as err:
                     LOG.warning('Skipping checkpoint %s: %s',
                                 checkpoint_id, err)
+                    if unreadable is not None:
+                        unreadable(checkpoint_id, str(err))
             if len(keys) < _PAGE:
                 return
             marker = keys[-1]

@@ -15,6 +15,7 @@ when one is created (protect or copy) and given back when the delete flow
 ends.
 """
 
+import collections
 import datetime
 import threading
 
@@ -94,6 +95,50 @@ def _check_marker(context, marker):
     row = objects.CheckpointRecord.get_by_id(context, marker)
     if not context.is_admin and row.project_id != context.project_id:
         raise exception.CheckpointNotFound(checkpoint_id=marker)
+
+
+def list_catalog(context, provider_id, project_id=None, marker=None,
+                 limit=None, sort_keys=None, sort_dirs=None, filters=None):
+    """Listed checkpoints of a provider as plain data, from the catalog.
+
+    ``project_id`` None lists every project's. ``filters`` may hold
+    plan_id, start_date, end_date (and project_id without ``project_id``).
+    A ``marker`` the caller may not see reads as not found. Needs no bank:
+    the API lists with it directly.
+    """
+    query = dict(filters or {}, provider_id=provider_id,
+                 status=list(LISTED_STATUSES))
+    if marker is not None:
+        _check_marker(context, marker)
+    # Plain data straight from the rows: a versioned object per row
+    # would cost more than the query.
+    if project_id is None:
+        rows = db.checkpoint_record_get_all(
+            context, marker, limit, sort_keys=sort_keys,
+            sort_dirs=sort_dirs, filters=query)
+    else:
+        rows = db.checkpoint_record_get_all_by_project(
+            context, project_id, marker, limit, sort_keys=sort_keys,
+            sort_dirs=sort_dirs, filters=query)
+    return [row_data(r) for r in rows]
+
+
+def list_request(context, provider_id, marker=None, limit=None,
+                 sort_keys=None, sort_dirs=None, filters=None,
+                 all_tenants=False):
+    """A checkpoint list request of the API: the caller's project's
+    checkpoints, or every project's (``all_tenants``, admins only, with an
+    optional ``project_id`` filter)."""
+    filters = dict(filters or {})
+    query = {key: filters[key] for key in
+             ('plan_id', 'start_date', 'end_date') if filters.get(key)}
+    project_id = context.project_id
+    if all_tenants and context.is_admin:
+        project_id = None
+        if filters.get('project_id'):
+            query['project_id'] = filters['project_id']
+    return list_catalog(context, provider_id, project_id, marker, limit,
+                        sort_keys, sort_dirs, query)
 
 
 class StoredCheckpoint(object):
@@ -241,28 +286,10 @@ class CheckpointStore(object):
 
     def list(self, context, project_id=None, marker=None, limit=None,
              sort_keys=None, sort_dirs=None, filters=None):
-        """Listed checkpoints as plain data, from the catalog.
-
-        ``project_id`` None lists every project's. ``filters`` may hold
-        plan_id, start_date, end_date (and project_id without
-        ``project_id``). A ``marker`` the caller may not see reads as not
-        found.
-        """
-        query = dict(filters or {}, provider_id=self.provider_id,
-                     status=list(LISTED_STATUSES))
-        if marker is not None:
-            _check_marker(context, marker)
-        # Plain data straight from the rows: a versioned object per row
-        # would cost more than the query.
-        if project_id is None:
-            rows = db.checkpoint_record_get_all(
-                context, marker, limit, sort_keys=sort_keys,
-                sort_dirs=sort_dirs, filters=query)
-        else:
-            rows = db.checkpoint_record_get_all_by_project(
-                context, project_id, marker, limit, sort_keys=sort_keys,
-                sort_dirs=sort_dirs, filters=query)
-        return [row_data(r) for r in rows]
+        """Listed checkpoints as plain data, from the catalog (see
+        :func:`list_catalog`)."""
+        return list_catalog(context, self.provider_id, project_id, marker,
+                            limit, sort_keys, sort_dirs, filters)
 
     def list_rows(self, context, plan_id):
         """The caller's project's listed catalog rows of ``plan_id``."""
@@ -272,12 +299,20 @@ class CheckpointStore(object):
                 'status': list(LISTED_STATUSES)})
 
     def rebuild_catalog(self, context):
-        """Write the catalog row of every checkpoint in the bank; returns
-        how many."""
-        count = 0
-        for payload in self.payloads.iter_all():
+        """Write the catalog row of every checkpoint in the bank.
+
+        Returns ``(counts, unreadable)``: the number of checkpoints taken
+        per status, and ``(checkpoint id, reason)`` for each one that could
+        not be read (and was left alone).
+        """
+        counts = collections.Counter()
+        unreadable = []
+        for payload in self.payloads.iter_all(
+                lambda cid, reason: unreadable.append((cid, reason))):
             _write_row(context, payload)
-            count += 1
+            counts[payload.status] += 1
         LOG.info('Catalog of provider %(id)s rebuilt: %(count)d '
-                 'checkpoints.', {'id': self.provider_id, 'count': count})
-        return count
+                 'checkpoints, %(bad)d unreadable.',
+                 {'id': self.provider_id, 'count': sum(counts.values()),
+                  'bad': len(unreadable)})
+        return dict(counts), unreadable

@@ -121,7 +121,7 @@ def iter_edges(roots):
 def serialize_resource_graph(roots):
     """Pack a graph into the JSON string stored in a checkpoint.
 
-    Format: ``[{sid: [type, id, name(, extra_info)]}, [[parent_sid,
+    Format: ``[{sid: [type, id, name, extra_info]}, [[parent_sid,
     [child_sid, ...]], ...]]`` where serial ids ("0x0", "0x1", ...) are given
     in post-order, so every parent is listed after its children.
     """
@@ -132,11 +132,8 @@ def serialize_resource_graph(roots):
         sid = hex(len(sids))
         sids[id(node)] = sid
         res = node.value
-        # Without extra_info the node is three long, as the user guide's
-        # transcripts show.
-        nodes[sid] = [res.type, res.id, res.name]
-        if res.extra_info is not None:
-            nodes[sid].append(res.extra_info)
+        # Four long, extra_info null when empty, as Karbor 1.6 (seed 002).
+        nodes[sid] = [res.type, res.id, res.name, res.extra_info or None]
         if node.child_nodes:
             adjacency.append(
                 [sid, [sids[id(child)] for child in node.child_nodes]])

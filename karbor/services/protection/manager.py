@@ -13,6 +13,7 @@ import contextlib
 from oslo_config import cfg
 from oslo_log import log as logging
 import oslo_messaging as messaging
+from oslo_serialization import jsonutils
 from oslo_service import periodic_task
 from oslo_utils import timeutils
 
@@ -26,6 +27,7 @@ from karbor import manager
 from karbor import objects
 from karbor import quota
 from karbor import resource
+from karbor.services.protection import checkpoint_store
 from karbor.services.protection import deferred
 from karbor.services.protection import graph
 from karbor.services.protection import operation_runner
@@ -281,18 +283,10 @@ class ProtectionManager(manager.Manager):
     def list_checkpoints(self, context, provider_id, marker=None, limit=None,
                          sort_keys=None, sort_dirs=None, filters=None,
                          all_tenants=False):
-        store = self._provider(provider_id).checkpoint_store
-        filters = dict(filters or {})
-        query = {key: filters[key] for key in
-                 ('plan_id', 'start_date', 'end_date') if filters.get(key)}
-        project_id = context.project_id
-        if all_tenants and context.is_admin:
-            project_id = None
-            if filters.get('project_id'):
-                query['project_id'] = filters['project_id']
-        return store.list(context, project_id, marker, limit,
-                          sort_keys=sort_keys, sort_dirs=sort_dirs,
-                          filters=query)
+        self._provider(provider_id)
+        return checkpoint_store.list_request(
+            context, provider_id, marker, limit, sort_keys=sort_keys,
+            sort_dirs=sort_dirs, filters=filters, all_tenants=all_tenants)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def delete(self, context, provider_id, checkpoint_id):
@@ -336,7 +330,7 @@ class ProtectionManager(manager.Manager):
         try:
             return self._provider(provider_id)
         except exception.ProviderNotFound:
-            raise exception.ProviderNotFoundAsInput()
+            raise exception.ProviderNotFoundAsInput(provider_id=provider_id)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def restore(self, context, restore, restore_auth=None):
@@ -384,12 +378,14 @@ class ProtectionManager(manager.Manager):
     # Copies
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
-    def copy(self, context, plan, parameters=None):
+    def copy(self, context, plan, parameters=None, copy_id=None):
         """Copy every not yet copied available checkpoint of ``plan``.
 
-        The copies count in the checkpoints quota: over it, nothing is
-        copied. Returns ``[{checkpoint_protect_id, checkpoint_copy_id},
-        ...]``.
+        A checkpoint whose copies all failed is copied again. The copies
+        count in the checkpoints quota: over it, nothing is copied.
+        ``copy_id`` (the API's id of the request) goes into the copies'
+        operation logs. Returns ``[{checkpoint_protect_id,
+        checkpoint_copy_id}, ...]``.
         """
         plan = _plan_dict(plan)
         source_provider = self._provider(plan['provider_id'])
@@ -399,14 +395,16 @@ class ProtectionManager(manager.Manager):
                                              target, plan['id'])
         if not sources:
             raise exception.InvalidInput(
-                reason='The plan has no available checkpoint to copy.')
+                reason='The plan %s has no available checkpoint to copy.'
+                % plan['id'])
         refusal = source_provider.copy_refusal(
             set().union(*map(_resource_types, sources)), target)
         if refusal:
             raise exception.InvalidInput(
                 reason='Cannot copy the checkpoints of plan %s: %s.'
                 % (plan['id'], refusal))
-        copies = self._record_copies(context, target, plan, sources)
+        copies = self._record_copies(context, target, plan, sources,
+                                     copy_id)
         params = dict(plan.get('parameters') or {}, **(parameters or {}))
         self.runner.submit(self.runner.copy, context, source_provider,
                            copies, params)
@@ -417,7 +415,8 @@ class ProtectionManager(manager.Manager):
     @staticmethod
     def _uncopied_checkpoints(context, source_provider, target, plan_id):
         copied = {(r.extra_info or {}).get('copy_from') for r in
-                  target.checkpoint_store.list_rows(context, plan_id)}
+                  target.checkpoint_store.list_rows(context, plan_id)
+                  if r.status != constants.CHECKPOINT_STATUS_ERROR}
         store = source_provider.checkpoint_store
         return [store.get(context, r.id)
                 for r in store.list_rows(context, plan_id)
@@ -426,7 +425,7 @@ class ProtectionManager(manager.Manager):
                 and not (r.extra_info or {}).get('copy_from')]
 
     @staticmethod
-    def _record_copies(context, target, plan, sources):
+    def _record_copies(context, target, plan, sources, copy_id=None):
         """Count, write and catalog the copies of ``sources`` and their
         operation logs, in one database transaction: ``[(source, copy,
         log)]``."""
@@ -446,6 +445,8 @@ class ProtectionManager(manager.Manager):
                     checkpoint_copy.status,
                     checkpoint_id=checkpoint_copy.id, plan_id=plan['id'],
                     provider_id=target.id,
-                    extra_info='{"copy_from": "%s"}' % source.id)
+                    extra_info=jsonutils.dumps(dict(
+                        {'copy_from': source.id},
+                        **({'copy_id': copy_id} if copy_id else {}))))
                 copies.append((source, checkpoint_copy, log))
         return copies

@@ -38,7 +38,9 @@ class ProtectableRegistry(object):
         try:
             return self._plugins[resource_type]
         except KeyError:
-            raise exception.InvalidProtectableType()
+            raise exception.InvalidProtectableType(
+                type=resource_type,
+                types=', '.join(self.list_resource_types()))
 
     def show_resource_type(self, resource_type):
         """``{name, dependent_types}`` of one type."""

@@ -147,12 +147,18 @@ class TableProtectionPlugin(ProtectionPlugin):
 
     Subclasses set ``group`` and ``opts`` (their option group, registered
     on the provider's configuration) and ``operations`` (operation type ->
-    Operation class, called with the option group). A type missing from
-    the table is not supported (and copies are refused).
+    Operation class, called with the option group); those of one type may
+    set ``resource_type`` and their schemas (``options_schema``,
+    ``restore_schema``, ``saved_info_schema``) instead of the getters. A
+    type missing from the table is not supported (and copies are
+    refused).
     """
 
     group = opts = None
     operations = {}
+    # The type the plugin serves, and its JSON schemas (None: empty).
+    resource_type = None
+    options_schema = restore_schema = saved_info_schema = None
 
     def __init__(self, config=None):
         super().__init__(config)
@@ -183,3 +189,24 @@ class TableProtectionPlugin(ProtectionPlugin):
     @classmethod
     def can_copy(cls, resource_type):
         return constants.OPERATION_COPY in cls.operations
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        if cls.resource_type is None:
+            raise NotImplementedError
+        return (cls.resource_type,)
+
+    @classmethod
+    def get_options_schema(cls, resource_type):
+        return cls.options_schema or super().get_options_schema(
+            resource_type)
+
+    @classmethod
+    def get_restore_schema(cls, resource_type):
+        return cls.restore_schema or super().get_restore_schema(
+            resource_type)
+
+    @classmethod
+    def get_saved_info_schema(cls, resource_type):
+        return cls.saved_info_schema or super().get_saved_info_schema(
+            resource_type)

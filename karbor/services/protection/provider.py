@@ -9,6 +9,7 @@ ConfigOpts, so plugins of different providers never share settings.
 import glob
 import os
 import threading
+import time
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -28,6 +29,15 @@ provider_registry_opts = [
                help='Directory of provider configuration files (*.conf). A '
                     'relative path is taken relative to the directory of '
                     'the first configuration file.'),
+    cfg.FloatOpt('provider_config_check_interval',
+                 default=1.0, min=0,
+                 help='Seconds between looks at provider_config_dir (the '
+                      'names, sizes and modification times of its *.conf '
+                      'files). A provider file added, edited or removed '
+                      'takes effect, in the API and in the protection '
+                      'service alike, at the first request after the next '
+                      'look: within this many seconds. 0 looks on every '
+                      'request.'),
 ]
 CONF.register_opts(provider_registry_opts)
 
@@ -181,6 +191,9 @@ def configured_dir():
     return os.path.join(config_dirs[0] if config_dirs else os.getcwd(), path)
 
 
+_config_dir = configured_dir  # the earlier private name
+
+
 def load_provider_file(path):
     """Parse one provider file; returns None for a disabled provider."""
     provider_config = cfg.ConfigOpts()
@@ -194,13 +207,58 @@ def load_provider_file(path):
 
 
 class ProviderRegistry(object):
-    """The enabled providers of ``provider_config_dir``."""
+    """The enabled providers of ``provider_config_dir``.
+
+    The directory is looked at again at most every
+    ``provider_config_check_interval`` seconds, when a provider is asked
+    for; if a ``*.conf`` file was added, removed or changed (name, size or
+    modification time), every provider is read again. Operations already
+    running keep the provider object they started with.
+    """
 
     def __init__(self, config_dir=None):
+        self.config_dir = config_dir or configured_dir()
         self._providers = {}
-        self.load_providers(config_dir or configured_dir())
+        self._stamp = None
+        self._last_look = None
+        self._lock = threading.Lock()
+        self.refresh(force=True)
+
+    def _files_stamp(self):
+        stamp = []
+        for path in sorted(glob.glob(os.path.join(self.config_dir,
+                                                  '*.conf'))):
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            stamp.append((path, info.st_size, info.st_mtime_ns))
+        return tuple(stamp)
+
+    def refresh(self, force=False):
+        """Read the providers again if their files changed (see class)."""
+        if not force and not self._look_due():
+            return
+        with self._lock:
+            if not force and not self._look_due():
+                return
+            stamp = self._files_stamp()
+            if force or stamp != self._stamp:
+                self._providers = self._load(self.config_dir)
+                self._stamp = stamp
+            self._last_look = time.monotonic()
+
+    def _look_due(self):
+        return (self._last_look is None or time.monotonic() - self._last_look
+                >= CONF.provider_config_check_interval)
 
     def load_providers(self, config_dir):
+        """Add the providers of ``config_dir`` to those already loaded."""
+        self._providers = self._load(config_dir, dict(self._providers))
+
+    @staticmethod
+    def _load(config_dir, providers=None):
+        providers = {} if providers is None else providers
         for path in sorted(glob.glob(os.path.join(config_dir, '*.conf'))):
             try:
                 provider = load_provider_file(path)
@@ -210,19 +268,22 @@ class ProviderRegistry(object):
                 continue
             if provider is None:
                 continue
-            if provider.id in self._providers:
+            if provider.id in providers:
                 LOG.error('Provider file %(path)s skipped: provider id '
                           '%(id)s is already defined.',
                           {'path': path, 'id': provider.id})
                 continue
-            self._providers[provider.id] = provider
+            providers[provider.id] = provider
             LOG.info('Loaded provider %(name)s (%(id)s) from %(path)s.',
                      {'name': provider.name, 'id': provider.id,
                       'path': path})
+        return providers
 
     def list_providers(self, marker=None, limit=None, filters=None):
         """Providers sorted by id, as dicts, with exact-match filters."""
-        providers = [self._providers[pid] for pid in sorted(self._providers)]
+        self.refresh()
+        known = self._providers
+        providers = [known[pid] for pid in sorted(known)]
         if marker is not None:
             ids = [p.id for p in providers]
             if marker not in ids:
@@ -234,6 +295,7 @@ class ProviderRegistry(object):
         return views[:limit] if limit else views
 
     def show_provider(self, provider_id):
+        self.refresh()
         try:
             return self._providers[provider_id]
         except KeyError:

@@ -102,9 +102,12 @@ class ProtectionAPI(object):
         return self._call(ctxt, 'reset_state', provider_id=provider_id,
                           checkpoint_id=checkpoint_id, state=state)
 
-    def copy(self, ctxt, plan, parameters=None):
-        """Copy the plan's checkpoints; returns the id pairs."""
-        return self._call(ctxt, 'copy', plan=plan, parameters=parameters)
+    def copy(self, ctxt, plan, parameters=None, copy_id=None):
+        """Copy the plan's checkpoints; returns the id pairs. ``copy_id``
+        names the request in the copies' operation logs."""
+        kwargs = {'copy_id': copy_id} if copy_id else {}
+        return self._call(ctxt, 'copy', plan=plan, parameters=parameters,
+                          **kwargs)
 
     # Restores and verifications
 

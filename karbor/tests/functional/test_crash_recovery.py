@@ -139,10 +139,9 @@ def assert_nothing_in_progress(karbor, project):
 
 
 def read_bank_object(path):
+    """A checkpoint's index.json (plain JSON, as the original wrote it)."""
     with open(path, 'rb') as bank_object:
-        header = bank_object.readline().decode('ascii')
-        data = bank_object.read()
-    return json.loads(data) if header.strip().endswith('json') else data
+        return json.loads(bank_object.read())
 
 
 def assert_bank_clean(karbor):

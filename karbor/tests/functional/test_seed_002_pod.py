@@ -138,7 +138,7 @@ def test_seed_002_protect_delete_restore(karbor, k8s):
     assert json.loads(checkpoint['resource_graph']) == [
         {'0x0': [VOLUME, volume_id, 'demo-pod-volume',
                  {'availability_zone': 'nova'}],
-         '0x1': [POD, POD_ID, 'demo:demo-pod']},
+         '0x1': [POD, POD_ID, 'demo:demo-pod', None]},
         [['0x1', ['0x0']]]]
     backups = rows(karbor.cinder('backup-list').stdout)
     assert [(row[1], row[2]) for row in backups] == [(volume_id,

@@ -61,6 +61,21 @@ def _uuid_pk():
     return _str('id', 36, nullable=False, primary_key=True)
 
 
+def create_checkpoints():
+    """The checkpoint catalog (also made when taking over the original's
+    database, which has no such table)."""
+    _create('checkpoints', _uuid_pk(),
+            _str('project_id', 255), _str('provider_id', 36),
+            _str('plan_id', 36, index=True), _str('status', 64),
+            _json('protection_plan', medium=True),
+            sa.Column('resource_graph', MediumText),
+            _json('extra_info'),
+            sa.Index('ix_checkpoints_provider_project_created',
+                     'provider_id', 'project_id', 'created_at'),
+            sa.Index('ix_checkpoints_provider_created',
+                     'provider_id', 'created_at'))
+
+
 def upgrade():
     _create('services', _int_pk(),
             _str('host', 255), _str('binary', 255), _str('topic', 255),
@@ -138,16 +153,7 @@ def upgrade():
             sa.ForeignKeyConstraint(['operation_id'],
                                     ['scheduled_operations.id'],
                                     ondelete='CASCADE'))
-    _create('checkpoints', _uuid_pk(),
-            _str('project_id', 255), _str('provider_id', 36),
-            _str('plan_id', 36, index=True), _str('status', 64),
-            _json('protection_plan', medium=True),
-            sa.Column('resource_graph', MediumText),
-            _json('extra_info'),
-            sa.Index('ix_checkpoints_provider_project_created',
-                     'provider_id', 'project_id', 'created_at'),
-            sa.Index('ix_checkpoints_provider_created',
-                     'provider_id', 'created_at'))
+    create_checkpoints()
     for table, owner in (('quotas', 'project_id'),
                          ('quota_classes', 'class_name')):
         _create(table, _int_pk(),

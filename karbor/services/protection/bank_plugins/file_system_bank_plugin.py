@@ -1,12 +1,21 @@
 """A bank kept in a local (or shared) directory.
 
 Objects are files under ``<file_system_bank_path>/<bank_object_container>``
-named by their key. Each file starts with a one-line header recording the
-value kind, followed by the raw value. Writes go to a temporary file that
-is renamed into place, so readers never see a partial object.
+named by their key, in the original Karbor's format, so either can read
+the other's bank: a string is its UTF-8 text, any other JSON value its JSON
+text, bytes are written as they are. A string that would read back as JSON
+(``"123"``) is written as a JSON string. The one thing the content cannot
+say, that a value is bytes, is kept in the file's extended attribute
+``user.karbor.value-type`` (ignored by the original; without it, bytes that
+are not UTF-8 still read back as bytes). Files written by earlier releases
+of this project, which start with a header line naming the value kind, are
+still read. Writes go to a temporary file that is renamed into place, so
+readers never see a partial object.
 """
 
+import errno
 import itertools
+import json
 import os
 import uuid
 
@@ -30,7 +39,9 @@ file_system_bank_plugin_opts = [
                     'container.'),
 ]
 
+# Header line of the format written by earlier releases (still read).
 _MAGIC = b'KARBOR-BANK-OBJECT 1 '
+_KIND_XATTR = 'user.karbor.value-type'
 # '#' is not allowed in keys, so temporary files never show up as objects.
 _TMP_MARK = '#tmp-'
 
@@ -44,6 +55,43 @@ def _os_reason(err):
     if isinstance(err, OSError) and err.strerror:
         return err.strerror[0].lower() + err.strerror[1:]
     return str(err)
+
+
+def _reads_as_json(data):
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
+def _decode(data):
+    """A value in the original's format: JSON if it parses, else text
+    (bytes when not UTF-8)."""
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        return data
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _mark_bytes(f):
+    try:
+        os.setxattr(f.fileno(), _KIND_XATTR, bank_plugin.KIND_BYTES.encode())
+    except OSError as err:
+        if err.errno not in (errno.ENOTSUP, errno.EPERM):
+            raise
+
+
+def _marked_kind(f):
+    try:
+        kind = os.getxattr(f.fileno(), _KIND_XATTR).decode('ascii', 'replace')
+    except OSError:
+        return None
+    return kind if kind == bank_plugin.KIND_BYTES else None
 
 
 class FileSystemBankPlugin(bank_plugin.BankPlugin):
@@ -71,11 +119,14 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
     def update_object(self, key, value, context=None, durable=True):
         path = self._path(key)
         kind, payload = bank_plugin.encode_value(value)
+        if kind == bank_plugin.KIND_STR and _reads_as_json(payload):
+            payload = json.dumps(value).encode('utf-8')
         chunks = [payload] if isinstance(payload, bytes) else payload
         tmp_path = '%s%s%s' % (path, _TMP_MARK, uuid.uuid4().hex)
         try:
             with self._create(tmp_path) as f:
-                f.write(_MAGIC + kind.encode('ascii') + b'\n')
+                if kind == bank_plugin.KIND_BYTES:
+                    _mark_bytes(f)
                 for chunk in chunks:
                     f.write(chunk)
                 if durable:
@@ -112,7 +163,10 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             pass
 
     def _open(self, key):
-        """Open an object; return ``(kind, file positioned at data)``."""
+        """Open an object; return ``(kind, file positioned at data)``.
+
+        ``kind`` is None when only the content can tell (see ``_decode``).
+        """
         try:
             f = open(self._path(key), 'rb')
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -125,13 +179,16 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             kind = header[len(_MAGIC):-1].decode('ascii')
             if kind in bank_plugin.KINDS:
                 return kind, f
-        f.seek(0)  # not written by us: the whole file is the value
-        return None, f
+        f.seek(0)  # the original's format: the whole file is the value
+        return _marked_kind(f), f
 
     def get_object(self, key, context=None):
         kind, f = self._open(key)
         with f:
-            return bank_plugin.decode_value(kind, f.read())
+            data = f.read()
+        if kind is None:
+            return _decode(data)
+        return bank_plugin.decode_value(kind, data)
 
     def get_object_stream(self, key, context=None):
         _kind, f = self._open(key)

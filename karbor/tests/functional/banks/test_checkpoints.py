@@ -31,8 +31,15 @@ def test_layout_in_the_bank(bank, collection):
                                           'extra_info': {'created_by':
                                                          'manual'}})
     cid = checkpoint.id
-    # The payload alone: no index objects (the catalog is the index).
-    assert bank.list_objects() == ['/checkpoints/%s/index.json' % cid]
+    # The payload and the original's listing indices (holding the id).
+    leaf = '%s/%s@%s' % (model.PROJECTS[0], model.T0, cid)
+    indices = ['/indices/by-date/2026-11-20/' + leaf,
+               '/indices/by-plan/%s/%s' % (plan['id'], leaf.replace(
+                   '/', '/2026-11-20/', 1)),
+               '/indices/by-provider/%s/%s' % (model.PROVIDERS[0], leaf)]
+    assert bank.list_objects() == ['/checkpoints/%s/index.json' % cid] + \
+        indices
+    assert {bank.get_object(key) for key in indices} == {cid}
     assert bank.get_object('/checkpoints/%s/index.json' % cid) == {
         'version': '0.9', 'id': cid, 'status': 'protecting',
         'owner_id': bank.get_owner_id(), 'provider_id': model.PROVIDERS[0],
@@ -71,6 +78,7 @@ def test_delete_then_purge(bank, collection):
 
     checkpoint.delete()
     assert collection.get(cid).status == constants.CHECKPOINT_STATUS_DELETED
+    assert bank.list_objects('/indices/') == []
 
     with pytest.raises(exception.CheckpointNotBeDeleted):
         checkpoint.purge()

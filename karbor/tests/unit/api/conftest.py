@@ -22,6 +22,9 @@ CONF = cfg.CONF
 NOOP_PROVIDER_ID = 'b766f37c-d011-4026-8228-28730d734a3f'
 # Served too when the test module sets ``RECORDER_PROVIDER = True``.
 RECORDER_PROVIDER_ID = '3f1c4b2a-8d5e-4f60-9a7b-0c1d2e3f4a5b'
+# Served too when the test module sets ``IMAGE_PROVIDER = True``: a provider
+# with the Glance image plugin alone.
+IMAGE_PROVIDER_ID = '7d0a9c1e-2b3f-4e5a-8c6d-9e0f1a2b3c4d'
 
 
 def parse_empty_config():
@@ -73,19 +76,19 @@ def _write_providers(directory, bank_dir):
     return directory
 
 
-def _write_recorder_provider(directory, bank_dir):
-    (directory / 'recorder.conf').write_text(textwrap.dedent("""\
+def _write_provider(directory, name, provider_id, plugin, bank_dir):
+    (directory / (provider_id + '.conf')).write_text(textwrap.dedent("""\
         [provider]
-        name = Hook Recorder
-        description = Records every hook
+        name = %s
+        description = A test provider
         id = %s
-        plugin = karbor-hook-recorder-plugin
+        plugin = %s
         bank = karbor-fs-bank-plugin
         enabled = True
 
         [file_system_bank_plugin]
         file_system_bank_path = %s
-        """ % (RECORDER_PROVIDER_ID, bank_dir)))
+        """ % (name, provider_id, plugin, bank_dir)))
 
 
 def _apply(settings):
@@ -110,7 +113,11 @@ def protection_server(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp('protection')
     providers_dir = _write_providers(tmp / 'providers.d', tmp / 'bank')
     if getattr(request.module, 'RECORDER_PROVIDER', False):
-        _write_recorder_provider(providers_dir, tmp / 'recorder-bank')
+        _write_provider(providers_dir, 'Hook Recorder', RECORDER_PROVIDER_ID,
+                        'karbor-hook-recorder-plugin', tmp / 'recorder-bank')
+    if getattr(request.module, 'IMAGE_PROVIDER', False):
+        _write_provider(providers_dir, 'Images', IMAGE_PROVIDER_ID,
+                        'karbor-image-protection-plugin', tmp / 'image-bank')
     settings = {
         'transport_url': 'inproc://',
         'protection_topic': 'karbor-protection-%s' % uuid.uuid4().hex,

@@ -80,3 +80,13 @@ def protected(api, provider_id=NOOP, token=MEMBER, base=BASE,
 
 def show(api, path, key, token=MEMBER):
     return ok(helpers.request(api, 'GET', path, token=token))[key]
+
+
+def failed_checkpoint(api):
+    """A checkpoint of the recorder provider whose protect failed (the
+    test module serves the recorder provider)."""
+    plan = create_plan(api, RECORDER, parameters={
+        VOLUME_TYPE: {'fail_on': 'on_main'}})
+    checkpoint = create_checkpoint(api, plan)
+    return wait_for(lambda: show_checkpoint(api, RECORDER, checkpoint['id']),
+                    ('available', 'error'))

@@ -15,7 +15,7 @@ from karbor.tests.unit.api.flow_helpers import RECORDER
 
 RECORDER_PROVIDER = True
 VIEW_KEYS = {'id', 'project_id', 'status', 'protection_plan',
-             'resource_graph', 'created_at', 'extra_info'}
+             'resource_graph', 'created_at', 'extra_info', 'error_info'}
 
 
 def test_protect_to_available(api):
@@ -31,7 +31,11 @@ def test_protect_to_available(api):
     assert set(shown) == VIEW_KEYS
     graph = json.loads(shown['resource_graph'])
     assert list(graph[0]) == ['0x0'] and graph[1] == []
-    assert graph[0]['0x0'][:3] == [fh.VOLUME_TYPE, fh.VOLUME, 'vol1']
+    assert graph[0]['0x0'] == [fh.VOLUME_TYPE, fh.VOLUME, 'vol1', None]
+    assert shown['protection_plan']['resources'] == [
+        {'id': fh.VOLUME, 'type': fh.VOLUME_TYPE, 'name': 'vol1',
+         'extra_info': None}]
+    assert shown['error_info'] is None
     assert len(shown['created_at']) == 10
     assert shown['protection_plan']['provider_id'] == NOOP
     listed = fh.ok(helpers.request(api, 'GET', fh.checkpoints_path(),
@@ -203,15 +207,6 @@ def test_reset_state(api):
         helpers.assert_fault(response, 400, 'badRequest')
 
 
-def _failed_checkpoint(api):
-    plan = fh.create_plan(api, RECORDER, parameters={
-        fh.VOLUME_TYPE: {'fail_on': 'on_main'}})
-    checkpoint = fh.create_checkpoint(api, plan)
-    return fh.wait_for(
-        lambda: fh.show_checkpoint(api, RECORDER, checkpoint['id']),
-        ('available', 'error'))
-
-
 def _restore(api, checkpoint):
     return helpers.request(api, 'POST', BASE + '/restores', token=MEMBER,
                            body={'restore': {'provider_id': RECORDER,
@@ -221,7 +216,7 @@ def _restore(api, checkpoint):
 
 def test_reset_state_is_admin_only_by_default(api):
     """A member cannot make a failed checkpoint available to restore it."""
-    failed = _failed_checkpoint(api)
+    failed = fh.failed_checkpoint(api)
     assert failed['status'] == 'error'
     path = fh.checkpoints_path(RECORDER) + '/' + failed['id']
     response = helpers.request(api, 'PUT', path, token=MEMBER, body={
@@ -278,7 +273,7 @@ def test_reset_and_delete_of_protecting_checkpoint(api):
 
 
 def test_protect_failure_ends_in_error(api):
-    assert _failed_checkpoint(api)['status'] == 'error'
+    assert fh.failed_checkpoint(api)['status'] == 'error'
 
 
 def test_delete(api):

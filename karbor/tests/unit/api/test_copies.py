@@ -23,8 +23,9 @@ def test_copy_to_finished(api):
     plan, checkpoint = fh.protected(api, RECORDER)
     result = fh.ok(copy(api, {'copy': {'plan_id': plan['id'],
                                        'parameters': {}}}))['copy']
-    assert set(result) == {'project_id', 'provider_id', 'plan_id',
-                           'checkpoint_id', 'parameters'}
+    assert set(result) == {'id', 'status', 'project_id', 'provider_id',
+                           'plan_id', 'checkpoint_id', 'parameters'}
+    assert result['status'] == 'wait_copying'
     assert result['project_id'] == helpers.PROJECT
     assert result['provider_id'] == RECORDER
     assert result['plan_id'] == plan['id']

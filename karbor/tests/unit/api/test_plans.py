@@ -69,7 +69,7 @@ def test_create_with_unknown_provider(api):
         api, 'POST', BASE + '/plans',
         body=plan_body(provider_id=OTHER_PROJECT))
     helpers.assert_fault(response, 400, 'badRequest',
-                         'The provider could not be found.')
+                         'The provider could not be found: provider_id')
 
 
 @pytest.mark.parametrize('parameters,message', [
@@ -152,7 +152,8 @@ def test_update(api):
     response = helpers.request(api, 'PUT', path, token=MEMBER,
                                body={'plan': {'name': 'again'}})
     helpers.assert_fault(response, 400, 'badRequest',
-                         'The plan can be only updated in suspended status.')
+                         'The plan can be only updated in suspended status '
+                         '(plan %s is started)' % plan['id'])
 
 
 @pytest.mark.parametrize('body', [{'plan': {}},

@@ -68,7 +68,9 @@ def test_unknown_protectable_type(api):
                  '/protectables/OS::No::Such/instances/x'):
         response = helpers.request(api, 'GET', BASE + path)
         helpers.assert_fault(response, 400, 'badRequest',
-                             'Invalid protectable type provided.')
+                             'Invalid protectable type provided: '
+                             'protectable_type OS::No::Such is not one of '
+                             'OS::')
 
 
 def test_protectable_instances(api):

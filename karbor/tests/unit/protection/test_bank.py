@@ -1,6 +1,7 @@
 """Bank, sections, value encoding and the file system bank plugin."""
 
 import io
+import json
 import os
 import threading
 
@@ -151,16 +152,72 @@ def test_files_on_disk(bank, bank_path):
     bank.update_object('/a/b/c', {'x': 1})
     assert _files(bank_path) == ['karbor/a/b/c']
     with open(bank_path / 'karbor' / 'a' / 'b' / 'c', 'rb') as f:
-        assert f.read().endswith(b'\n{"x": 1}')
+        assert f.read() == b'{"x": 1}'
     bank.delete_object('/a/b/c')
     assert os.listdir(bank_path / 'karbor') == []  # empty dirs pruned
 
 
-def test_foreign_file_reads_as_text(bank, bank_path):
+# What the original Karbor 1.6.0 file-system bank writes for a value, byte
+# for byte (recorded by running it), and what it reads back from a file.
+ORIGINAL_FILES = [
+    ('available', b'available'),
+    ({'a': 1}, b'{"a": 1}'),
+    ([1, 'x'], b'[1, "x"]'),
+    (5, b'5'),
+    (None, b'null'),
+    (True, b'true'),
+    ('', b''),
+    ('h\u00e9llo', 'h\u00e9llo'.encode()),
+    ('"quoted"', b'"quoted"'),  # read back: the JSON string
+]
+
+
+@pytest.mark.parametrize('value, content', ORIGINAL_FILES[:-1])
+def test_writes_the_original_format(bank, bank_path, value, content):
+    bank.update_object('/o/v', value)
+    assert (bank_path / 'karbor' / 'o' / 'v').read_bytes() == content
+    assert bank.get_object('/o/v') == value
+
+
+@pytest.mark.parametrize('value, content', ORIGINAL_FILES)
+def test_reads_the_original_format(bank, bank_path, value, content):
     os.makedirs(bank_path / 'karbor' / 'old')
-    (bank_path / 'karbor' / 'old' / 'obj').write_bytes(b'{"raw": true}')
-    assert bank.get_object('/old/obj') == '{"raw": true}'
+    (bank_path / 'karbor' / 'old' / 'obj').write_bytes(content)
+    expected = 'quoted' if value == '"quoted"' else value
+    assert bank.get_object('/old/obj') == expected
     assert bank.list_objects('/old/') == ['/old/obj']
+
+
+@pytest.mark.parametrize('text', ['123', 'null', '{"a": 1}', '"s"'])
+def test_a_string_that_looks_like_json_stays_a_string(bank, bank_path,
+                                                      text):
+    bank.update_object('/s', text)
+    # The original JSON-decodes every file: it reads the same string.
+    assert json.loads((bank_path / 'karbor' / 's').read_bytes()) == text
+    assert bank.get_object('/s') == text
+
+
+@pytest.mark.parametrize('data', [b'{"x": 1}', b'plain', b'\xff\x00'])
+def test_bytes_stay_bytes(bank, bank_path, data):
+    bank.update_object('/b', data)
+    assert (bank_path / 'karbor' / 'b').read_bytes() == data
+    assert bank.get_object('/b') == data
+    assert b''.join(bank.get_object_stream('/b')) == data
+
+
+def test_binary_without_its_mark_reads_as_bytes(bank, bank_path):
+    (bank_path / 'karbor' / 'bin').write_bytes(b'\xff\xfe')
+    assert bank.get_object('/bin') == b'\xff\xfe'
+
+
+@pytest.mark.parametrize('kind, raw, value', [
+    ('json', b'{"x": 1}', {'x': 1}), ('str', b'123', '123'),
+    ('bytes', b'ab', b'ab')])
+def test_reads_files_of_earlier_releases(bank, bank_path, kind, raw, value):
+    (bank_path / 'karbor' / 'e').write_bytes(
+        b'KARBOR-BANK-OBJECT 1 ' + kind.encode() + b'\n' + raw)
+    assert bank.get_object('/e') == value
+    assert b''.join(bank.get_object_stream('/e')) == raw
 
 
 def test_failed_stream_keeps_the_old_value(bank, bank_path):

@@ -89,22 +89,23 @@ def test_serialize_exact_format_of_server_with_image():
     packed = graph.serialize_resource_graph(roots)
     assert json.loads(packed) == [
         {'0x0': [IMAGE, 'id-cirros', 'cirros', {'server_id': 'id-vm1'}],
-         '0x1': [SERVER, 'id-vm1', 'vm1']},
+         '0x1': [SERVER, 'id-vm1', 'vm1', None]},
         [['0x1', ['0x0']]]]
     assert packed.index('"0x0"') < packed.index('"0x1"')
 
 
 def test_serialize_two_independent_volumes_like_the_user_guide():
     # Seed 000 shows two volumes packed as 0x0 and 0x1 with an empty
-    # adjacency list, and nodes without extra_info three elements long.
+    # adjacency list; nodes are four long, extra_info null (Karbor 1.6,
+    # seed 002), while three-long nodes of older checkpoints still load.
     v1 = karbor_resource.Resource(
         VOLUME, '700495ee-38e6-41a0-963f-f3f9a24c0f75', 'volume1')
     v2 = karbor_resource.Resource(
         VOLUME, '12e2abc6-f20b-430d-9b36-1a6befd23b6c', 'volume2')
     roots = graph.build_graph([v1, v2], dependents({}))
     assert json.loads(graph.serialize_resource_graph(roots)) == [
-        {'0x0': [VOLUME, v1.id, 'volume1'],
-         '0x1': [VOLUME, v2.id, 'volume2']},
+        {'0x0': [VOLUME, v1.id, 'volume1', None],
+         '0x1': [VOLUME, v2.id, 'volume2', None]},
         []]
 
 

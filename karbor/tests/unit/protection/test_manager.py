@@ -312,7 +312,8 @@ def test_catalog_rebuild_from_bank(manager, ctx, tmp_path):
         with pytest.raises(exception.NotFound):
             objects.CheckpointRecord.get_by_id(ctx, checkpoint_id)
         provider = manager.provider_registry.show_provider(NOOP)
-        assert provider.checkpoint_store.rebuild_catalog(ctx) == 1
+        assert provider.checkpoint_store.rebuild_catalog(ctx) == (
+            {'available': 1}, [])
         assert checkpoint_status(ctx, checkpoint_id) == 'available'
         assert [c['id'] for c in manager.list_checkpoints(ctx, NOOP)] == [
             checkpoint_id]

@@ -306,22 +306,10 @@ class NovaProtectionPlugin(protection_plugin.TableProtectionPlugin):
                   constants.OPERATION_COPY: CopyOperation,
                   constants.OPERATION_DELETE:
                       resource_data.DeleteDataOperation}
-
-    @classmethod
-    def get_supported_resources_types(cls):
-        return (constants.SERVER_RESOURCE_TYPE,)
-
-    @classmethod
-    def get_options_schema(cls, resource_type):
-        return OPTIONS_SCHEMA
-
-    @classmethod
-    def get_restore_schema(cls, resource_type):
-        return RESTORE_SCHEMA
-
-    @classmethod
-    def get_saved_info_schema(cls, resource_type):
-        return SAVED_INFO_SCHEMA
+    resource_type = constants.SERVER_RESOURCE_TYPE
+    options_schema = OPTIONS_SCHEMA
+    restore_schema = RESTORE_SCHEMA
+    saved_info_schema = SAVED_INFO_SCHEMA
 
     @classmethod
     def get_saved_info(cls, metadata_store, resource):

@@ -29,9 +29,14 @@ class Manager(periodic_task.PeriodicTasks):
     # Threads answering RPC calls; None: ``executor_thread_pool_size``.
     rpc_pool_size = None
 
-    def init_host(self, service_id=None, **kwargs):
-        """Prepare the manager before the RPC server starts."""
+    def init_host(self, service_id=None, beat_now=None, **kwargs):
+        """Prepare the manager before the RPC server starts;
+        ``beat_now()`` asks the service for a heartbeat at once."""
         self.service_id = service_id
+
+    def heartbeat_interval(self):
+        """Seconds until the service's next heartbeat."""
+        return CONF.report_interval
 
     def init_host_with_rpc(self):
         """Finish start-up once the RPC server is consuming."""

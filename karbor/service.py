@@ -34,6 +34,8 @@ class Service(object):
         self.service_id = None
         self.rpcserver = None
         self._stop = threading.Event()
+        # Set to beat at once (a manager that just took on work).
+        self._beat = threading.Event()
         self._threads = []
 
     @classmethod
@@ -50,7 +52,8 @@ class Service(object):
     def start(self):
         ctxt = context.get_admin_context()
         self.service_id = self._register(ctxt)
-        self.manager.init_host(service_id=self.service_id)
+        self.manager.init_host(service_id=self.service_id,
+                               beat_now=self._beat.set)
         target = messaging.Target(topic=self.topic, server=self.host)
         self.rpcserver = rpc.get_server(target, [self.manager])
         self.rpcserver.start(override_pool_size=self.manager.rpc_pool_size)
@@ -63,6 +66,7 @@ class Service(object):
 
     def stop(self, graceful=True):
         self._stop.set()
+        self._beat.set()
         if self.rpcserver is not None:
             self.rpcserver.stop()
             if graceful:
@@ -103,7 +107,11 @@ class Service(object):
             LOG.exception('Heartbeat of %s failed.', self.binary)
 
     def _heartbeat_loop(self):
-        while not self._stop.wait(CONF.report_interval):
+        while True:
+            self._beat.wait(self.manager.heartbeat_interval())
+            self._beat.clear()
+            if self._stop.is_set():
+                return
             self.report_state()
 
     def _periodic_loop(self):

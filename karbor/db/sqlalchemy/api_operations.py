@@ -249,6 +249,12 @@ def _claim_runs(session, rows, service_id, run, now):
     return logs
 
 
+def _beat(session, service_id, now):
+    table = models.Service.__table__
+    session.execute(sa.update(table).where(table.c.id == service_id).values(
+        report_count=table.c.report_count + 1, updated_at=now))
+
+
 def trigger_execution_claim(context, execution_id, trigger_id, current_time,
                             new_time, service_id, run=None, dropped=None):
     """Claim the fire time ``current_time`` of a trigger for one engine.
@@ -301,6 +307,10 @@ def trigger_execution_claim(context, execution_id, trigger_id, current_time,
         if run is None:
             return []
         claimed = _claim_runs(session, idle, service_id, run, now)
+        if claimed:
+            # Runs are never held under an old heartbeat (an idle engine
+            # beats seldom).
+            _beat(session, service_id, now)
         return [(row, claimed[row.id]) for row in idle]
 
 

@@ -63,10 +63,20 @@ class OperationEngineManager(manager.Manager):
     def rpc_pool_size(self):
         return CONF.operationengine.rpc_pool_size
 
-    def init_host(self, service_id=None, **kwargs):
+    def init_host(self, service_id=None, beat_now=None, **kwargs):
         super().init_host(service_id=service_id, **kwargs)
-        self.runner = runner_.Runner(service_id)
+        self.runner = runner_.Runner(service_id, on_busy=beat_now)
         self.scheduler = scheduler_.Scheduler(service_id, self.runner)
+
+    def heartbeat_interval(self):
+        """``report_interval`` while this engine holds runs (other engines
+        take them over when its heartbeat stops); otherwise only as often
+        as ``service-list`` needs to show it up. Claims and take-overs
+        refresh the heartbeat in their own transaction, so a run is never
+        held under an old one."""
+        if self.runner is not None and self.runner.busy:
+            return CONF.report_interval
+        return max(CONF.report_interval, CONF.service_down_time // 2)
 
     def init_host_with_rpc(self):
         self.scheduler.start()

@@ -120,9 +120,12 @@ class Runner(object):
     the runs due after it.
     """
 
-    def __init__(self, service_id, clock=timeutils.utcnow):
+    def __init__(self, service_id, clock=timeutils.utcnow, on_busy=None):
+        """``on_busy()`` is called when the runner takes on work while it
+        held none."""
         self.service_id = service_id
         self.clock = clock
+        self._on_busy = on_busy
         self._pool = futures.ThreadPoolExecutor(
             CONF.operationengine.max_concurrent_runs,
             thread_name_prefix='scheduled-run')
@@ -165,9 +168,18 @@ class Runner(object):
         for first in range(0, len(runs), size):
             self._spawn(self.start, runs[first:first + size])
 
+    @property
+    def busy(self):
+        """Whether runs are starting, pending or ending."""
+        with self._lock:
+            return bool(self._busy or self._pending)
+
     def _spawn(self, func, *args):
         with self._lock:
+            was_idle = not (self._busy or self._pending)
             self._busy += 1
+        if was_idle and self._on_busy is not None:
+            self._on_busy()
         self._pool.submit(self._logged, func, *args)
 
     def stop(self):

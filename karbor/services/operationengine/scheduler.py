@@ -17,11 +17,13 @@ burst of runs).
 An engine that dies leaves runs marked ``running`` under its service id.
 From each fire time until no other engine holds a running operation, every
 engine looks every half ``report_interval`` for running states whose
-engine's heartbeat (the ``services`` row, beaten every ``report_interval``)
-is older than 1.5 ``report_interval``, takes them over with a
-compare-and-swap on the owner, and finishes them: a run is taken over at
-most two heartbeat intervals after its engine's last heartbeat. Between
-fire times, with nothing running, an idle engine does not wake at all.
+engine's heartbeat (the ``services`` row, beaten every ``report_interval``
+while the engine holds runs, and refreshed by the claim or take-over that
+gave them to it) is older than 1.5 ``report_interval``, takes them over
+with a compare-and-swap on the owner, and finishes them: a run is taken
+over at most two heartbeat intervals after its engine's last heartbeat.
+Between fire times, with nothing running, an idle engine does not wake at
+all, and beats only every ``service_down_time / 2`` seconds.
 """
 
 import datetime
@@ -182,10 +184,14 @@ class Scheduler(object):
         self._runs_possible = bool(running)
 
     def _take_over(self, ctxt, state):
-        won = db.scheduled_operation_state_update(
-            ctxt, state.operation_id, {'service_id': self.service_id},
-            expected={'service_id': state.service_id,
-                      'state': constants.OPERATION_STATE_RUNNING})
+        with db.transaction(ctxt):
+            won = db.scheduled_operation_state_update(
+                ctxt, state.operation_id, {'service_id': self.service_id},
+                expected={'service_id': state.service_id,
+                          'state': constants.OPERATION_STATE_RUNNING})
+            if won is not None:
+                # Held from now on under a fresh heartbeat of this engine.
+                db.service_heartbeat(ctxt, self.service_id)
         if won is None:
             return
         LOG.info('Taking over the run of scheduled operation %(op)s from '

@@ -225,3 +225,31 @@ def test_dead_engines_run_is_taken_over(api, engine, limits):
     assert (state.service_id, state.state) == (engine.service_id,
                                                'registered')
     assert json.loads(json.dumps(log))  # JSON-clean view
+
+
+def test_an_engine_beats_often_only_while_it_holds_runs(api, engine,
+                                                         limits):
+    """A claim refreshes the engine's heartbeat in its own transaction and
+    wakes the service to beat at once; the engine then beats every
+    report_interval until its runs end, and seldom when idle."""
+    operation, due = schedule(api)
+    ctxt = context.get_admin_context()
+    old = datetime.datetime(2026, 1, 1)
+    db.service_update(ctxt, engine.service_id, {'updated_at': old})
+    woken = []
+    clock = Clock(due)
+    runner = runner_.Runner(engine.service_id, clock=clock,
+                            on_busy=lambda: woken.append(
+                                engine.heartbeat_interval()))
+    scheduler = scheduler_.Scheduler(engine.service_id, runner, clock=clock)
+    engine.runner = runner
+    idle = engine.heartbeat_interval()
+    assert idle == max(CONF.report_interval, CONF.service_down_time // 2)
+    clock.now = due + datetime.timedelta(seconds=1)
+    scheduler.tick()
+    assert woken == [CONF.report_interval]
+    assert db.service_get(ctxt, engine.service_id).updated_at > old
+    assert runner.drain()
+    assert engine.heartbeat_interval() == idle
+    assert [log['state'] for log in logs(api, operation['id'])] == [
+        'success']

@@ -196,6 +196,7 @@ class OursServer(object):
 
     host = '127.0.0.1'
     command = (os.path.join(VENV_BIN, 'karbor-all'),)
+    env = None  # the environment of the child; None: this one's
 
     def __init__(self, config_file=None):
         self.config_file = config_file
@@ -221,7 +222,7 @@ class OursServer(object):
                     '--no-sandbox', '--auth', 'noauth']
         with open(self.log, 'ab') as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log,
-                                         cwd=self.state_dir)
+                                         cwd=self.state_dir, env=self.env)
         try:
             wait_up(self.host, self.port, 60, self.proc, self.log)
         except BenchmarkError:

@@ -71,8 +71,11 @@ def children(pid):
 class SplitServer(common.OursServer):
     """The three services in separate processes; MariaDB + RabbitMQ."""
 
-    def __init__(self, api_processes=2, extra_config='', env=None):
+    def __init__(self, api_processes=2, extra_config='', env=None,
+                 providers_dir=None):
         self.api_processes = api_processes
+        self.providers_dir = providers_dir or os.path.join(
+            common.REPO, 'etc', 'providers.d')
         self.extra_config = extra_config
         self.env = dict(os.environ, **(env or {}))
         self.tag = uuid.uuid4().hex[:8]
@@ -93,7 +96,7 @@ class SplitServer(common.OursServer):
             conf.write(CONFIG.format(
                 state=self.state_dir, rabbit=RABBIT_URL % self.vhost,
                 tag=self.tag, port=self.port,
-                providers=os.path.join(common.REPO, 'etc', 'providers.d'),
+                providers=self.providers_dir,
                 api_processes=self.api_processes, extra=self.extra_config,
                 db=db_url))
 

@@ -26,13 +26,14 @@ PROTECTIONS_NAMESPACE = 'karbor.protections'
 provider_registry_opts = [
     cfg.StrOpt('provider_config_dir',
                default='providers.d',
-               help='Directory of provider configuration files (*.conf). A '
+               help='Directory of provider configuration files (one per '
+                    'provider, named <anything>.conf). A '
                     'relative path is taken relative to the directory of '
                     'the first configuration file.'),
     cfg.FloatOpt('provider_config_check_interval',
                  default=1.0, min=0,
                  help='Seconds between looks at provider_config_dir (the '
-                      'names, sizes and modification times of its *.conf '
+                      'names, sizes and modification times of its .conf '
                       'files). A provider file added, edited or removed '
                       'takes effect, in the API and in the protection '
                       'service alike, at the first request after the next '

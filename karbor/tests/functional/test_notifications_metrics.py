@@ -140,6 +140,12 @@ def scrape(url, **kwargs):
     return response.text
 
 
+def scrape_when(url, name, value, **labels):
+    """The exposition at ``url`` if ``name{labels}`` is ``value``."""
+    text = scrape(url)
+    return text if sample(text, name, **labels) == value else None
+
+
 def sample(text, name, **labels):
     """The value of sample ``name{labels}`` of an exposition, or 0."""
     wanted = ','.join('%s="%s"' % item for item in sorted(labels.items()))
@@ -258,9 +264,9 @@ def test_protection_metrics_port(karbor):
     counted = sample(before, name, type='protect', outcome='success') + 1
     # The operation is counted right after its checkpoint's last write.
     after = deployment.wait_for(
-        lambda: (lambda text: sample(text, name, type='protect',
-                                     outcome='success') == counted and text)(
-            scrape(karbor.metrics_url)), timeout=10, what='the count')
+        lambda: scrape_when(karbor.metrics_url, name, counted,
+                            type='protect', outcome='success'),
+        timeout=10, what='the count')
     bank = 'karbor_bank_written_bytes_total'
     assert sample(after, bank, bank='Hook Recorder Provider') > \
         sample(before, bank, bank='Hook Recorder Provider')

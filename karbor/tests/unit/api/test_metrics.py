@@ -1,8 +1,9 @@
 """GET /metrics: the Prometheus metrics of the process, to admins only."""
 
+from karbor.tests.functional import deployment
+from karbor.tests.functional.test_notifications_metrics import sample
 from karbor.tests.unit.api import flow_helpers as fh
 from karbor.tests.unit.api import helpers
-from karbor.tests.functional.test_notifications_metrics import sample
 
 RECORDER_PROVIDER = True
 
@@ -24,9 +25,9 @@ def test_counters_move_with_a_checkpoint(api):
     labels = {'type': 'protect', 'outcome': 'success'}
     counted = sample(before, name, **labels) + 1
     # The operation is counted right after its checkpoint's last write.
-    after = fh.wait_for(lambda: (lambda text: {
-        'status': sample(text, name, **labels) == counted, 'text': text})(
-            scrape(api)), (True,))['text']
+    after = deployment.wait_for(
+        lambda: sample(scrape(api), name, **labels) == counted and
+        scrape(api), timeout=10, what='the count')
     seconds = 'karbor_operation_duration_seconds_count'
     assert sample(after, seconds, **labels) == sample(before, seconds,
                                                       **labels) + 1

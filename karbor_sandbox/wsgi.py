@@ -12,6 +12,10 @@ import webob
 import webob.exc
 
 CHUNK = 64 * 1024
+# Request bodies are read in pieces this large: clients send chunked
+# bodies in pieces of up to 1 MiB, and cheroot's chunked reader copies what
+# it holds of a piece on each smaller read.
+INPUT_CHUNK = 1024 * 1024
 _VAR = re.compile(r'\{(\w+)(?::((?:[^{}]|\{\d+(?:,\d*)?\})+))?\}')
 
 # Names of the OpenStack compute-style faults (Cinder, Nova, Manila, Trove).
@@ -139,7 +143,8 @@ def read_input(environ):
     length = environ.get('CONTENT_LENGTH')
     remaining = int(length) if length else None
     while remaining is None or remaining > 0:
-        size = CHUNK if remaining is None else min(CHUNK, remaining)
+        size = INPUT_CHUNK if remaining is None else min(INPUT_CHUNK,
+                                                         remaining)
         data = stream.read(size)
         if not data:
             break

@@ -5,6 +5,8 @@ Other services use :func:`new_image` and :func:`start_copy` (a Nova
 """
 
 import hashlib
+import queue
+import threading
 
 from karbor_sandbox import tasks
 from karbor_sandbox import utils
@@ -89,9 +91,23 @@ def set_fields(store, image_id, **fields):
 
 
 def hashing(chunks, hasher):
-    for chunk in chunks:
-        hasher.update(chunk)
-        yield chunk
+    """Pass ``chunks`` through while a helper thread feeds ``hasher``
+    (hashlib releases the GIL: Glance's two hashes run side by side)."""
+    pending = queue.Queue(4)
+
+    def feed():
+        for chunk in iter(pending.get, None):
+            hasher.update(chunk)
+    thread = threading.Thread(target=feed, daemon=True,
+                              name='sandbox-image-hash')
+    thread.start()
+    try:
+        for chunk in chunks:
+            pending.put(chunk)
+            yield chunk
+    finally:
+        pending.put(None)
+        thread.join()
 
 
 def receive(svc, doc, chunks):

@@ -2,6 +2,8 @@
 ``PUT`` for name, description and ``enabled`` (pause and resume) and the
 read-only run logs at ``.../scheduled_operations/{id}/logs``."""
 
+import functools
+
 from oslo_config import cfg
 
 from karbor.api import common
@@ -16,6 +18,32 @@ from karbor import notifications
 from karbor import objects
 
 CONF = cfg.CONF
+
+def definition_from_text(text):
+    """``{key: value}`` of ``key=value,key=value`` text, or ``text`` itself
+    when it is not of that form (validation then refuses it)."""
+    pairs = [item.partition('=') for item in text.split(',')]
+    if not all(key.strip() and sep for key, sep, _value in pairs):
+        return text
+    return {key.strip(): value.strip() for key, _sep, value in pairs}
+
+
+def accepts_definition_text(action):
+    """The ``openstack data protection scheduledoperation create`` command
+    (python-karborclient 2.1.0) sends ``operation_definition`` as the
+    ``key=value,...`` text of its command line: read it as the object the
+    ``karbor`` CLI sends."""
+    @functools.wraps(action)
+    def wrapper(controller, request, body=None, **kwargs):
+        item = body.get('scheduled_operation') if isinstance(body,
+                                                             dict) else None
+        if isinstance(item, dict) and isinstance(
+                item.get('operation_definition'), str):
+            item['operation_definition'] = definition_from_text(
+                item['operation_definition'])
+        return action(controller, request, body=body, **kwargs)
+    return wrapper
+
 
 def _get_owned(ctxt, operation_id):
     base.Controller.check_uuid(operation_id, 'scheduled operation')
@@ -40,6 +68,7 @@ class ScheduledOperationsController(triggers.EngineController):
     def show(self, request, id):
         return views.detail(_get_owned(self.context(request), id))
 
+    @accepts_definition_text
     @validation.schema(schemas.create)
     @notifications.api_action('scheduled_operation_create')
     def create(self, request, body):

@@ -209,8 +209,8 @@ class ProtectionManager(manager.Manager):
         """Protect ``plan``; returns the new checkpoint as accepted (plain
         data, see ``StoredCheckpoint.to_dict``).
 
-        It says ``protecting`` with no graph yet, as the original answers,
-        even when the checkpoint was finished at once.
+        It says ``protecting``, as the original answers, even when the
+        checkpoint was finished at once; its resource graph is known.
         """
         return self._protect(context, plan, checkpoint_properties)
 
@@ -254,7 +254,10 @@ class ProtectionManager(manager.Manager):
                                checkpoint, log, plan, start)
         else:
             operation_runner.ended(context, log)
-        return dict(checkpoint.to_dict(), resource_graph=None,
+        # With its resource graph (a JSON string), which the original left
+        # null at creation: the OSC plugin's "checkpoint create" cannot
+        # print a null graph.
+        return dict(checkpoint.to_dict(),
                     status=constants.CHECKPOINT_STATUS_PROTECTING)
 
     @staticmethod

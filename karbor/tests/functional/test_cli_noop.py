@@ -167,7 +167,8 @@ def check_checkpoint(karbor, plan_id):
                           '--extra_info', 'key2=v2')
     assert created['status'] == 'protecting'
     assert created['project_id'] == karbor.project
-    assert created['resource_graph'] == 'None'
+    assert json.loads(created['resource_graph'])[0]['0x0'] == [
+        PROJECT_TYPE, karbor.project, 'demo', None]
     assert json.loads(created['extra_info']) == {'created_by': 'manual',
                                                  'key2': 'v2'}
     checkpoint = poll(karbor, ('checkpoint-show', NOOP, created['id']),

@@ -326,10 +326,10 @@ def test_stepless_protect_is_finished_when_create_answers(api):
     plan = fh.create_plan(api)
     created = fh.create_checkpoint(api, plan)
     assert created['status'] == 'protecting'
-    assert created['resource_graph'] is None
     shown = fh.show_checkpoint(api, fh.NOOP, created['id'])
     assert shown['status'] == 'available'
     assert json.loads(shown['resource_graph'])[0]
+    assert created['resource_graph'] == shown['resource_graph']
     logs = fh.ok(helpers.request(
         api, 'GET', BASE + '/operation_logs?checkpoint_id=%s' % created['id'],
         token=MEMBER))['operation_logs']

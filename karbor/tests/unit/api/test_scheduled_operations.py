@@ -209,6 +209,9 @@ BAD_OPERATIONS = [
     ({'operation_definition': {'plan_id': 'x'}}, 'operation_definition'),
     ({'operation_definition': {'max_backups': 'many'}}, 'max_backups'),
     ({'operation_definition': {'extra': '1'}}, 'extra'),
+    ({'operation_definition': 'plan_id'}, 'operation_definition'),
+    ({'operation_definition': 'plan_id=x,provider_id=y'},
+     'operation_definition/'),
 ]
 
 
@@ -231,6 +234,24 @@ def test_bad_operation_is_400_and_changes_nothing(api, engine, change,
                        {'scheduled_operation': body}, token=MEMBER)
     assert field in assert_fault(response, 400, 'badRequest')
     assert snapshot(api) == before
+
+
+def test_definition_as_the_osc_plugin_sends_it(api, engine):
+    """``openstack data protection scheduledoperation create`` sends the
+    ``key=value,...`` text of its command line."""
+    trigger = create_trigger(api).json['trigger_info']
+    plan_id = create_plan(api)
+    text = 'plan_id=%s, provider_id=%s,max_backups=3' % (
+        plan_id, conftest.NOOP_PROVIDER_ID)
+    response = request(api, 'POST', BASE + '/scheduled_operations', {
+        'scheduled_operation': {
+            'name': 'op', 'operation_type': 'protect',
+            'trigger_id': trigger['id'], 'operation_definition': text}},
+        token=MEMBER)
+    assert response.status_int == 200, response.body
+    assert response.json['scheduled_operation']['operation_definition'] == {
+        'plan_id': plan_id, 'provider_id': conftest.NOOP_PROVIDER_ID,
+        'max_backups': '3'}
 
 
 def test_unknown_trigger_and_wrong_provider(api, engine):

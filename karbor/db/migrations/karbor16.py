@@ -10,8 +10,11 @@ have the same names and columns as ours; this revision changes them in
 place into the schema of our revision ``001``, keeping every row:
 
 - empty ``created_at`` and ``deleted`` values, and empty JSON columns, are
-  filled in (with ``updated_at`` or now, false, ``{}``), then those columns
-  become NOT NULL as ours are; a few NOT NULL columns of the original
+  filled in (with ``updated_at`` or now, false, ``{}``); ``created_at`` and
+  ``deleted`` (and the quota usage counts) become NOT NULL as ours are.
+  The JSON columns stay nullable:
+  the original, started again, writes NULL into some of them (a new
+  restore's ``parameters``). A few NOT NULL columns of the original
   become nullable;
 - MySQL/MariaDB date columns get microseconds, long JSON columns become
   MEDIUMTEXT;
@@ -41,7 +44,8 @@ ORIGINAL_VERSION = 3
 _initial = importlib.import_module(
     'karbor.db.migrations.versions.001_initial_schema')
 
-# Columns to fill in, then make NOT NULL: table -> {column: fill value}.
+# Columns to fill in: table -> {column: fill value}; all but the JSON ones
+# then become NOT NULL.
 _JSON = '{}'
 _NOT_NULL = {
     'plans': {'parameters': _JSON},
@@ -113,7 +117,9 @@ def _alter_columns(table):
     """Types and nullability of ``table``'s columns as in revision 001."""
     mysql = op.get_bind().dialect.name == 'mysql'
     columns = _columns(table)
-    not_null = dict(_NOT_NULL.get(table, {}), created_at=None, deleted=None)
+    not_null = ['created_at', 'deleted'] + [
+        name for name, fill in _NOT_NULL.get(table, {}).items()
+        if fill != _JSON]
     for name, column in columns.items():
         kw = {}
         if isinstance(column['type'], sa.DateTime) and mysql:

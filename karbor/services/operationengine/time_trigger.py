@@ -170,6 +170,9 @@ class TimeTrigger(object):
     def _window(window):
         if window is None:
             return CONF.min_window_time
+        if isinstance(window, str) and window.strip().isdigit():
+            # The original Karbor stored every property as a string.
+            window = int(window)
         if isinstance(window, bool) or not isinstance(window, int):
             raise _invalid('window', _('it must be an integer'))
         if not CONF.min_window_time <= window <= CONF.max_window_time:

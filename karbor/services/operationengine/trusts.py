@@ -21,6 +21,7 @@ from karbor import exception
 from karbor.i18n import _
 
 CONF = cfg.CONF
+CONF.import_opt('auth_strategy', 'karbor.common.config')
 LOG = logging.getLogger(__name__)
 
 IDENTITY = {'service_type': 'identity', 'interface': 'public',
@@ -83,7 +84,9 @@ def run_context(operation, trust_id):
 
     :raises TrustError: the trust was revoked, expired or is unusable.
     """
-    if not trust_id:
+    # Without Keystone (noauth) a trust means nothing: e.g. the trust ids
+    # of a taken-over original deployment that ran with Keystone before.
+    if not trust_id or CONF.auth_strategy == 'noauth':
         return context.RequestContext(user_id=operation.user_id,
                                       project_id=operation.project_id,
                                       is_admin=False)

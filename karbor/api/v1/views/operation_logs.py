@@ -12,7 +12,8 @@ def summary(log):
     view = {field: log[field] for field in FIELDS}
     for field in TIMES:
         if view[field] is not None:
-            view[field] = view[field].replace(tzinfo=None).isoformat()
+            view[field] = view[field].replace(tzinfo=None).isoformat(
+                timespec='microseconds')  # as the original: .000000
     return view
 
 

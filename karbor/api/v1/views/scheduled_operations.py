@@ -42,8 +42,8 @@ def log_summary(log):
     view = {field: log[field] for field in LOG_FIELDS}
     for field in LOG_TIMES:
         value = log[field]
-        view[field] = (value.replace(tzinfo=None).isoformat()
-                       if value is not None else None)
+        view[field] = (value.replace(tzinfo=None).isoformat(
+            timespec='microseconds') if value is not None else None)
     view['extend_info'] = _extend_info(log['extend_info'])
     return view
 

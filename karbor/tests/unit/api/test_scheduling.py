@@ -92,7 +92,7 @@ def test_a_due_run_makes_a_checkpoint_once(api, engine, limits):
     fire(other, other_runner, clock, due + datetime.timedelta(seconds=1))
     [log] = logs(api, operation['id'])
     assert log['state'] == 'success', log
-    assert log['expect_start_time'] == due.isoformat()
+    assert log['expect_start_time'] == due.isoformat(timespec='microseconds')
     [checkpoint] = own_checkpoints(operation)
     assert checkpoint.extra_info['created_by'] == 'operation-engine'
     assert checkpoint.extra_info['scheduled_operation_id'] == operation['id']

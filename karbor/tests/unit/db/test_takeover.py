@@ -121,11 +121,21 @@ def test_takeover_keeps_every_row_and_lands_on_our_schema(original_db):
     assert len(repeated) == 1 and dict(repeated[0])['deleted']
     before['quotas'].remove(repeated[0])
     assert after == before
-    # The original's bookkeeping stays, so it can be started again.
+    # The original's bookkeeping stays, and its JSON columns stay
+    # nullable, so that it can be started again.
     differences = _schema_differences(engine)
-    assert sorted(d[1].name for d in differences) == [
+    tables = [d for d in differences if not isinstance(d, list)]
+    assert sorted(d[1].name for d in tables) == [
         'checkpoint_records', 'migrate_version']
-    assert {d[0] for d in differences} == {'remove_table'}
+    assert {d[0] for d in tables} == {'remove_table'}
+    columns = [c for d in differences if isinstance(d, list) for c in d]
+    assert {c[0] for c in columns} == {'modify_nullable'}
+    assert {(c[2], c[3]) for c in columns} == {
+        (table, column) for table, column in [
+            ('plans', 'parameters'), ('resources', 'resource_extra_info')] +
+        [(table, column) for table in ('restores', 'verifications')
+         for column in ('parameters', 'resources_status',
+                        'resources_reason')]}
 
     # Idempotent: nothing to do the second time.
     migration.db_sync(engine=engine)

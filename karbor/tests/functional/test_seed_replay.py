@@ -105,8 +105,10 @@ def test_seed_000_backup_restore_delete(karbor):
     checkpoint = protect(karbor, OS_INFRA, plan['id'])
     assert checkpoint['status'] == 'available'
     graph = json.loads(checkpoint['resource_graph'])
-    assert sorted(node[1:] for node in graph[0].values()) == sorted(
+    # Nodes are [type, id, name, extra_info] (Karbor 1.6, decision 16).
+    assert sorted(node[1:3] for node in graph[0].values()) == sorted(
         [vid, name] for name, vid in volumes.items())
+    assert all(len(node) == 4 for node in graph[0].values())
     assert graph[1] == []
     assert sorted(row[1] for row in backups(karbor)) == sorted(
         volumes.values())

@@ -189,7 +189,8 @@ def test_share_files_come_back_from_the_checkpoint(karbor):
     checkpoint = protect(karbor, made['id'])
     assert checkpoint['status'] == 'available'
     graph = json.loads(checkpoint['resource_graph'])
-    assert list(graph[0].values()) == [[SHARE, share['id'], 'web-content']]
+    assert list(graph[0].values()) == [[SHARE, share['id'], 'web-content',
+                                        None]]
     (snapshot,) = share_snapshots(karbor, share['id'])
     assert snapshot['Status'] == 'available'
 

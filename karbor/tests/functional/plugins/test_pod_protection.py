@@ -159,7 +159,7 @@ def test_pod_and_volumes_protect_restore_verify_delete(
                                    flow_backend)
     assert checkpoint.status == 'available'
     nodes, edges = json.loads(checkpoint.resource_graph)
-    assert nodes['0x2'] == [POD, pod.id, 'apps:shop']
+    assert nodes['0x2'] == [POD, pod.id, 'apps:shop', None]
     assert sorted(nodes[sid][1] for sid in ('0x0', '0x1')) == \
         sorted(v.id for v in volumes)
     assert edges == [['0x2', ['0x0', '0x1']]]

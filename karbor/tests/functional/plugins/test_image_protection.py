@@ -147,7 +147,7 @@ def test_corrupt_glance_data_fails_the_protect(plugin, provider, ctx, glance,
         f.write(b'corrupt')
     with pytest.raises(exception.ProtectResourceFailed,
                        match='checksum mismatch: image %s read from Glance '
-                             'has MD5 ' % image.id):
+                             'has sha512 ' % image.id):
         protect(plugin, provider, ctx, image)
     checkpoint = next(iter(provider.checkpoint_collection.iter_all()))
     assert section_keys(checkpoint, Resource(IMAGE, image.id, '')) == []

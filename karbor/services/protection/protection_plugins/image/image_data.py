@@ -104,20 +104,20 @@ class _Pieces(object):
             chunk = self._next_chunk()
 
 
-class _MD5(object):
-    """Pass chunks through while a helper thread computes their MD5.
+class _Hashing(object):
+    """Pass chunks through while a helper thread feeds them to ``hasher``.
 
     hashlib releases the GIL on large updates, so hashing overlaps the
     download and the bank writes. Chunks go to the thread in batches of
     about ``_HASH_BATCH`` bytes, at most ``_HASH_BACKLOG`` batches ahead.
     """
 
-    def __init__(self, chunks):
+    def __init__(self, chunks, hasher):
         self._chunks = chunks
         self._queue = queue.Queue(_HASH_BACKLOG)
-        self._md5 = hashlib.md5(usedforsecurity=False)
+        self._hasher = hasher
         self._thread = threading.Thread(target=self._hash, daemon=True,
-                                        name='karbor-image-md5')
+                                        name='karbor-image-hash')
 
     def _hash(self):
         while True:
@@ -125,7 +125,7 @@ class _MD5(object):
             if batch is None:
                 return
             for chunk in batch:
-                self._md5.update(chunk)
+                self._hasher.update(chunk)
 
     def __iter__(self):
         self._thread.start()
@@ -143,9 +143,19 @@ class _MD5(object):
             self._queue.put(None)
 
     def hexdigest(self):
-        """The MD5 of every chunk passed (once the iteration ended)."""
+        """The digest of every chunk passed (once the iteration ended)."""
         self._thread.join()
-        return self._md5.hexdigest()
+        return self._hasher.hexdigest()
+
+
+def _verifier(image):
+    """``(algorithm, hasher, expected hex digest)`` to check a download
+    with: the image's ``os_hash_algo`` when hashlib has it, else MD5 (the
+    order glanceclient checks downloads in)."""
+    algo, value = image.get('os_hash_algo'), image.get('os_hash_value')
+    if algo and value and algo in hashlib.algorithms_available:
+        return algo, hashlib.new(algo), value
+    return 'MD5', hashlib.md5(usedforsecurity=False), image.get('checksum')
 
 
 def _get_image(glance, image_id):
@@ -198,17 +208,18 @@ def _download(glance, image_id):
 
 
 def _stream_to_bank(glance, image, section, object_size):
-    md5 = _MD5(_download(glance, image.id))
+    algo, hasher, wanted = _verifier(image)
+    hashing = _Hashing(_download(glance, image.id), hasher)
     count = 0
-    for count, piece in enumerate(_Pieces(md5, object_size), 1):
+    for count, piece in enumerate(_Pieces(hashing, object_size), 1):
         try:
             section.update_object(data_key(count), piece)
         except exception.KarborException as err:
             raise ImageDataError(_('the bank refused the data of image '
                                    '%(id)s: %(err)s') % {'id': image.id,
                                                          'err': err})
-    _check(_('image %s read from Glance') % image.id, 'MD5',
-           md5.hexdigest(), image.get('checksum'))
+    _check(_('image %s read from Glance') % image.id, algo,
+           hashing.hexdigest(), wanted)
     return count
 
 

@@ -19,6 +19,7 @@ worker's RSS < 1 GB. With ``--anchor`` the original Karbor runs its
 """
 
 import os
+import shutil
 import tempfile
 import textwrap
 import threading
@@ -167,10 +168,13 @@ def main():
         os.path.join(directory, 'site')))
     ok = True
     shapes = args.shapes.split(',')
-    if 'embedded' in shapes:
-        ok &= embedded(env, args.sizes, args.timeout)
-    if 'split' in shapes:
-        ok &= split_shape(env, args.sizes, directory, args.timeout)
+    try:
+        if 'embedded' in shapes:
+            ok &= embedded(env, args.sizes, args.timeout)
+        if 'split' in shapes:
+            ok &= split_shape(env, args.sizes, directory, args.timeout)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
     if args.anchor and not args.no_anchor:
         with common.AnchorServer() as anchor:
             large_plan.measure_anchor(anchor, 1000, 1)

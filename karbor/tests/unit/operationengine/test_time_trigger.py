@@ -50,6 +50,11 @@ def test_crontab_and_calendar_agree():
     assert cron.window == 20
 
 
+def test_window_as_the_original_stored_it():
+    # The original Karbor kept every trigger property as a string.
+    assert trigger('*/5 * * * *', window='25').window == 25
+
+
 def test_calendar_with_real_line_breaks():
     trig = trigger('BEGIN:VEVENT\nRRULE:FREQ=HOURLY;INTERVAL=2\nEND:VEVENT',
                    'calendar')
@@ -103,6 +108,8 @@ def test_daily_local_time_in_a_zone():
     ({'window': 19}, 'window'),
     ({'window': 31}, 'window'),
     ({'window': True}, 'window'),
+    ({'window': '19'}, 'window'),
+    ({'window': '2x'}, 'window'),
     ({'format': 'calendar', 'pattern': 'BEGIN:VEVENT\nEND:VEVENT'},
      'pattern'),
     ({'format': 'calendar',

@@ -356,7 +356,6 @@ class ServiceCopyPlugin(protection_plugin.TableProtectionPlugin):
 
     driver = None
     operations = OPERATIONS
-    options_schema = restore_schema = saved_info_schema = None
     saved_info_keys = ()
 
     def _operation(self, kind):
@@ -367,18 +366,6 @@ class ServiceCopyPlugin(protection_plugin.TableProtectionPlugin):
     @classmethod
     def get_supported_resources_types(cls):
         return (cls.driver.resource_type,)
-
-    @classmethod
-    def get_options_schema(cls, resource_type):
-        return cls.options_schema
-
-    @classmethod
-    def get_restore_schema(cls, resource_type):
-        return cls.restore_schema
-
-    @classmethod
-    def get_saved_info_schema(cls, resource_type):
-        return cls.saved_info_schema
 
     @classmethod
     def get_saved_info(cls, metadata_store, resource):

@@ -1,9 +1,11 @@
 """The message queue stopped and started again in the middle of a protect.
 
 A private RabbitMQ node (own node name, ports and data) carries the RPC of
-the three services. While it is away the API answers 503 with Retry-After
-(calls fail after ``rpc_send_retries``); the running protect does not need
-it and carries on; the services reconnect by themselves when it is back.
+the three services. While it is away the API still answers what it reads
+itself (checkpoints, from the SQL catalog) and answers 503 with
+Retry-After to what needs the protection service (calls fail after
+``rpc_send_retries``); the running protect does not need it and carries
+on; the services reconnect by themselves when it is back.
 """
 
 import time
@@ -53,8 +55,15 @@ def test_broker_outage(karbor, rabbit, sandbox, cinder):
 
     rabbit.stop()
     began = time.monotonic()
+    # Read from the catalog by the API itself.
+    listed = karbor.http('GET', deployed.CHECKPOINTS, project=project)
+    assert listed.status_code == 200, listed.text
+    assert [c['id'] for c in listed.json()['checkpoints']] == [checkpoint_id]
+    shown = karbor.http('GET', '%s/%s' % (deployed.CHECKPOINTS,
+                                          checkpoint_id), project=project)
+    assert shown.json()['checkpoint']['status'] == 'protecting'
     for method, path, body in (
-            ('GET', deployed.CHECKPOINTS, None),
+            ('GET', '/protectables', None),
             ('POST', deployed.CHECKPOINTS,
              {'checkpoint': {'plan_id': plan_id}})):
         asked = time.monotonic()
@@ -66,7 +75,7 @@ def test_broker_outage(karbor, rabbit, sandbox, cinder):
     back = time.monotonic()
 
     def answers():
-        return karbor.http('GET', deployed.CHECKPOINTS,
+        return karbor.http('GET', '/protectables',
                            project=project).status_code == 200
     deployment.wait_for(answers, timeout=60, interval=0.5,
                         what='the API after the broker came back')

@@ -366,6 +366,10 @@ class PodProtectionPlugin(protection_plugin.TableProtectionPlugin):
 
     group = GROUP
     opts = pod_backup_opts
+    resource_type = POD_TYPE
+    options_schema = schemas.OPTIONS_SCHEMA
+    restore_schema = schemas.RESTORE_SCHEMA
+    saved_info_schema = schemas.SAVED_INFO_SCHEMA
     operations = {constants.OPERATION_PROTECT: ProtectOperation,
                   constants.OPERATION_RESTORE: RestoreOperation,
                   constants.OPERATION_VERIFY: VerifyOperation,
@@ -381,22 +385,6 @@ class PodProtectionPlugin(protection_plugin.TableProtectionPlugin):
             # They reach Kubernetes with the provider's [k8s_client].
             return operation(self._options, self._config)
         return operation(self._options)
-
-    @classmethod
-    def get_supported_resources_types(cls):
-        return (POD_TYPE,)
-
-    @classmethod
-    def get_options_schema(cls, resource_type):
-        return schemas.OPTIONS_SCHEMA
-
-    @classmethod
-    def get_restore_schema(cls, resource_type):
-        return schemas.RESTORE_SCHEMA
-
-    @classmethod
-    def get_saved_info_schema(cls, resource_type):
-        return schemas.SAVED_INFO_SCHEMA
 
     @classmethod
     def get_saved_info(cls, metadata_store, resource):

@@ -299,7 +299,7 @@ def test_checkpoint_and_restore(karbor, project):
         project=project).stdout)
     restored = _wait_status(karbor, project, '/restores/' + restore['id'],
                             'restore', ('success', 'fail'))
-    assert restored['status'] == 'success'
+    assert restored['status'] == 'success', restored
     assert restored['resources_status'] == {
         '%s#restored-%s' % (PROJECT_TYPE, project): 'available'}
 

@@ -16,9 +16,9 @@ from karbor.clients import factory
 from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
-from karbor.services.protection import deferred
 from karbor.services.protection import protection_plugin
 from karbor.services.protection.protection_plugins.image import image_data
+from karbor.services.protection.protection_plugins import resource_data
 
 LOG = logging.getLogger(__name__)
 
@@ -98,22 +98,6 @@ def list_opts():
     return [(GROUP, image_backup_opts)]
 
 
-def _get_metadata(section):
-    try:
-        return section.get_object(METADATA_KEY) or {}
-    except exception.BankObjectNotFound:
-        return {}
-
-
-def _purge(section):
-    """Remove a section's objects (later if the bank refuses now)."""
-    try:
-        deferred.purge_section(section)
-    except exception.KarborException:
-        deferred.defer(('purge', section.prefix),
-                       lambda: deferred.purge_section(section))
-
-
 class ImageOperation(protection_plugin.Operation):
     """What the image operations share: client, bank, failures."""
 
@@ -164,7 +148,7 @@ class ProtectOperation(ImageOperation):
                               constants.RESOURCE_STATUS_AVAILABLE)
 
     def on_revert(self, checkpoint, resource, context, parameters, **kwargs):
-        _purge(checkpoint.get_resource_bank_section(resource.id))
+        resource_data.purge(resource_data.section(checkpoint, resource))
 
 
 class RestoreOperation(ImageOperation):
@@ -179,7 +163,7 @@ class RestoreOperation(ImageOperation):
     def on_main(self, checkpoint, resource, context, parameters,
                 restore=None, new_resources=None, **kwargs):
         section = checkpoint.get_resource_bank_section(resource.id)
-        saved = _get_metadata(section).get('image_metadata')
+        saved = resource_data.get_metadata(section).get('image_metadata')
         if not saved:
             raise self.failure(resource, _('the checkpoint holds no data '
                                            'of this image'))
@@ -231,7 +215,7 @@ class VerifyOperation(ImageOperation):
         if STATUS_KEY not in keys or section.get_object(STATUS_KEY) != \
                 constants.RESOURCE_STATUS_AVAILABLE:
             return _('the image data is not available in the bank')
-        chunks = _get_metadata(section).get('chunks_num', 0)
+        chunks = resource_data.get_metadata(section).get('chunks_num', 0)
         missing = [image_data.data_key(i) for i in range(1, chunks + 1)
                    if image_data.data_key(i) not in keys]
         if missing:
@@ -248,7 +232,7 @@ class CopyOperation(ImageOperation):
                 checkpoint_copy=None, **kwargs):
         source = checkpoint.get_resource_bank_section(resource.id)
         target = checkpoint_copy.get_resource_bank_section(resource.id)
-        metadata = _get_metadata(source)
+        metadata = resource_data.get_metadata(source)
         if not metadata.get('image_metadata'):
             raise self.failure(resource, _('the checkpoint holds no data '
                                            'of this image'))
@@ -263,7 +247,8 @@ class CopyOperation(ImageOperation):
     def on_revert(self, checkpoint, resource, context, parameters,
                   checkpoint_copy=None, **kwargs):
         if checkpoint_copy is not None:
-            _purge(checkpoint_copy.get_resource_bank_section(resource.id))
+            resource_data.purge(resource_data.section(checkpoint_copy,
+                                                      resource))
 
 
 class DeleteOperation(ImageOperation):
@@ -288,6 +273,10 @@ class GlanceProtectionPlugin(protection_plugin.TableProtectionPlugin):
 
     group = GROUP
     opts = image_backup_opts
+    resource_type = IMAGE_TYPE
+    options_schema = OPTIONS_SCHEMA
+    restore_schema = RESTORE_SCHEMA
+    saved_info_schema = SAVED_INFO_SCHEMA
     operations = {constants.OPERATION_PROTECT: ProtectOperation,
                   constants.OPERATION_RESTORE: RestoreOperation,
                   constants.OPERATION_VERIFY: VerifyOperation,
@@ -302,22 +291,7 @@ class GlanceProtectionPlugin(protection_plugin.TableProtectionPlugin):
                 'of %(unit)d') % {'group': GROUP, 'unit': OBJECT_SIZE_UNIT})
 
     @classmethod
-    def get_supported_resources_types(cls):
-        return (IMAGE_TYPE,)
-
-    @classmethod
-    def get_options_schema(cls, resource_type):
-        return OPTIONS_SCHEMA
-
-    @classmethod
-    def get_restore_schema(cls, resource_type):
-        return RESTORE_SCHEMA
-
-    @classmethod
-    def get_saved_info_schema(cls, resource_type):
-        return SAVED_INFO_SCHEMA
-
-    @classmethod
     def get_saved_info(cls, metadata_store, resource):
-        saved = _get_metadata(metadata_store).get('image_metadata')
+        saved = resource_data.get_metadata(metadata_store).get(
+            'image_metadata')
         return {'image_metadata': saved} if saved else None

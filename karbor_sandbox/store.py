@@ -93,6 +93,21 @@ class Store(object):
             (service, kind, doc['id'], project_id, parent, json.dumps(doc)))
         return doc
 
+    def update(self, service, kind, rid, **fields):
+        """Set ``fields`` of a document atomically; None if it has gone.
+
+        Never re-creates a document deleted meanwhile (a failed upload
+        finishing after the client deleted the image, say).
+        """
+        with self.transaction():
+            doc = self.get(service, kind, rid)
+            if doc is not None:
+                doc.update(fields)
+                self._query('UPDATE resources SET doc=? WHERE service=? '
+                            'AND kind=? AND id=?',
+                            (json.dumps(doc), service, kind, rid))
+            return doc
+
     def delete(self, service, kind, rid):
         """Remove a document; return True when it existed."""
         with self.transaction():

@@ -42,6 +42,19 @@ def test_store_is_thread_safe(tmp_path):
     assert len(st.list('s', 'k')) == 200
 
 
+def test_store_update_never_recreates_a_deleted_document(tmp_path):
+    st = store_mod.Store(str(tmp_path / 'db.sqlite'))
+    st.put('image', 'image', {'id': 'i1', 'status': 'saving'},
+           project_id='p1')
+    assert st.update('image', 'image', 'i1', status='queued') == {
+        'id': 'i1', 'status': 'queued'}
+    assert st.get('image', 'image', 'i1')['status'] == 'queued'
+    assert st.delete('image', 'image', 'i1')
+    # A late status change (an aborted upload) after the delete.
+    assert st.update('image', 'image', 'i1', status='queued') is None
+    assert st.get('image', 'image', 'i1') is None
+
+
 def test_router_matches_vars_regex_and_methods():
     router = wsgi.Router()
     router.add('GET', '/v3/{_p:[0-9a-f]{4}}/items/{item_id}', 'h1')

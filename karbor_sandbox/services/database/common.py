@@ -23,11 +23,7 @@ def put(store, kind, doc):
 
 def update(store, kind, rid, **fields):
     """Set ``fields`` of a stored document; None if it has gone."""
-    doc = store.get(S, kind, rid)
-    if doc is not None:
-        doc.update(fields)
-        put(store, kind, doc)
-    return doc
+    return store.update(S, kind, rid, **fields)
 
 
 def get(store, req, kind, rid, label):

@@ -32,13 +32,9 @@ def get_instance(store, req, instance_id):
 
 
 def set_status(cloud, instance_id, status, **fields):
-    doc = cloud.store.get(S, 'instance', instance_id)
-    if doc is not None:
-        doc.update(fields, status=status)
-        doc['operating_status'] = {'ACTIVE': 'HEALTHY',
-                                   'ERROR': 'ERROR'}.get(status, '')
-        common.put(cloud.store, 'instance', doc)
-    return doc
+    operating_status = {'ACTIVE': 'HEALTHY', 'ERROR': 'ERROR'}.get(status, '')
+    return cloud.store.update(S, 'instance', instance_id, status=status,
+                              operating_status=operating_status, **fields)
 
 
 class InstanceController(wsgi.Controller):

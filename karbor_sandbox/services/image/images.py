@@ -83,11 +83,7 @@ def new_image(store, owner, **fields):
 
 
 def set_fields(store, image_id, **fields):
-    doc = store.get(S, 'image', image_id)
-    if doc is not None:
-        doc.update(fields, updated_at=now())
-        put(store, doc)
-    return doc
+    return store.update(S, 'image', image_id, updated_at=now(), **fields)
 
 
 def hashing(chunks, hasher):

@@ -193,11 +193,7 @@ class ShareController(wsgi.Controller):
 
 
 def set_status(cloud, share_id, status, **fields):
-    doc = cloud.store.get(S, 'share', share_id)
-    if doc is not None:
-        doc.update(fields, status=status)
-        common.put(cloud.store, 'share', doc)
-    return doc
+    return cloud.store.update(S, 'share', share_id, status=status, **fields)
 
 
 @tasks.handler('share.created')

@@ -111,11 +111,7 @@ class SnapshotController(wsgi.Controller):
 
 
 def _set(cloud, snapshot_id, status):
-    doc = cloud.store.get(S, 'snapshot', snapshot_id)
-    if doc is not None:
-        doc['status'] = status
-        common.put(cloud.store, 'snapshot', doc)
-    return doc
+    return cloud.store.update(S, 'snapshot', snapshot_id, status=status)
 
 
 @tasks.handler('share_snapshot.created')

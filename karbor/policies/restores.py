@@ -17,6 +17,10 @@ rules = base.api_rules(
         ('get_all', 'List restores.', [
             ('GET', '/restores'),
         ]),
+        ('preview', 'Preview a restore: what it would make, where, in '
+         'which order, and its conflicts; changes nothing.', [
+            ('POST', '/restores/preview'),
+        ]),
     ])
 
 

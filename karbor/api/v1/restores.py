@@ -3,7 +3,9 @@
 from oslo_config import cfg
 
 from karbor.api.schemas import restores as schemas
+from karbor.api.v1 import base
 from karbor.api.v1 import recoveries
+from karbor.api import validation
 from karbor import exception
 from karbor.objects import restore as restore_obj
 
@@ -28,6 +30,18 @@ class RestoresController(recoveries.RecoveryController):
     @staticmethod
     def not_found(restore_id):
         return exception.RestoreNotFound(restore_id=restore_id)
+
+    @validation.schema(schemas.create)
+    def preview(self, request, body):
+        """What the restore in ``body`` would do, changing nothing: checked
+        like a create; the protection service plans it."""
+        ctxt = self.context(request)
+        base.authorize(ctxt, 'restore:preview')
+        values = dict(body['restore'])
+        # Not needed to plan; never sent on.
+        values.pop('restore_auth', None)
+        return {'restore_preview':
+                self.protection_api.restore_preview(ctxt, values)}
 
     def _start(self, ctxt, values):
         # The credentials go to the protection service only: they are

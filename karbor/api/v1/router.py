@@ -79,6 +79,7 @@ ROUTES = [
     ('DELETE', _CHECKPOINT, 'checkpoints', 'delete'),
     ('GET', 'restores', 'restores', 'index'),
     ('POST', 'restores', 'restores', 'create'),
+    ('POST', 'restores/preview', 'restores', 'preview'),
     ('GET', 'restores/{id}', 'restores', 'show'),
     ('GET', 'verifications', 'verifications', 'index'),
     ('POST', 'verifications', 'verifications', 'create'),

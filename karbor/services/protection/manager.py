@@ -34,6 +34,7 @@ from karbor.services.protection import operation_runner
 from karbor.services.protection import protectable_registry
 from karbor.services.protection import provider
 from karbor.services.protection import recovery
+from karbor.services.protection import restore_plan
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def _resource_types(checkpoint):
 class ProtectionManager(manager.Manager):
     """Owns the providers, registries and operations of this worker."""
 
-    RPC_API_VERSION = '1.1'
+    RPC_API_VERSION = '1.2'
     target = messaging.Target(version=RPC_API_VERSION)
 
     def __init__(self, host=None, service_name='protection', *args,
@@ -356,6 +357,18 @@ class ProtectionManager(manager.Manager):
         self.runner.submit(self.runner.restore, context, provider_,
                            checkpoint, record, log)
         return record
+
+    @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
+    def restore_preview(self, context, restore):
+        """What restoring ``restore`` (as ``restore`` takes it) would do,
+        checked like a restore and changing nothing: its plan (see
+        ``restore_plan``) with the checkpoint and provider ids."""
+        provider_, checkpoint = self._prepare_recovery(context, restore,
+                                                       'restore_schema')
+        plan = restore_plan.build(context, provider_.load_plugins(),
+                                  checkpoint, restore.get('parameters') or {})
+        return dict(plan, checkpoint_id=checkpoint.id,
+                    provider_id=provider_.id)
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
     def verification(self, context, verification):

@@ -28,6 +28,7 @@ Its ``on_revert`` removes what it wrote there.
 from oslo_config import cfg
 
 from karbor.common import constants
+from karbor.services.protection import restore_plan
 
 HOOKS = ('on_prepare_begin', 'on_prepare_finish', 'on_main', 'on_complete')
 
@@ -140,6 +141,21 @@ class ProtectionPlugin(object):
     def get_saved_info(cls, metadata_store, resource):
         """What the plugin saved about ``resource`` (None if nothing)."""
         return None
+
+    def plan_restore(self, planning, resource, parameters, section):
+        """The step of ``resource`` in a restore plan (a
+        ``restore_plan.Step``); see :mod:`restore_plan`.
+
+        :param planning: the ``restore_plan.Planning`` (context,
+            checkpoint, restore id, whether to look for conflicts).
+        :param parameters: the resource's restore parameters after the
+            schema's defaults; the step's parameters are what the restore
+            runs with, so a name the restore would compute belongs there.
+        :param section: the resource's bank section in the checkpoint.
+
+        By default the resource keeps its name and lands in the project.
+        """
+        return restore_plan.Step(resource.name, planning.project, parameters)
 
 
 class TableProtectionPlugin(ProtectionPlugin):

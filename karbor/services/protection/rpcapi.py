@@ -14,9 +14,10 @@ class ProtectionAPI(object):
     API version history:
         1.0 - Initial version.
         1.1 - protect_many.
+        1.2 - restore_preview.
     """
 
-    RPC_API_VERSION = '1.1'
+    RPC_API_VERSION = '1.2'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.protection_topic,
@@ -115,6 +116,12 @@ class ProtectionAPI(object):
         """Validate and start a restore (a dict); returns the Restore."""
         return self._call(ctxt, 'restore', restore=restore,
                           restore_auth=restore_auth)
+
+    def restore_preview(self, ctxt, restore):
+        """The plan of a restore (a dict as ``restore`` takes), changing
+        nothing; see ``ProtectionManager.restore_preview``."""
+        return self.client.prepare(version='1.2').call(
+            ctxt, 'restore_preview', restore=restore)
 
     def verification(self, ctxt, verification):
         """Validate and start a verification; returns the Verification."""

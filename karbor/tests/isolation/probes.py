@@ -203,6 +203,7 @@ ROUTE_PROBES = {
     ('DELETE', _CP): (_B_CP, [Others()]),
     ('GET', 'restores'): ({}, [Listing('restores', 'b_restore')]),
     ('POST', 'restores'): ({}, [References({'restore': _RUN})]),
+    ('POST', 'restores/preview'): ({}, [References({'restore': _RUN})]),
     ('GET', 'restores/{id}'): ({'id': 'b_restore'}, [Others()]),
     ('GET', 'verifications'): ({}, [Listing('verifications',
                                             'b_verification')]),

@@ -107,8 +107,36 @@ class TypeController(wsgi.Controller):
         return wsgi.json_response(None, 202)
 
 
+QUOTA_KEYS = ('volumes', 'snapshots', 'gigabytes', 'backups',
+              'backup_gigabytes', 'groups', 'per_volume_gigabytes')
+
+
+def quota_set(store, project_id):
+    """A project's Cinder quotas (-1: unlimited, the default)."""
+    doc = store.get(S, 'quota', project_id) or {}
+    return {key: doc.get(key, -1) for key in QUOTA_KEYS}
+
+
+def check_quota(store, project_id, size):
+    """Refuse (413) one more volume of ``size`` GB over the quotas."""
+    quotas = quota_set(store, project_id)
+    vols = store.list(S, 'volume', project_id=project_id)
+    for key, used, need in (('volumes', len(vols), 1),
+                            ('gigabytes', sum(v['size'] for v in vols),
+                             size)):
+        if 0 <= quotas[key] < used + need:
+            raise wsgi.HTTPError(
+                413, 'VolumeLimitExceeded: Maximum number of volumes '
+                'allowed (%s) exceeded' % quotas[key] if key == 'volumes'
+                else 'VolumeSizeExceedsAvailableQuota: Requested volume or '
+                'snapshot exceeds allowed gigabytes quota. Requested %sG, '
+                'quota is %sG and %sG has been consumed.'
+                % (need, quotas[key], used))
+
+
 class InfoController(wsgi.Controller):
-    """Availability zones, limits, quotas (the sandbox is quota free)."""
+    """Availability zones, limits, quotas (unlimited unless an
+    administrator sets them)."""
 
     @wsgi.route('GET', '/os-availability-zone')
     def zones(self, req):
@@ -119,10 +147,13 @@ class InfoController(wsgi.Controller):
     def limits(self, req):
         ctx = service.context(req)
         vols = self.store.list(S, 'volume', project_id=ctx.project_id)
+        quotas = quota_set(self.store, ctx.project_id)
         return {'limits': {'rate': [], 'absolute': {
-            'maxTotalVolumes': -1, 'maxTotalSnapshots': -1,
-            'maxTotalVolumeGigabytes': -1, 'maxTotalBackups': -1,
-            'maxTotalBackupGigabytes': -1,
+            'maxTotalVolumes': quotas['volumes'],
+            'maxTotalSnapshots': quotas['snapshots'],
+            'maxTotalVolumeGigabytes': quotas['gigabytes'],
+            'maxTotalBackups': quotas['backups'],
+            'maxTotalBackupGigabytes': quotas['backup_gigabytes'],
             'totalVolumesUsed': len(vols),
             'totalGigabytesUsed': sum(v['size'] for v in vols),
             'totalSnapshotsUsed': len(self.store.list(
@@ -134,13 +165,25 @@ class InfoController(wsgi.Controller):
     @wsgi.route('GET', '/os-quota-sets/{project_id}')
     def quotas(self, req, project_id):
         usage = utils.as_bool(req.GET.get('usage', False))
-        value = ({'limit': -1, 'in_use': 0, 'reserved': 0, 'allocated': 0}
-                 if usage else -1)
-        body = {k: value for k in ('volumes', 'snapshots', 'gigabytes',
-                                   'backups', 'backup_gigabytes', 'groups',
-                                   'per_volume_gigabytes')}
+        quotas = quota_set(self.store, project_id)
+        body = {k: ({'limit': v, 'in_use': 0, 'reserved': 0, 'allocated': 0}
+                    if usage else v) for k, v in quotas.items()}
         body['id'] = project_id
         return {'quota_set': body}
+
+    @wsgi.route('PUT', '/os-quota-sets/{project_id}')
+    def update_quotas(self, req, project_id):
+        if not common.is_admin(req):
+            raise wsgi.Forbidden()
+        body = wsgi.json_body(req, 'quota_set')
+        doc = dict(self.store.get(S, 'quota', project_id) or {},
+                   id=project_id)
+        for key, value in body.items():
+            if key not in QUOTA_KEYS:
+                raise wsgi.BadRequest('Bad key(s) in quota set: %s' % key)
+            doc[key] = int(value)
+        self.store.put(S, 'quota', doc)
+        return {'quota_set': quota_set(self.store, project_id)}
 
     @wsgi.route('GET', '/os-services')
     def services(self, req):

@@ -3,6 +3,7 @@
 from karbor_sandbox import service
 from karbor_sandbox.services.image import images
 from karbor_sandbox.services.volume import common
+from karbor_sandbox.services.volume import misc
 from karbor_sandbox import tasks
 from karbor_sandbox import utils
 from karbor_sandbox import wsgi
@@ -31,7 +32,9 @@ def get_volume(store, req, volume_id):
 
 def new_volume(cloud, project_id, user_id, size, name=None, status='creating',
                **fields):
-    """Build and save a volume document (used by restores and seeds too)."""
+    """Build and save a volume document (used by restores and seeds too);
+    413 over the project's quotas."""
+    misc.check_quota(cloud.store, project_id, size)
     types = cloud.service(S).types
     vtype = types.find(fields.pop('volume_type', None))
     now = utils.isotime()

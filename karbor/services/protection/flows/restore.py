@@ -8,6 +8,7 @@ is reported ``error`` with the error as reason.
 from karbor.common import constants
 from karbor.services.protection.flows import base
 from karbor.services.protection.flows import runtime as flow_runtime
+from karbor.services.protection import restore_plan
 
 OPERATION = constants.OPERATION_RESTORE
 
@@ -59,11 +60,21 @@ def restore(context, plugins, checkpoint, restore_record, operation_log,
     :param restore_record: the Restore object (``status``,
         ``update_resource_status(type, id, status, reason)``, ``save()``).
     :param parameters: restore parameters (``Type`` / ``Type#id`` keys).
+        Each resource runs with its parameters in the restore plan (the
+        preview's), see ``restore_plan``.
     :returns: True if the restore ended ``success``.
     """
     runtime = flow_runtime.FlowRuntime(context, plugins, checkpoint,
                                        operation_log, restore=restore_record)
+    try:
+        plan = restore_plan.build(context, plugins, checkpoint,
+                                  parameters or {},
+                                  getattr(restore_record, 'id', None),
+                                  check=False)
+    except Exception as err:
+        base.fail(InitiateRestoreTask(), runtime, str(err))
+        return False
     return base.run_operation(OPERATION, get_flow, InitiateRestoreTask,
                               CompleteRestoreTask,
-                              runtime, checkpoint.resource_graph, parameters,
-                              backend)
+                              runtime, checkpoint.resource_graph,
+                              restore_plan.flow_parameters(plan), backend)

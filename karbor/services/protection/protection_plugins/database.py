@@ -8,9 +8,13 @@ id>``, on the network ``restore_net_id`` if given; delete removes the
 backup.
 """
 
+from neutronclient.common import exceptions as neutron_exc
 from troveclient import exceptions as trove_exc
 
+from karbor.clients import factory
 from karbor.common import constants
+from karbor.i18n import _
+from karbor.services.protection import restore_plan
 from karbor.services.protection.protection_plugins import service_copy
 
 GROUP = 'database_backup_plugin'
@@ -130,6 +134,17 @@ class DatabaseDriver(service_copy.Driver):
             datastore=metadata['datastore']['type'],
             datastore_version=metadata['datastore']['version'],
             nics=[{'net-id': net_id}] if net_id else None)
+
+    def restore_conflicts(self, context, metadata, parameters):
+        net_id = parameters.get('restore_net_id')
+        if not net_id:
+            return []
+        try:
+            factory.create('neutron', context).show_network(net_id)
+        except neutron_exc.NotFound:
+            return [(restore_plan.MISSING_NETWORK,
+                     _('network %s does not exist') % net_id)]
+        return []
 
 
 class DatabaseProtectionPlugin(service_copy.ServiceCopyPlugin):

@@ -25,6 +25,7 @@ from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
 from karbor.services.protection import protection_plugin
+from karbor.services.protection import restore_plan
 from karbor.services.protection.protection_plugins import resource_data
 from karbor.services.protection.protection_plugins.volume import status
 
@@ -69,6 +70,11 @@ class Driver(object):
                       parameters):
         """Create the new resource from the saved metadata; return it."""
         raise NotImplementedError
+
+    def restore_conflicts(self, context, metadata, parameters):
+        """``[(kind, message)]`` a restore of this service would meet,
+        besides the name in use (e.g. a missing network)."""
+        return []
 
 
 class ServiceCopyOperation(protection_plugin.Operation):
@@ -367,8 +373,36 @@ class ServiceCopyPlugin(protection_plugin.TableProtectionPlugin):
     def get_supported_resources_types(cls):
         return (cls.driver.resource_type,)
 
+    def plan_restore(self, planning, resource, parameters, section):
+        """A new resource named ``restore_name`` or ``<checkpoint
+        id>@<resource id>`` from the copy. Conflicts: the name in use, no
+        copy in the checkpoint, and the driver's."""
+        driver = self.driver()
+        metadata = resource_data.get_metadata(section)
+        name = parameters.get('restore_name') or '%s@%s' % (
+            planning.checkpoint.id, resource.id)
+        conflicts = [] if metadata.get(driver.copy_key) else [(
+            restore_plan.MISSING, _('the checkpoint holds no %s of this '
+                                    'resource') % driver.copy.what)]
+        conflicts += restore_plan.checked(planning, lambda: _conflicts(
+            planning.context, driver, name, metadata, parameters))
+        return restore_plan.Step(
+            name, planning.project, dict(parameters, restore_name=name),
+            conflicts, {key: metadata.get(key) for key in
+                        self.saved_info_keys if key in metadata})
+
     @classmethod
     def get_saved_info(cls, metadata_store, resource):
         """The saved info of ``resource`` from its bank section."""
         return resource_data.saved_info_of(metadata_store,
                                            cls.saved_info_keys)
+
+
+def _conflicts(context, driver, name, metadata, parameters):
+    client = factory.create(driver.service, context)
+    manager = getattr(client, driver.restored.manager)
+    if any(getattr(item, 'name', None) == name for item in manager.list()):
+        yield restore_plan.NAME_IN_USE, _('a %(what)s named %(name)s '
+                                          'exists') % {
+            'what': driver.restored.what, 'name': name}
+    yield from driver.restore_conflicts(context, metadata, parameters)

@@ -17,6 +17,7 @@ from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
 from karbor.services.protection import protection_plugin
+from karbor.services.protection import restore_plan
 from karbor.services.protection.protection_plugins.image import image_data
 from karbor.services.protection.protection_plugins import resource_data
 
@@ -295,3 +296,24 @@ class GlanceProtectionPlugin(protection_plugin.TableProtectionPlugin):
         saved = resource_data.get_metadata(metadata_store).get(
             'image_metadata')
         return {'image_metadata': saved} if saved else None
+
+    def plan_restore(self, planning, resource, parameters, section):
+        """An image named ``restore_name`` (default
+        ``DEFAULT_RESTORE_NAME``) from the saved bytes. Conflicts: the
+        name in use, no saved bytes."""
+        saved = resource_data.get_metadata(section).get('image_metadata')
+        name = parameters.get('restore_name') or DEFAULT_RESTORE_NAME
+        conflicts = [] if saved else [(restore_plan.MISSING, _(
+            'the checkpoint holds no data of this image'))]
+        conflicts += restore_plan.checked(planning, lambda: _name_in_use(
+            planning, name))
+        return restore_plan.Step(
+            name, planning.project, dict(parameters, restore_name=name),
+            conflicts, {'size': (saved or {}).get('size'),
+                        'disk_format': (saved or {}).get('disk_format')})
+
+
+def _name_in_use(planning, name):
+    glance = ImageOperation.glance(planning.context)
+    if any(True for _image in glance.images.list(filters={'name': name})):
+        yield restore_plan.NAME_IN_USE, _('an image named %s exists') % name

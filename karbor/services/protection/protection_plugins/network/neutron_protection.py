@@ -14,6 +14,7 @@ from karbor.clients import factory
 from karbor.common import constants
 from karbor.i18n import _
 from karbor.services.protection import protection_plugin
+from karbor.services.protection import restore_plan
 from karbor.services.protection.protection_plugins.network import rebuild
 from karbor.services.protection.protection_plugins.network import topology
 from karbor.services.protection.protection_plugins import resource_data
@@ -151,6 +152,37 @@ class NeutronProtectionPlugin(protection_plugin.TableProtectionPlugin):
     options_schema = OPTIONS_SCHEMA
     restore_schema = RESTORE_SCHEMA
     saved_info_schema = SAVED_INFO_SCHEMA
+
+    def plan_restore(self, planning, resource, parameters, section):
+        """The project's topology: each saved network still there is
+        reused, the others are made again (an external one cannot be: a
+        conflict). ``planning.mapped`` tells the server plans which
+        networks they will find."""
+        saved = resource_data.get_metadata(section)
+        networks = saved.get(topology.NETWORKS) or {}
+        conflicts = [] if saved else [(restore_plan.MISSING, _(
+            'the checkpoint holds no network topology'))]
+        conflicts += restore_plan.checked(planning, lambda: _plan_networks(
+            planning, networks))
+        return restore_plan.Step(
+            resource.name, planning.project, parameters, conflicts,
+            {'networks': {n: planning.mapped.get(n) for n in networks}})
+
+
+def _plan_networks(planning, networks):
+    current = {n['id'] for n in
+               neutron(planning.context).list_networks()['networks']}
+    for network_id, network in sorted(networks.items()):
+        if network_id in current:
+            planning.mapped[network_id] = 'exists'
+        elif network.get('router:external'):
+            planning.mapped[network_id] = 'missing'
+            yield restore_plan.MISSING_NETWORK, _(
+                'external network %(id)s (%(name)s) no longer exists and '
+                'cannot be made again') % {'id': network_id,
+                                           'name': network.get('name')}
+        else:
+            planning.mapped[network_id] = 'created'
 
 
 def list_opts():

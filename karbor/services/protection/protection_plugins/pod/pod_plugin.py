@@ -33,6 +33,7 @@ from karbor.common import constants
 from karbor import exception
 from karbor.i18n import _
 from karbor.services.protection import protection_plugin
+from karbor.services.protection import restore_plan
 from karbor.services.protection.protectable_plugins import pod as pod_k8s
 from karbor.services.protection.protection_plugins.pod import manifest
 from karbor.services.protection.protection_plugins.pod import schemas
@@ -334,6 +335,22 @@ def _new_objects(saved, pod_name, volume_ids=None):
     return objects
 
 
+def _pod_conflicts(api, namespace, objects):
+    if not objects:
+        return
+    if _gone_or_none(lambda: api.read_namespace(namespace)) is None:
+        yield restore_plan.MISSING, _('namespace %s does not exist') % (
+            namespace)
+        return
+    for kind, body in objects:
+        read = _CALLS[kind][1]
+        name = body['metadata']['name']
+        if _gone_or_none(lambda: read(api, namespace, name)) is not None:
+            yield restore_plan.NAME_IN_USE, _(
+                'a %(kind)s named %(name)s exists in namespace %(ns)s') % {
+                'kind': kind, 'name': name, 'ns': namespace}
+
+
 def _made_by(obj, restore_id):
     """Whether a Kubernetes object (or None) was made by that restore."""
     annotations = obj is not None and obj.metadata.annotations or {}
@@ -385,6 +402,27 @@ class PodProtectionPlugin(protection_plugin.TableProtectionPlugin):
             # They reach Kubernetes with the provider's [k8s_client].
             return operation(self._options, self._config)
         return operation(self._options)
+
+    def plan_restore(self, planning, resource, parameters, section):
+        """The pod (``restore_name``, default ``karbor-restored-pod-<restore
+        id>``) in its saved namespace, with a PV and a claim per saved
+        claim. Conflicts: the namespace gone, a name of these objects in
+        use."""
+        saved = resource_data.get_metadata(section)
+        name = parameters.get('restore_name') or (
+            'karbor-restored-pod-%s' % planning.restore_ref)
+        namespace = saved.get('namespace')
+        objects = _new_objects(saved, name) if saved.get(
+            'pod_metadata') else []
+        conflicts = [] if objects else [(restore_plan.MISSING, _(
+            'the checkpoint holds no manifest of this pod'))]
+        conflicts += restore_plan.checked(planning, lambda: _pod_conflicts(
+            k8s_api(self._config), namespace, objects))
+        return restore_plan.Step(
+            name, 'namespace %s' % namespace,
+            dict(parameters, restore_name=name), conflicts,
+            {'creates': [{'kind': kind, 'name': body['metadata']['name']}
+                         for kind, body in objects]})
 
     @classmethod
     def get_saved_info(cls, metadata_store, resource):

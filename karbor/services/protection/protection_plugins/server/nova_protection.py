@@ -15,12 +15,14 @@ reads their new ids from the restore's ``new_resources`` (see
 
 import types
 
+from novaclient import exceptions as nova_exc
 from oslo_config import cfg
 
 from karbor.clients import factory
 from karbor.common import constants
 from karbor.i18n import _
 from karbor.services.protection import protection_plugin
+from karbor.services.protection import restore_plan
 from karbor.services.protection.protection_plugins.image import image_data
 from karbor.services.protection.protection_plugins import resource_data
 from karbor.services.protection.protection_plugins.server import capture
@@ -315,6 +317,78 @@ class NovaProtectionPlugin(protection_plugin.TableProtectionPlugin):
     def get_saved_info(cls, metadata_store, resource):
         return resource_data.saved_info_of(
             metadata_store, ('attach_metadata', 'snapshot_metadata'))
+
+    def plan_restore(self, planning, resource, parameters, section):
+        """A server named ``restore_name`` (default ``DEFAULT_NAME``) with
+        the saved flavor, a NIC on each saved network (restored or still
+        there), booted from an image of its disk (``<name>-root-disk``) or
+        from its restored boot volume. Conflicts: the name in use, a
+        network neither there nor restored, the flavor gone, the compute
+        quotas."""
+        saved = resource_data.get_metadata(section)
+        meta = saved.get('server_metadata') or {}
+        name = parameters.get('restore_name') or DEFAULT_NAME
+        networks = [port['network_id'] for port in meta.get('networks') or ()]
+        details = {'flavor': meta.get('flavor'),
+                   'networks': {n: planning.mapped.get(n) for n in networks}}
+        if (saved.get('boot_metadata') or {}).get(
+                'boot_device_type') == 'image':
+            details['creates'] = [{'type': rebuild.IMAGE_TYPE,
+                                   'name': '%s-root-disk' % name}]
+        conflicts = [] if meta else [(restore_plan.MISSING, _(
+            'the checkpoint holds no data of this server'))]
+        conflicts += restore_plan.checked(planning, lambda: _conflicts(
+            planning, name, meta, details['networks']))
+        return restore_plan.Step(
+            name, '%s, networks %s' % (planning.project,
+                                       ', '.join(networks) or '(default)'),
+            dict(parameters, restore_name=name), conflicts, details)
+
+
+def _conflicts(planning, name, meta, networks):
+    """What stands in the way of rebuilding the server; fills in what
+    happens to each saved network (``networks``: id -> None or how)."""
+    cloud = clients(planning.context)
+    if any(s.name == name for s in
+           cloud.nova.servers.list(search_opts={'name': name})):
+        yield restore_plan.NAME_IN_USE, _('a server named %s exists') % name
+    for network_id, how in networks.items():
+        if how is None:
+            how = networks[network_id] = _network_now(cloud.neutron,
+                                                      network_id)
+        if how == 'missing':
+            yield restore_plan.MISSING_NETWORK, _(
+                'network %s of the server no longer exists and is not '
+                'restored') % network_id
+    flavor = _flavor(cloud.nova, meta.get('flavor'))
+    if flavor is None:
+        yield restore_plan.MISSING, _('flavor %s no longer exists') % (
+            meta.get('flavor'))
+    yield from _quota_conflicts(planning, cloud.nova, flavor)
+
+
+def _network_now(neutron, network_id):
+    try:
+        neutron.show_network(network_id)
+    except Exception:
+        return 'missing'
+    return 'exists'
+
+
+def _flavor(nova, flavor_id):
+    try:
+        return nova.flavors.get(flavor_id) if flavor_id else None
+    except nova_exc.NotFound:
+        return None
+
+
+def _quota_conflicts(planning, nova, flavor):
+    claims = [('instances', 1, 'maxTotalInstances', 'totalInstancesUsed')]
+    if flavor is not None:
+        claims += [('cores', flavor.vcpus, 'maxTotalCores', 'totalCoresUsed'),
+                   ('ram', flavor.ram, 'maxTotalRAMSize', 'totalRAMUsed')]
+    return restore_plan.quota_conflicts(
+        planning, lambda: nova.limits.get().absolute, claims)
 
 
 def list_opts():

@@ -22,6 +22,7 @@ from karbor import exception
 from karbor.i18n import _
 from karbor.services.protection import deferred
 from karbor.services.protection import protection_plugin
+from karbor.services.protection import restore_plan
 from karbor.services.protection.protection_plugins.volume import status
 
 LOG = logging.getLogger(__name__)
@@ -351,3 +352,51 @@ class VolumeProtectionPlugin(protection_plugin.TableProtectionPlugin):
     @classmethod
     def get_restore_schema(cls, resource_type):
         return cls.restore_schema
+
+    def plan_restore(self, planning, resource, parameters, section):
+        """A new volume named ``restore_name`` or ``<checkpoint id>@<volume
+        id>``, or the data restored into ``volume_id`` (which keeps its
+        name unless ``restore_name`` is given). Conflicts: the name in use,
+        a missing target volume, the volume quotas."""
+        size = VolumeOperation.get_metadata(section).get('size')
+        target_id = parameters.get('volume_id')
+        if target_id:
+            return restore_plan.Step(
+                parameters.get('restore_name'), 'volume %s' % target_id,
+                parameters, restore_plan.checked(
+                    planning, lambda: _target_conflicts(planning,
+                                                        target_id)),
+                {'size_gb': size})
+        name = parameters.get('restore_name') or default_volume_name(
+            planning.checkpoint, resource)
+        planning.mapped[resource.id] = 'created'
+        return restore_plan.Step(
+            name, planning.project, dict(parameters, restore_name=name),
+            restore_plan.checked(planning, lambda: _new_volume_conflicts(
+                planning, name, size or 0)),
+            {'size_gb': size})
+
+
+def _target_conflicts(planning, volume_id):
+    found = status.fetch_or_none(factory.create('cinder',
+                                                planning.context).volumes,
+                                 volume_id)
+    if found is None:
+        yield restore_plan.MISSING, _('the target volume %s does not '
+                                      'exist') % volume_id
+    elif found.status != 'available':
+        yield 'target_not_available', _(
+            'the target volume %(id)s is %(status)s, not available') % {
+            'id': volume_id, 'status': found.status}
+
+
+def _new_volume_conflicts(planning, name, size):
+    cinder = factory.create('cinder', planning.context)
+    if any(v.name == name for v in
+           cinder.volumes.list(search_opts={'name': name})):
+        yield restore_plan.NAME_IN_USE, _('a volume named %s exists') % name
+    yield from restore_plan.quota_conflicts(
+        planning, lambda: cinder.limits.get().absolute, (
+            ('volumes', 1, 'maxTotalVolumes', 'totalVolumesUsed'),
+            ('volume gigabytes', size, 'maxTotalVolumeGigabytes',
+             'totalGigabytesUsed')))

@@ -179,6 +179,8 @@ class InfoController(wsgi.Controller):
         doc = dict(self.store.get(S, 'quota', project_id) or {},
                    id=project_id)
         for key, value in body.items():
+            if key in ('id', 'tenant_id'):  # cinderclient sends it
+                continue
             if key not in QUOTA_KEYS:
                 raise wsgi.BadRequest('Bad key(s) in quota set: %s' % key)
             doc[key] = int(value)

@@ -102,7 +102,9 @@ def protection_server(request, tmp_path_factory):
     """A protection manager served on a unique topic of ``fake://``, once
     per test module (stopping an RPC server takes a second).
 
-    A test module may set ``NOTIFICATION_DRIVERS`` (e.g. ``['test']``).
+    A test module may set ``NOTIFICATION_DRIVERS`` (e.g. ``['test']``),
+    and ``EXTRA_PROVIDERS`` (file name -> provider file text, where
+    ``{bank}`` is a fresh directory for its bank).
     """
     from karbor import objects
     from karbor.services.protection import manager
@@ -118,6 +120,10 @@ def protection_server(request, tmp_path_factory):
     if getattr(request.module, 'IMAGE_PROVIDER', False):
         _write_provider(providers_dir, 'Images', IMAGE_PROVIDER_ID,
                         'karbor-image-protection-plugin', tmp / 'image-bank')
+    for name, text in getattr(request.module, 'EXTRA_PROVIDERS',
+                              {}).items():
+        (providers_dir / (name + '.conf')).write_text(
+            text.format(bank=tmp / (name + '-bank')))
     settings = {
         'transport_url': 'inproc://',
         'protection_topic': 'karbor-protection-%s' % uuid.uuid4().hex,

@@ -7,7 +7,8 @@ The pipeline follows the original api-paste.ini, without Paste:
 
 ``/`` and ``/v1`` (exactly) answer the version document, and
 ``/v1/openapi.json`` the API description, without authentication;
-``/metrics`` the Prometheus metrics, to administrators. Every
+``/metrics`` the Prometheus metrics, to administrators; ``/dashboard/``
+the web console (``karbor.api.dashboard``) when it is on. Every
 layer is plain WSGI on webob; ``karbor.api.v1.router`` says why there is
 no web framework.
 """
@@ -15,6 +16,7 @@ no web framework.
 from oslo_config import cfg
 import webob.dec
 
+from karbor.api import dashboard
 from karbor.api.middleware import auth
 from karbor.api.middleware import fault
 from karbor.api.middleware import request_check
@@ -36,10 +38,12 @@ def make_v1_app():
 
 class VersionSplit(object):
     """Send the version paths to the versions app, the API description to
-    its app, the rest to ``api``."""
+    its app, ``/dashboard`` to the console (when it is on), the rest to
+    ``api``."""
 
-    def __init__(self, api):
+    def __init__(self, api, console=None):
         self.api = api
+        self.console = console
 
     @webob.dec.wsgify
     def __call__(self, request):
@@ -47,6 +51,9 @@ class VersionSplit(object):
             return versions.versions_app
         if request.path_info == openapi.PATH:
             return openapi.openapi_app
+        if self.console is not None and \
+                dashboard.is_dashboard_path(request.path_info):
+            return self.console
         return self.api
 
 
@@ -60,5 +67,7 @@ def setup_app(conf=None, auth_strategy=None):
     strategy = auth_strategy or conf.auth_strategy
     v1 = auth.authenticated(metrics.MetricsSplit(make_v1_app()), strategy,
                             conf)
+    console = (dashboard.Dashboard(conf, strategy) if conf.dashboard.enabled
+               else None)
     return request_id.RequestId(fault.FaultWrapper(
-        request_check.RequestCheck(VersionSplit(v1))))
+        request_check.RequestCheck(VersionSplit(v1, console))))

@@ -5,7 +5,8 @@ With no ``--config-file`` it runs on embedded defaults: a state directory
 database and file-system banks, in-process messaging, the providers shipped
 in ``etc/providers.d``, the API on 127.0.0.1:8799, and the sandbox cloud
 (``karbor-sandbox``, seeded with a demo estate) on 127.0.0.1:8798 as the
-OpenStack and Kubernetes it protects. Callers log in to the sandbox's
+OpenStack and Kubernetes it protects, and the web console on
+``/dashboard/``. Callers log in to the sandbox's
 Keystone, where Karbor is the ``data-protect`` service; ``--auth noauth``
 trusts ``X-Auth-Token: <user>:<project>`` instead.
 """
@@ -250,6 +251,12 @@ def print_keystone_hint(host, port, cloud):
               cloud.server.base_url), flush=True)
 
 
+def enable_console():
+    """Serve the web console unless the configuration turns it off."""
+    from karbor.api import dashboard  # noqa: F401 (registers its options)
+    CONF.set_default('enabled', True, group='dashboard')
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog='karbor-all', description=__doc__.splitlines()[0],
@@ -291,6 +298,7 @@ def main(argv=None):
             cloud = EmbeddedCloud(state_dir, port=options.sandbox_port,
                                   delay=options.sandbox_delay,
                                   token_ttl=options.sandbox_token_ttl)
+    enable_console()
     launcher.prepare(rest, default_config_files=default_files)
     stoppables = []
     if cloud is not None:
@@ -307,4 +315,7 @@ def main(argv=None):
         print_cli_hint(host, port, project, cloud=cloud)
     elif cloud is not None:
         print_keystone_hint(host, port, cloud)
+    if CONF.dashboard.enabled:
+        print('The web console is on http://%s:%s/dashboard/' % (host, port),
+              flush=True)
     launcher.serve(stoppables)

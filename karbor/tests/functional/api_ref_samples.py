@@ -82,6 +82,9 @@ def walk(url, project):
     w.call('checkpoints-list', 'GET', checkpoints)
     w.call('checkpoint-copy', 'POST', checkpoints + '/action', {
         'copy': {'plan_id': plan['id'], 'parameters': {}}})
+    w.call('restore-preview', 'POST', '/restores/preview', {'restore': {
+        'provider_id': NOOP, 'checkpoint_id': checkpoint['id'],
+        'parameters': {}}})
     restore = w.call('restore-create', 'POST', '/restores', {'restore': {
         'provider_id': NOOP, 'checkpoint_id': checkpoint['id'],
         'parameters': {}}})['restore']

@@ -210,6 +210,15 @@ class FlowError(KarborException):
     message = _("Flow failed: %(error)s")
 
 
+class OperationCancelled(KarborException):
+    message = _("Cancelled by %(user)s at %(at)s")
+
+
+class OperationEnded(Conflict):
+    message = _("The %(kind)s %(id)s is %(status)s: it has ended and "
+                "cannot be cancelled.")
+
+
 class ListProtectableResourceFailed(KarborException):
     message = _("List protectable resources of type %(type)s failed: "
                 "%(reason)s")

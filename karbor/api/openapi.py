@@ -99,6 +99,7 @@ ERRORS = {
     '401': 'Missing or invalid token (Keystone authentication).',
     '403': 'Not allowed by policy.',
     '404': 'No such object, or one of another project.',
+    '409': 'The operation has ended: it cannot be cancelled.',
     '413': 'Over quota.',
     '415': 'The body is not application/json.',
     '503': 'A Karbor service or its database is unavailable; retry later.',
@@ -150,7 +151,12 @@ def _responses(method, key, action, has_path_id):
         codes.append('415')
     if (key, action) in QUOTA_ACTIONS:
         codes.append('413')
-    responses = {'200': ok}
+    if action == 'cancel':
+        # Accepted; 409 once the operation has ended.
+        codes.append('409')
+        responses = {'202': ok}
+    else:
+        responses = {'200': ok}
     for code in sorted(codes):
         responses[code] = {'$ref': '#/components/responses/%s' % code}
     return responses

@@ -21,6 +21,7 @@ key that is not a column matches nothing.
 
 from karbor.db.sqlalchemy import api as _core
 from karbor.db.sqlalchemy import api_operations as _operations
+from karbor.db.sqlalchemy import api_progress as _progress
 from karbor.db.sqlalchemy import api_quota as _quota
 
 get_engine = _core.get_engine
@@ -78,6 +79,11 @@ checkpoint_record_get_all_by_project = (
     _core.checkpoint_record_get_all_by_project)
 
 purge_deleted_rows = _core.purge_deleted_rows
+
+operation_progress_get = _progress.operation_progress_get
+operation_progress_save = _progress.operation_progress_save
+operation_cancel_request = _progress.operation_cancel_request
+operation_cancel_clear = _progress.operation_cancel_clear
 
 trigger_execution_create = _operations.trigger_execution_create
 trigger_execution_get_next = _operations.trigger_execution_get_next

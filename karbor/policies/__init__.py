@@ -2,6 +2,7 @@
 import itertools
 
 from karbor.policies import base
+from karbor.policies import cancel
 from karbor.policies import copies
 from karbor.policies import metrics
 from karbor.policies import operation_logs
@@ -25,4 +26,4 @@ def list_rules():
         operation_logs.list_rules(), verifications.list_rules(),
         services.list_rules(), quotas.list_rules(),
         quota_classes.list_rules(), copies.list_rules(),
-        metrics.list_rules()))
+        metrics.list_rules(), cancel.list_rules()))

@@ -6,7 +6,9 @@ from oslo_config import cfg
 
 from karbor.api import common
 from karbor.api.schemas import checkpoints as schemas
+from karbor.api.schemas import operations as operation_schemas
 from karbor.api.v1 import base
+from karbor.api.v1 import operations
 from karbor.api.v1.views import checkpoints as views
 from karbor.api import validation
 from karbor.common import constants
@@ -16,6 +18,7 @@ from karbor import notifications
 from karbor import objects
 
 CONF = cfg.CONF
+KIND = 'checkpoint'
 
 DATE_FILTERS = ('start_date', 'end_date')
 DATE_FORMAT = '%Y-%m-%d'
@@ -104,8 +107,48 @@ class CheckpointsController(base.Controller):
     def show(self, request, provider_id, checkpoint_id):
         ctxt = self.context(request)
         checkpoint = self._get(ctxt, provider_id, checkpoint_id)
-        return views.detail(checkpoint, error_infos(ctxt, [checkpoint]).get(
+        view = views.detail(checkpoint, error_infos(ctxt, [checkpoint]).get(
             checkpoint['id']))
+        return self._embed(ctxt, view, checkpoint)
+
+    def progress(self, request, provider_id, checkpoint_id):
+        """``{"progress": {...}}``: one read of the progress row (a
+        checkpoint without one is read to say its status)."""
+        ctxt = self.context(request)
+        self.check_uuid(provider_id, 'provider')
+        self.check_uuid(checkpoint_id, 'checkpoint')
+        row = operations.read(ctxt, checkpoint_id, KIND)
+        if row is None or row.summary.get('provider_id') not in (
+                None, provider_id):
+            checkpoint = self._get(ctxt, provider_id, checkpoint_id)
+            return {'progress': operations.progress_view(
+                None, checkpoint['status'])}
+        base.authorize_get(
+            ctxt, 'provider:checkpoint_get',
+            base.owner_target(ctxt, row.project_id),
+            exception.CheckpointNotFound(checkpoint_id=checkpoint_id))
+        return {'progress': operations.progress_view(row)}
+
+    @validation.schema(operation_schemas.cancel)
+    def cancel(self, request, provider_id, checkpoint_id, body=None):
+        """Cancel the protect, copy or delete running on the checkpoint
+        (202); 409 if none runs."""
+        ctxt = self.context(request)
+        checkpoint = self._get(ctxt, provider_id, checkpoint_id)
+        base.authorize(ctxt, 'checkpoint:cancel',
+                       base.owner_target(ctxt, checkpoint['project_id']))
+        row = operations.request_cancel(
+            ctxt, self.protection_api, KIND, checkpoint['id'],
+            checkpoint['project_id'], checkpoint['status'])
+        view = views.detail(checkpoint)
+        operations.embed(view['checkpoint'], row, checkpoint['status'])
+        return operations.accepted(view)
+
+    @staticmethod
+    def _embed(ctxt, view, checkpoint):
+        operations.embed(view['checkpoint'], operations.read(
+            ctxt, checkpoint['id'], KIND), checkpoint['status'])
+        return view
 
     @validation.schema(schemas.create)
     @notifications.api_action('checkpoint_create')

@@ -77,13 +77,19 @@ ROUTES = [
     ('GET', _CHECKPOINT, 'checkpoints', 'show'),
     ('PUT', _CHECKPOINT, 'checkpoints', 'update'),
     ('DELETE', _CHECKPOINT, 'checkpoints', 'delete'),
+    ('GET', _CHECKPOINT + '/progress', 'checkpoints', 'progress'),
+    ('POST', _CHECKPOINT + '/cancel', 'checkpoints', 'cancel'),
     ('GET', 'restores', 'restores', 'index'),
     ('POST', 'restores', 'restores', 'create'),
     ('POST', 'restores/preview', 'restores', 'preview'),
     ('GET', 'restores/{id}', 'restores', 'show'),
+    ('GET', 'restores/{id}/progress', 'restores', 'progress'),
+    ('POST', 'restores/{id}/cancel', 'restores', 'cancel'),
     ('GET', 'verifications', 'verifications', 'index'),
     ('POST', 'verifications', 'verifications', 'create'),
     ('GET', 'verifications/{id}', 'verifications', 'show'),
+    ('GET', 'verifications/{id}/progress', 'verifications', 'progress'),
+    ('POST', 'verifications/{id}/cancel', 'verifications', 'cancel'),
     ('GET', 'operation_logs', 'operation_logs', 'index'),
     ('GET', 'operation_logs/{id}', 'operation_logs', 'show'),
     ('GET', 'triggers', 'triggers', 'index'),
@@ -205,6 +211,8 @@ def _accepts_json(request):
 
 
 def _json_response(result):
+    if isinstance(result, webob.Response):
+        return result
     response = webob.Response(status=200, content_type='application/json',
                               charset='utf-8')
     if result is not None:

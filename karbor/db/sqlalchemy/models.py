@@ -352,3 +352,26 @@ class Reservation(BASE, KarborBase):
     delta: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False)
     expire: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         DateTime, index=True)
+
+
+class OperationProgress(BASE, KarborBase):
+    """Progress and cancel request of one running operation.
+
+    Keyed by the id of what the operation works on: the checkpoint (its
+    protect, copy or delete), the restore or the verification. The worker
+    rewrites ``summary`` (the progress view) a few times a second at most;
+    the API records a cancel request in ``cancel_requested_at`` and
+    ``cancelled_by``, which the worker running the flow honours.
+    """
+
+    __tablename__ = 'operation_progress'
+    __table_args__ = (TABLE_ARGS,)
+
+    id: orm.Mapped[str] = _str(36, primary_key=True)
+    project_id: orm.Mapped[str | None] = _str(255)
+    kind: orm.Mapped[str | None] = _str(32)
+    operation_type: orm.Mapped[str | None] = _str(32)
+    summary: orm.Mapped[dict] = _json_dict(medium=True)
+    cancel_requested_at: orm.Mapped[datetime.datetime | None] = (
+        orm.mapped_column(DateTime))
+    cancelled_by: orm.Mapped[str | None] = _str(255)

@@ -27,6 +27,7 @@ from karbor import manager
 from karbor import objects
 from karbor import quota
 from karbor import resource
+from karbor.services.protection import cancellation
 from karbor.services.protection import checkpoint_store
 from karbor.services.protection import deferred
 from karbor.services.protection import graph
@@ -45,7 +46,8 @@ RESETTABLE_STATUSES = (
     constants.CHECKPOINT_STATUS_WAIT_COPYING,
     constants.CHECKPOINT_STATUS_COPY_FINISHED)
 DELETABLE_STATUSES = (constants.CHECKPOINT_STATUS_AVAILABLE,
-                      constants.CHECKPOINT_STATUS_ERROR)
+                      constants.CHECKPOINT_STATUS_ERROR,
+                      constants.CHECKPOINT_STATUS_CANCELLED)
 CHECKPOINT_ERRORS = (exception.ProviderNotFound, exception.CheckpointNotFound,
                      exception.Invalid, exception.NotAuthorized,
                      exception.ServiceUnavailable,
@@ -101,7 +103,7 @@ def _resource_types(checkpoint):
 class ProtectionManager(manager.Manager):
     """Owns the providers, registries and operations of this worker."""
 
-    RPC_API_VERSION = '1.2'
+    RPC_API_VERSION = '1.3'
     target = messaging.Target(version=RPC_API_VERSION)
 
     def __init__(self, host=None, service_name='protection', *args,
@@ -301,6 +303,7 @@ class ProtectionManager(manager.Manager):
         if checkpoint.status not in DELETABLE_STATUSES:
             raise exception.CheckpointNotBeDeleted(
                 checkpoint_id=checkpoint_id)
+        cancellation.clear(context, checkpoint_id)
         checkpoint.status = constants.CHECKPOINT_STATUS_DELETING
         checkpoint.commit()
         log = operation_runner.new_operation_log(
@@ -316,6 +319,11 @@ class ProtectionManager(manager.Manager):
             raise exception.CheckpointNotBeReset(checkpoint_id=checkpoint_id)
         checkpoint.status = state
         checkpoint.commit()
+
+    def cancel(self, context, operation_id):
+        """Stop the flow of ``operation_id`` if this worker runs it (a
+        fanout cast; the request is recorded in the database)."""
+        cancellation.cancel_running(context, operation_id)
 
     # Restores and verifications
 

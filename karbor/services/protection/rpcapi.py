@@ -15,9 +15,10 @@ class ProtectionAPI(object):
         1.0 - Initial version.
         1.1 - protect_many.
         1.2 - restore_preview.
+        1.3 - cancel (a fanout cast).
     """
 
-    RPC_API_VERSION = '1.2'
+    RPC_API_VERSION = '1.3'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.protection_topic,
@@ -126,3 +127,12 @@ class ProtectionAPI(object):
     def verification(self, ctxt, verification):
         """Validate and start a verification; returns the Verification."""
         return self._call(ctxt, 'verification', verification=verification)
+
+    def cancel(self, ctxt, operation_id):
+        """Tell every worker that the cancel of ``operation_id`` (a
+        checkpoint, restore or verification id) was requested; the one
+        running its flow stops it at the next task boundary. The request
+        itself is in the database already (a worker that is down honours
+        it when it resumes the flow)."""
+        self.client.prepare(version='1.3', fanout=True).cast(
+            ctxt, 'cancel', operation_id=operation_id)

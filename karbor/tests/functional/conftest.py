@@ -15,6 +15,7 @@ import textwrap
 import urllib.parse
 
 import pytest
+import sqlalchemy as sa
 
 from karbor.tests import dbfixtures
 from karbor.tests.functional import deployment
@@ -89,3 +90,16 @@ def karbor_deployment(workdir, backend, extra_conf=''):
             yield karbor
         finally:
             karbor.stop()
+
+
+@contextlib.contextmanager
+def karbor_with_engine(workdir, backend, extra_conf=''):
+    """``karbor_deployment`` with ``engine``: an SQLAlchemy engine on its
+    database, to read the persisted flow state."""
+    with karbor_deployment(workdir, backend, extra_conf) as running:
+        running.engine = sa.create_engine(running.database_url,
+                                          poolclass=sa.pool.NullPool)
+        try:
+            yield running
+        finally:
+            running.engine.dispose()

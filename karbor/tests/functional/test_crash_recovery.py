@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from karbor.tests.functional.conftest import bank_root
-from karbor.tests.functional.conftest import karbor_deployment
+from karbor.tests.functional.conftest import karbor_with_engine
 from karbor.tests.functional.conftest import RECORDER_PROVIDER
 from karbor.tests.functional.deployment import property_table
 from karbor.tests.functional.deployment import table_rows
@@ -49,13 +49,8 @@ FINAL = {'checkpoint': ('available', 'error', 'deleted', 'error-deleting'),
 @pytest.fixture(scope='module')
 def karbor(tmp_path_factory):
     workdir = tmp_path_factory.mktemp('karbor-crash')
-    with karbor_deployment(workdir, 'mysql', CRASH_CONF) as running:
-        running.engine = sa.create_engine(running.database_url,
-                                          poolclass=sa.pool.NullPool)
-        try:
-            yield running
-        finally:
-            running.engine.dispose()
+    with karbor_with_engine(workdir, 'mysql', CRASH_CONF) as running:
+        yield running
 
 
 @pytest.fixture

@@ -11,12 +11,14 @@ from taskflow.patterns import linear_flow
 from taskflow import task
 
 from karbor.common import constants
+from karbor import exception
 from karbor.services.protection import deferred
 from karbor.services.protection.flows import causes
 from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import resource_flow
 from karbor.services.protection.flows import runtime as flow_runtime
 from karbor.services.protection import graph
+from karbor.services.protection import progress
 
 LOG = logging.getLogger(__name__)
 
@@ -53,14 +55,30 @@ class InitiateTask(task.Task):
 
     operation_type = None
 
+    # The runtime attribute holding the record whose status says how the
+    # operation goes (restore, verify; checkpoints: ``checkpoint_attr``).
+    record = None
+
     def execute(self, runtime):
         runtime.check_aborted()
         status = causes.retrying_database(self.start, runtime)
         causes.retrying_database(runtime.log_progress, self.operation_type,
                                  status)
+        runtime.progress_status(self.operation_type, status)
 
     def revert(self, runtime, flow_failures=None, **kwargs):
-        fail(self, runtime, failure_reason(flow_failures, runtime))
+        request = runtime.cancelled(fresh=True)
+        if request:
+            cancelled(self, runtime, request)
+        else:
+            fail(self, runtime, failure_reason(flow_failures, runtime))
+
+    @classmethod
+    def cancel(cls, runtime, request):
+        """Put the record into ``cancelled`` (restores, verifications)."""
+        record = getattr(runtime, cls.record)
+        record.status = constants.OPERATION_STATUS_CANCELLED
+        final_write(('record', record.id), record.save)
 
     @staticmethod
     def start(runtime):
@@ -83,6 +101,31 @@ def fail(initiate_task, runtime, reason):
                      error_info=reason)
     finally:
         initiate_task.fail(runtime)
+        runtime.end_progress()
+
+
+def cancelled(initiate_task, runtime, request):
+    """Put a cancelled operation (``request``: who asked and when, see
+    ``FlowRuntime.cancelled``) into ``cancelled``; its reason says who
+    cancelled it and what the rollback could not undo."""
+    user_id, at = request
+    reason = str(exception.OperationCancelled(
+        user=user_id, at=progress.isoformat(at)))
+    left = resource_flow.cleanup_failures(runtime)
+    if left:
+        reason += '. Not rolled back: ' + '; '.join(left)
+    LOG.info('Operation %(op)s of %(id)s: %(reason)s',
+             {'op': initiate_task.operation_type, 'id': runtime.op_id,
+              'reason': reason})
+    log = runtime.operation_log
+    log.operation_type = initiate_task.operation_type
+    try:
+        final_write(('log', getattr(log, 'id', None)), runtime.log_end,
+                    error_info=reason,
+                    status=constants.OPERATION_LOG_STATUS_CANCELLED)
+    finally:
+        initiate_task.cancel(runtime, request)
+        runtime.end_progress(constants.OPERATION_STATUS_CANCELLED)
 
 
 def final_write(key, write, **kwargs):
@@ -112,6 +155,17 @@ class CheckpointInitiateTask(InitiateTask):
     def fail(cls, runtime):
         set_final_status(getattr(runtime, cls.checkpoint_attr), cls.failed)
 
+    @classmethod
+    def cancel(cls, runtime, request):
+        """``cancelled``, with ``cancelled_by`` and ``cancelled_at`` in the
+        checkpoint's extra_info."""
+        checkpoint = getattr(runtime, cls.checkpoint_attr)
+        checkpoint.extra_info = dict(
+            checkpoint.extra_info or {}, cancelled_by=request[0],
+            cancelled_at=progress.isoformat(request[1]),
+            cancelled_operation=cls.operation_type)
+        set_final_status(checkpoint, constants.CHECKPOINT_STATUS_CANCELLED)
+
 
 class CompleteTask(task.Task):
     """Puts the operation into its success status and closes the log.
@@ -127,6 +181,7 @@ class CompleteTask(task.Task):
         with runtime.saving_together():
             self.finish(runtime)
             runtime.log_end()
+        runtime.end_progress()
 
     @staticmethod
     def finish(runtime):
@@ -196,6 +251,10 @@ def run_operation(operation_type, flow_factory, initiate_task,
         hooks = resource_flow.plan_hooks(operation_type, roots, runtime)
         if not any(hooks.values()):
             return _complete_at_once(initiate_task, complete_task, runtime)
+        runtime.start_progress(operation_type, [
+            (node.value, len(hooks.get(node.value.key) or ()))
+            for node in graph.iter_post_order(roots)
+            if hooks.get(node.value.key)])
         factory_kwargs = {'resource_graph': resource_graph, 'hooks': hooks,
                           'parameters': parameters or {}}
         return persistence.run_flow(
@@ -226,4 +285,5 @@ def _complete_at_once(initiate_task, complete_task, runtime):
 
 
 _LOG_ENDED = (constants.OPERATION_LOG_STATUS_SUCCESS,
-              constants.OPERATION_LOG_STATUS_ERROR)
+              constants.OPERATION_LOG_STATUS_ERROR,
+              constants.OPERATION_LOG_STATUS_CANCELLED)

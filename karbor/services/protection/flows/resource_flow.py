@@ -80,12 +80,15 @@ class ResourceHookTask(task.Task):
 
     def execute(self, runtime):
         runtime.check_aborted()
+        runtime.hook_started(self._operation_type, self._resource)
         try:
             self._call(runtime, self._hook)
         except Exception as err:
+            runtime.hook_ended(self._operation_type, self._resource, False)
             runtime.record_resource_failure(self._operation_type,
                                             self._resource, str(err))
             raise
+        runtime.hook_ended(self._operation_type, self._resource)
         return True
 
     def revert(self, runtime, result=None, **kwargs):

@@ -9,7 +9,10 @@ a restarted worker builds a new one from ``persisted_meta()``.
 
 import contextlib
 import threading
+import time
+import weakref
 
+from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from karbor.common import constants
@@ -17,12 +20,38 @@ from karbor.db import api as db
 from karbor import exception
 from karbor.i18n import _
 from karbor.objects import base as objects_base
+from karbor.services.protection import progress as progress_mod
+
+LOG = logging.getLogger(__name__)
 
 # Context fields not written to the flow store. The token itself is kept:
 # a worker that resumes the flow after a restart presents it again (with
 # the service token beside it, an expired one still works) and reads its
 # catalog back from Keystone; the token body is large and derivable.
 _SECRET_CONTEXT_KEYS = ('auth_token_info',)
+
+# Seconds between two reads of an operation's cancel request by its flow
+# (a cancel cast to the worker is seen at once).
+CANCEL_POLL_INTERVAL = 1.0
+
+# Operation id (checkpoint, restore or verification id) -> the runtime of
+# its flow in this process, for the cancel casts.
+_RUNNING = weakref.WeakValueDictionary()
+
+
+def is_running(op_id):
+    return op_id in _RUNNING
+
+
+def request_cancel(op_id, user_id, at):
+    """Cancel the flow of ``op_id`` if it runs in this process; returns
+    whether it does."""
+    runtime = _RUNNING.get(op_id)
+    if runtime is None:
+        return False
+    runtime.cancel_request = (user_id, at)
+    return True
+
 
 # How a protection plugin makes the operation of each operation type.
 _OPERATION_MAKERS = {
@@ -69,8 +98,24 @@ class FlowRuntime(object):
         # Set when a restarted worker chose to fail the flow instead of
         # resuming it: every task still to run raises.
         self.abort_reason = None
+        # (user id, when) once the operation's cancel was requested.
+        self.cancel_request = None
+        self._cancel_read = 0.0
+        self._progress = None
         self._operations = {}
         self._lock = threading.Lock()
+
+    @property
+    def op_id(self):
+        """The id the API knows the operation by: the restore's, the
+        verification's, the new copy's, else the checkpoint's."""
+        record = self.op_record
+        return getattr(record, 'id', None)
+
+    @property
+    def op_record(self):
+        return (self.restore or self.verify or self.checkpoint_copy or
+                self.checkpoint)
 
     def get_operation(self, operation_type, resource):
         """The plugin operation for ``resource``, created once."""
@@ -107,8 +152,95 @@ class FlowRuntime(object):
         return kwargs
 
     def check_aborted(self):
+        """Raise if the flow must stop: aborted by a restarted worker, or
+        cancelled (``OperationCancelled``)."""
         if self.abort_reason:
             raise exception.FlowError(error=self.abort_reason)
+        cancel = self.cancelled()
+        if cancel:
+            raise exception.OperationCancelled(
+                user=cancel[0], at=progress_mod.isoformat(cancel[1]))
+
+    def cancelled(self, fresh=False):
+        """``(user id, requested at)`` if the operation's cancel was
+        requested, else None; read from the database at most once a
+        second (``fresh``: now)."""
+        op_id = self.op_id
+        if op_id is None:
+            return None
+        _RUNNING.setdefault(op_id, self)
+        now = time.monotonic()
+        if self.cancel_request is None and (
+                fresh or now - self._cancel_read >= CANCEL_POLL_INTERVAL):
+            self._cancel_read = now
+            try:
+                row = db.operation_progress_get(self.context, op_id)
+            except Exception as err:
+                # Read again at the next boundary.
+                LOG.warning('Cancel request of %s not read: %s', op_id, err)
+                row = None
+            if row is not None and row.cancel_requested_at is not None:
+                self.cancel_request = (row.cancelled_by,
+                                       row.cancel_requested_at)
+        return self.cancel_request
+
+    # Progress
+
+    def progress(self, operation_type=None):
+        """The operation's ``ProgressTracker``: new, or continuing what a
+        previous worker stored."""
+        with self._lock:
+            if self._progress is None:
+                self._progress = self._new_tracker(operation_type)
+                row = db.operation_progress_get(self.context, self.op_id)
+                if row is not None and row.summary:
+                    self._progress.resume(row.summary)
+            return self._progress
+
+    def _new_tracker(self, operation_type):
+        record = self.op_record
+        return progress_mod.ProgressTracker(
+            self.context, self.op_id, operation_type,
+            getattr(record, 'project_id', None) or getattr(
+                self.context, 'project_id', None),
+            status=getattr(record, 'status', None),
+            provider_id=getattr(record, 'provider_id', None))
+
+    def start_progress(self, operation_type, resources):
+        """Begin counting: ``[(resource, number of hooks)]``."""
+        tracker = self._new_tracker(operation_type)
+        with self._lock:
+            self._progress = tracker
+        tracker.plan(resources)
+
+    def progress_status(self, operation_type, status):
+        self._progress_event('set_status', operation_type, status)
+
+    def hook_started(self, operation_type, resource):
+        self._progress_event('hook_started', operation_type, resource)
+
+    def hook_ended(self, operation_type, resource, ok=True):
+        self._progress_event('hook_ended', operation_type, resource, ok)
+
+    def _progress_event(self, event, operation_type, *args):
+        if self.op_id is None:
+            return
+        try:
+            getattr(self.progress(operation_type), event)(*args)
+        except Exception as err:
+            # Progress is a view: it never fails a flow.
+            LOG.warning('Progress of %s not counted: %s', self.op_id, err)
+
+    def end_progress(self, status=None):
+        """Write the final progress of the operation (its record's
+        status unless ``status``)."""
+        if self.op_id is None:
+            return
+        try:
+            self.progress().end(status or self.op_record.status)
+        except Exception as err:
+            LOG.warning(
+                'Final progress of %s not saved: %s', self.op_id, err)
 
     def record_resource_failure(self, operation_type, resource, reason):
         """Mark a resource failed on the restore or verification record."""
@@ -136,11 +268,13 @@ class FlowRuntime(object):
             return db.transaction(self.context)
         return contextlib.nullcontext()
 
-    def log_end(self, error_info=None):
-        """Close the operation log: ``success``, or ``error`` + reason."""
+    def log_end(self, error_info=None, status=None):
+        """Close the operation log: ``success``, or ``error`` (or
+        ``status``) + reason."""
         log = self.operation_log
-        log.status = (constants.OPERATION_LOG_STATUS_ERROR if error_info
-                      else constants.OPERATION_LOG_STATUS_SUCCESS)
+        log.status = status or (
+            constants.OPERATION_LOG_STATUS_ERROR if error_info
+            else constants.OPERATION_LOG_STATUS_SUCCESS)
         if error_info:
             log.error_info = error_info
         log.ended_at = timeutils.utcnow()

@@ -14,7 +14,7 @@ EXPECTED_TABLES = {
     'operation_logs', 'triggers', 'trigger_executions',
     'scheduled_operations', 'scheduled_operation_states',
     'scheduled_operation_logs', 'checkpoints', 'quotas', 'quota_classes',
-    'quota_usages', 'reservations'}
+    'quota_usages', 'reservations', 'operation_progress'}
 
 
 @pytest.fixture(params=dbfixtures.BACKENDS)

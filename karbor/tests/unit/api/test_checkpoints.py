@@ -16,6 +16,8 @@ from karbor.tests.unit.api.flow_helpers import RECORDER
 RECORDER_PROVIDER = True
 VIEW_KEYS = {'id', 'project_id', 'status', 'protection_plan',
              'resource_graph', 'created_at', 'extra_info', 'error_info'}
+# The show view embeds the operation's progress and who cancelled it.
+SHOW_KEYS = VIEW_KEYS | {'progress', 'cancelled_by', 'cancelled_at'}
 
 
 def test_protect_to_available(api):
@@ -28,7 +30,9 @@ def test_protect_to_available(api):
     assert json.loads(created['extra_info']) == {'created_by': 'manual'}
     shown = fh.wait_for(
         lambda: fh.show_checkpoint(api, NOOP, created['id']), ('available',))
-    assert set(shown) == VIEW_KEYS
+    assert set(shown) == SHOW_KEYS
+    assert shown['progress']['status'] == 'available'
+    assert shown['progress']['percent'] == 100.0
     graph = json.loads(shown['resource_graph'])
     assert list(graph[0]) == ['0x0'] and graph[1] == []
     assert graph[0]['0x0'] == [fh.VOLUME_TYPE, fh.VOLUME, 'vol1', None]
@@ -40,7 +44,8 @@ def test_protect_to_available(api):
     assert shown['protection_plan']['provider_id'] == NOOP
     listed = fh.ok(helpers.request(api, 'GET', fh.checkpoints_path(),
                                    token=MEMBER))
-    assert listed == {'checkpoints': [shown]}
+    assert listed == {'checkpoints': [
+        {key: shown[key] for key in VIEW_KEYS}]}
 
 
 @pytest.mark.parametrize('key', ['extra-info', 'extra_info'])

@@ -57,6 +57,9 @@ def test_noop_restore_succeeds(api):
     assert restore['project_id'] == helpers.PROJECT
     done = finished(api, restore['id'])
     assert done['status'] == 'success'
+    # The show view adds the progress and who cancelled it.
+    assert done.pop('progress')['percent'] == 100.0
+    assert done.pop('cancelled_by') is done.pop('cancelled_at') is None
     assert listed(api) == {'restores': [done]}
 
 

@@ -44,6 +44,9 @@ def test_noop_verification_succeeds(api):
     assert verification['status'] == 'in_progress'
     done = finished(api, verification['id'])
     assert done['status'] == 'success'
+    # The show view adds the progress and who cancelled it.
+    assert done.pop('progress')['percent'] == 100.0
+    assert done.pop('cancelled_by') is done.pop('cancelled_at') is None
     assert listed(api) == {'verifications': [done]}
     assert listed(api, '?status=fail') == {'verifications': []}
 

@@ -32,11 +32,11 @@ class Walk(object):
                         'Content-Type': 'application/json'}
         self.exchanges = {}
 
-    def call(self, name, method, path, body=None):
+    def call(self, name, method, path, body=None, status=200):
         response = requests.request(
             method, self.base + path, headers=self.headers,
             data=None if body is None else json.dumps(body), timeout=30)
-        assert response.status_code == 200, (name, response.text)
+        assert response.status_code == status, (name, response.text)
         answer = response.json() if response.content else None
         self.exchanges[name] = (method, path, body, answer)
         return answer
@@ -79,6 +79,7 @@ def walk(url, project):
     w.wait(checkpoints + '/' + checkpoint['id'], 'checkpoint',
            ('available', 'error'))
     w.call('checkpoint-show', 'GET', checkpoints + '/' + checkpoint['id'])
+    progress_and_cancel(w, 'checkpoint', checkpoints + '/' + checkpoint['id'])
     w.call('checkpoints-list', 'GET', checkpoints)
     w.call('checkpoint-copy', 'POST', checkpoints + '/action', {
         'copy': {'plan_id': plan['id'], 'parameters': {}}})
@@ -90,6 +91,7 @@ def walk(url, project):
         'parameters': {}}})['restore']
     w.wait('/restores/' + restore['id'], 'restore', ('success', 'fail'))
     w.call('restore-show', 'GET', '/restores/' + restore['id'])
+    progress_and_cancel(w, 'restore', '/restores/' + restore['id'])
     w.call('restores-list', 'GET', '/restores')
     verification = w.call('verification-create', 'POST', '/verifications', {
         'verification': {'provider_id': NOOP,
@@ -98,6 +100,8 @@ def walk(url, project):
     w.wait('/verifications/' + verification['id'], 'verification',
            ('success', 'fail'))
     w.call('verification-show', 'GET', '/verifications/' + verification['id'])
+    progress_and_cancel(w, 'verification',
+                        '/verifications/' + verification['id'])
     w.call('verifications-list', 'GET', '/verifications')
     logs = w.call('operation-logs-list', 'GET', '/operation_logs')
     w.call('operation-log-show', 'GET',
@@ -139,6 +143,12 @@ def walk(url, project):
     w.call('checkpoint-delete', 'DELETE', checkpoints + '/' + checkpoint['id'])
     w.call('plan-delete', 'DELETE', '/plans/' + plan['id'])
     return w
+
+
+def progress_and_cancel(w, name, path):
+    """The progress of an ended operation, and the 409 of its cancel."""
+    w.call(name + '-progress', 'GET', path + '/progress')
+    w.call(name + '-cancel', 'POST', path + '/cancel', {}, status=409)
 
 
 def shape(value, depth=3):

@@ -9,8 +9,10 @@ its parameters after defaults and its conflicts.
 
 The restore preview answers the plan; the restore flow runs with the
 plan's per-resource parameters (the names are in them), so the preview
-cannot say something the restore does not do. Conflicts are looked for
-(cloud calls) in the preview only.
+cannot say something the restore does not do. Only a preview looks for
+conflicts (cloud calls) and reads what the checkpoint saved (a bank read
+per resource) for its details: names and parameters never depend on them,
+and a restore of thousands of resources starts without those reads.
 """
 
 import collections
@@ -26,6 +28,8 @@ QUOTA = 'quota'
 NO_PLUGIN = 'no_plugin'
 MISSING = 'missing'  # something else the restore needs is gone
 
+# The bank object of a resource's saved metadata (every plugin's).
+METADATA_KEY = 'metadata'
 # What a preview shows where the restore's id will be.
 RESTORE_ID_PLACEHOLDER = '<restore id>'
 
@@ -51,16 +55,17 @@ class Planning(object):
     :ivar checkpoint: the checkpoint restored.
     :ivar restore_id: the restore's id (None in a preview: the names
         that hold it show ``RESTORE_ID_PLACEHOLDER``).
-    :ivar check: whether to look for conflicts (cloud calls).
+    :ivar preview: whether this is a preview, which looks for conflicts
+        and reads the saved metadata (see ``saved``).
     :ivar mapped: original id -> what the restore will use instead (set
         by the plugins planned before, e.g. the network plugin's networks).
     """
 
-    def __init__(self, context, checkpoint, restore_id=None, check=True):
+    def __init__(self, context, checkpoint, restore_id=None, preview=True):
         self.context = context
         self.checkpoint = checkpoint
         self.restore_id = restore_id
-        self.check = check
+        self.preview = preview
         self.mapped = {}
         self._claimed = {}
         self._remaining = {}
@@ -72,6 +77,16 @@ class Planning(object):
     @property
     def restore_ref(self):
         return self.restore_id or RESTORE_ID_PLACEHOLDER
+
+    def saved(self, section):
+        """The metadata the protect saved in ``section`` ({} if none), in
+        a preview; {} in a restore (see the module doc)."""
+        if not self.preview:
+            return {}
+        try:
+            return section.get_object(METADATA_KEY) or {}
+        except exception.BankObjectNotFound:
+            return {}
 
     def claim(self, quota, amount, remaining):
         """Count ``amount`` of ``quota`` for this plan; a conflict message
@@ -143,17 +158,17 @@ def _step(planning, plugin, resource, parameters):
 
 
 def build(context, plugins, checkpoint, parameters, restore_id=None,
-          check=True):
+          preview=True):
     """The plan of restoring ``checkpoint`` with ``parameters``.
 
     :param plugins: resource type -> protection plugin.
-    :param check: look for conflicts (the preview); without, a resource
-        type without plugin raises ``ProtectionPluginNotFound`` (the
-        restore), with it, it is a conflict.
+    :param preview: a preview looks for conflicts; a restore does not,
+        and a resource type without plugin raises
+        ``ProtectionPluginNotFound`` instead of being a conflict.
     :returns: ``{"resources": [...], "conflicts": [...], "order": [...]}``
         (see the API's restore preview).
     """
-    planning = Planning(context, checkpoint, restore_id, check)
+    planning = Planning(context, checkpoint, restore_id, preview)
     roots = graph.deserialize_resource_graph(checkpoint.resource_graph or
                                              '[]')
     resources, conflicts, order = [], [], []
@@ -161,7 +176,7 @@ def build(context, plugins, checkpoint, parameters, restore_id=None,
         resource = node.value
         plugin = plugins.get(resource.type)
         if plugin is None:
-            if not check:
+            if not preview:
                 raise exception.ProtectionPluginNotFound(type=resource.type)
             conflicts.append(_conflict(resource, NO_PLUGIN, _(
                 'the provider has no plugin restoring %s') % resource.type))
@@ -187,9 +202,9 @@ def flow_parameters(plan):
 
 
 def checked(planning, look):
-    """``look()`` (a list of conflicts) when the plan looks for them; a
-    failing look is a conflict itself, not an error of the preview."""
-    if not planning.check:
+    """``look()`` (conflicts) in a preview, [] in a restore; a failing
+    look is a conflict itself, not an error of the preview."""
+    if not planning.preview:
         return []
     try:
         return list(look())

@@ -70,7 +70,7 @@ def restore(context, plugins, checkpoint, restore_record, operation_log,
         plan = restore_plan.build(context, plugins, checkpoint,
                                   parameters or {},
                                   getattr(restore_record, 'id', None),
-                                  check=False)
+                                  preview=False)
     except Exception as err:
         base.fail(InitiateRestoreTask(), runtime, str(err))
         return False

@@ -378,13 +378,10 @@ class ServiceCopyPlugin(protection_plugin.TableProtectionPlugin):
         id>@<resource id>`` from the copy. Conflicts: the name in use, no
         copy in the checkpoint, and the driver's."""
         driver = self.driver()
-        metadata = resource_data.get_metadata(section)
+        metadata = planning.saved(section)
         name = parameters.get('restore_name') or '%s@%s' % (
             planning.checkpoint.id, resource.id)
-        conflicts = [] if metadata.get(driver.copy_key) else [(
-            restore_plan.MISSING, _('the checkpoint holds no %s of this '
-                                    'resource') % driver.copy.what)]
-        conflicts += restore_plan.checked(planning, lambda: _conflicts(
+        conflicts = restore_plan.checked(planning, lambda: _conflicts(
             planning.context, driver, name, metadata, parameters))
         return restore_plan.Step(
             name, planning.project, dict(parameters, restore_name=name),
@@ -399,6 +396,9 @@ class ServiceCopyPlugin(protection_plugin.TableProtectionPlugin):
 
 
 def _conflicts(context, driver, name, metadata, parameters):
+    if not metadata.get(driver.copy_key):
+        yield restore_plan.MISSING, _('the checkpoint holds no %s of this '
+                                      'resource') % driver.copy.what
     client = factory.create(driver.service, context)
     manager = getattr(client, driver.restored.manager)
     if any(getattr(item, 'name', None) == name for item in manager.list()):

@@ -301,19 +301,20 @@ class GlanceProtectionPlugin(protection_plugin.TableProtectionPlugin):
         """An image named ``restore_name`` (default
         ``DEFAULT_RESTORE_NAME``) from the saved bytes. Conflicts: the
         name in use, no saved bytes."""
-        saved = resource_data.get_metadata(section).get('image_metadata')
+        saved = planning.saved(section).get('image_metadata')
         name = parameters.get('restore_name') or DEFAULT_RESTORE_NAME
-        conflicts = [] if saved else [(restore_plan.MISSING, _(
-            'the checkpoint holds no data of this image'))]
-        conflicts += restore_plan.checked(planning, lambda: _name_in_use(
-            planning, name))
+        conflicts = restore_plan.checked(planning, lambda: _conflicts(
+            planning, name, saved))
         return restore_plan.Step(
             name, planning.project, dict(parameters, restore_name=name),
             conflicts, {'size': (saved or {}).get('size'),
                         'disk_format': (saved or {}).get('disk_format')})
 
 
-def _name_in_use(planning, name):
+def _conflicts(planning, name, saved):
+    if not saved:
+        yield restore_plan.MISSING, _('the checkpoint holds no data of '
+                                      'this image')
     glance = ImageOperation.glance(planning.context)
     if any(True for _image in glance.images.list(filters={'name': name})):
         yield restore_plan.NAME_IN_USE, _('an image named %s exists') % name

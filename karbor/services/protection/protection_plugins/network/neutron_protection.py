@@ -158,18 +158,20 @@ class NeutronProtectionPlugin(protection_plugin.TableProtectionPlugin):
         reused, the others are made again (an external one cannot be: a
         conflict). ``planning.mapped`` tells the server plans which
         networks they will find."""
-        saved = resource_data.get_metadata(section)
+        saved = planning.saved(section)
         networks = saved.get(topology.NETWORKS) or {}
-        conflicts = [] if saved else [(restore_plan.MISSING, _(
-            'the checkpoint holds no network topology'))]
-        conflicts += restore_plan.checked(planning, lambda: _plan_networks(
-            planning, networks))
+        conflicts = restore_plan.checked(planning, lambda: _plan_networks(
+            planning, saved))
         return restore_plan.Step(
             resource.name, planning.project, parameters, conflicts,
             {'networks': {n: planning.mapped.get(n) for n in networks}})
 
 
-def _plan_networks(planning, networks):
+def _plan_networks(planning, saved):
+    if not saved:
+        yield restore_plan.MISSING, _('the checkpoint holds no network '
+                                      'topology')
+    networks = saved.get(topology.NETWORKS) or {}
     current = {n['id'] for n in
                neutron(planning.context).list_networks()['networks']}
     for network_id, network in sorted(networks.items()):

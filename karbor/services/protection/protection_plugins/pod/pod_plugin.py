@@ -335,9 +335,12 @@ def _new_objects(saved, pod_name, volume_ids=None):
     return objects
 
 
-def _pod_conflicts(api, namespace, objects):
+def _pod_conflicts(make_api, namespace, objects):
     if not objects:
+        yield restore_plan.MISSING, _('the checkpoint holds no manifest '
+                                      'of this pod')
         return
+    api = make_api()
     if _gone_or_none(lambda: api.read_namespace(namespace)) is None:
         yield restore_plan.MISSING, _('namespace %s does not exist') % (
             namespace)
@@ -408,16 +411,14 @@ class PodProtectionPlugin(protection_plugin.TableProtectionPlugin):
         id>``) in its saved namespace, with a PV and a claim per saved
         claim. Conflicts: the namespace gone, a name of these objects in
         use."""
-        saved = resource_data.get_metadata(section)
+        saved = planning.saved(section)
         name = parameters.get('restore_name') or (
             'karbor-restored-pod-%s' % planning.restore_ref)
         namespace = saved.get('namespace')
         objects = _new_objects(saved, name) if saved.get(
             'pod_metadata') else []
-        conflicts = [] if objects else [(restore_plan.MISSING, _(
-            'the checkpoint holds no manifest of this pod'))]
-        conflicts += restore_plan.checked(planning, lambda: _pod_conflicts(
-            k8s_api(self._config), namespace, objects))
+        conflicts = restore_plan.checked(planning, lambda: _pod_conflicts(
+            lambda: k8s_api(self._config), namespace, objects))
         return restore_plan.Step(
             name, 'namespace %s' % namespace,
             dict(parameters, restore_name=name), conflicts,

@@ -325,7 +325,7 @@ class NovaProtectionPlugin(protection_plugin.TableProtectionPlugin):
         from its restored boot volume. Conflicts: the name in use, a
         network neither there nor restored, the flavor gone, the compute
         quotas."""
-        saved = resource_data.get_metadata(section)
+        saved = planning.saved(section)
         meta = saved.get('server_metadata') or {}
         name = parameters.get('restore_name') or DEFAULT_NAME
         networks = [port['network_id'] for port in meta.get('networks') or ()]
@@ -335,9 +335,7 @@ class NovaProtectionPlugin(protection_plugin.TableProtectionPlugin):
                 'boot_device_type') == 'image':
             details['creates'] = [{'type': rebuild.IMAGE_TYPE,
                                    'name': '%s-root-disk' % name}]
-        conflicts = [] if meta else [(restore_plan.MISSING, _(
-            'the checkpoint holds no data of this server'))]
-        conflicts += restore_plan.checked(planning, lambda: _conflicts(
+        conflicts = restore_plan.checked(planning, lambda: _conflicts(
             planning, name, meta, details['networks']))
         return restore_plan.Step(
             name, '%s, networks %s' % (planning.project,
@@ -348,6 +346,9 @@ class NovaProtectionPlugin(protection_plugin.TableProtectionPlugin):
 def _conflicts(planning, name, meta, networks):
     """What stands in the way of rebuilding the server; fills in what
     happens to each saved network (``networks``: id -> None or how)."""
+    if not meta:
+        yield restore_plan.MISSING, _('the checkpoint holds no data of '
+                                      'this server')
     cloud = clients(planning.context)
     if any(s.name == name for s in
            cloud.nova.servers.list(search_opts={'name': name})):

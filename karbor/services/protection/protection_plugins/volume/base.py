@@ -358,7 +358,7 @@ class VolumeProtectionPlugin(protection_plugin.TableProtectionPlugin):
         id>``, or the data restored into ``volume_id`` (which keeps its
         name unless ``restore_name`` is given). Conflicts: the name in use,
         a missing target volume, the volume quotas."""
-        size = VolumeOperation.get_metadata(section).get('size')
+        size = planning.saved(section).get('size')
         target_id = parameters.get('volume_id')
         if target_id:
             return restore_plan.Step(

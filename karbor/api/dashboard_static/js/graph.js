@@ -63,9 +63,15 @@ export function drawGraph(packed, statuses = {}) {
     const a = at[p], b = at[c];
     const x1 = a.x + W / 2, y1 = a.y + H, x2 = b.x + W / 2, y2 = b.y;
     const mid = (y1 + y2) / 2;
-    edges.append(s('path', {d: `M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2}`, class: 'edge'}));
+    edges.append(s('path', {d: `M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2 - 2}`, class: 'edge',
+      'marker-end': 'url(#arrow)'}));
   }
-  svg.append(s('defs', {}), edges);
+  const defs = s('defs', {});
+  const marker = s('marker', {id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7',
+    markerHeight: '7', orient: 'auto-start-reverse'});
+  marker.append(s('path', {d: 'M0,0 L10,5 L0,10 z', class: 'arrow'}));
+  defs.append(marker);
+  svg.append(defs, edges);
   for (const n of graph.nodes) {
     const {x, y} = at[n.sid];
     const status = statuses[n.id];

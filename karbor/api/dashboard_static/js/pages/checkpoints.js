@@ -121,7 +121,9 @@ export async function detail(main, [provider, id]) {
     cancel.hidden = !(RUNNING.has(status) && has('cancel'));
     restore.hidden = status !== 'available';
     remove.hidden = RUNNING.has(status) || status === 'deleted';
-    clear(resources, resourceTable(progress));
+    const perResource = progress && progress.resources && progress.resources.length;
+    resources.previousElementSibling.hidden = resources.hidden = !perResource;
+    if (perResource) clear(resources, resourceTable(progress));
     const key = JSON.stringify([graph, statuses]);
     if (graph && key !== graphDrawn) {
       graphDrawn = key;
@@ -162,6 +164,8 @@ export async function detail(main, [provider, id]) {
 
 function previewView(preview) {
   const conflicts = preview.conflicts || [];
+  const names = Object.fromEntries((preview.resources || []).map((r) =>
+    [`${r.type}#${r.original_id}`, `${r.type.replace(/^OS::/, '')} ${r.original_name || r.original_id}`]));
   return h('section', {class: 'card preview', 'aria-label': 'Restore preview'},
     h('h2', {}, 'What the restore will do'),
     conflicts.length ? h('div', {class: 'error', role: 'alert'}, h('strong', {}, `${conflicts.length} conflict(s)`),
@@ -172,7 +176,7 @@ function previewView(preview) {
       {label: 'From', render: (r) => r.original_name || r.original_id},
       {label: 'Target', render: (r) => r.target || ''},
       {label: 'Parameters', render: (r) => h('code', {}, JSON.stringify(r.parameters || {}))},
-      {label: 'After', render: (r) => (r.depends_on || []).join(', ')},
+      {label: 'After', render: (r) => (r.depends_on || []).map((d) => names[d] || d).join(', ')},
     ], [...(preview.resources || [])].sort((a, b) => a.order - b.order), 'Resources the restore creates'));
 }
 

@@ -10,6 +10,7 @@ from karbor import objects
 from karbor.resource import Resource
 from karbor.services.protection import protection_plugin
 from karbor.services.protection import provider as provider_mod
+from karbor.services.protection import restore_plan
 from karbor.tests.sandbox.conftest import wait_status
 
 CINDER_VERSION = '3.60'
@@ -155,6 +156,17 @@ def protect(plugin, provider, context, resource, parameters=None):
     run_hooks(plugin.get_protect_operation(resource), checkpoint, resource,
               context, parameters, operation_log=None)
     return checkpoint
+
+
+def plan_step(plugin, context, checkpoint, resource, parameters=None,
+              restore_id=None, preview=True):
+    """The plugin's step of ``resource`` in a restore plan (a preview's,
+    unless ``preview`` is false)."""
+    planning = restore_plan.Planning(context, checkpoint, restore_id,
+                                     preview)
+    return plugin.plan_restore(planning, resource, parameters or {},
+                               checkpoint.get_resource_bank_section(
+                                   resource.id))
 
 
 def restore(plugin, context, checkpoint, resource, parameters=None):

@@ -260,3 +260,28 @@ def test_saved_info_without_metadata(plugin, provider, ctx, cinder):
     checkpoint = helpers.new_checkpoint(provider, ctx, [resource])
     section = checkpoint.get_resource_bank_section(volume.id)
     assert plugin.get_saved_info(section, resource) is None
+
+
+def test_restore_plan_of_a_volume(plugin, provider, ctx, cinder, sqlite_db):
+    volume = helpers.new_volume(cinder, 'src', size=3)
+    checkpoint, (resource,) = _protect(plugin, provider, ctx, [volume])
+    step = helpers.plan_step(plugin, ctx, checkpoint, resource)
+    assert (step.name, step.target, step.details, step.conflicts) == (
+        '%s@%s' % (checkpoint.id, volume.id), 'project %s' % ctx.project_id,
+        {'size_gb': 3}, [])
+    step = helpers.plan_step(plugin, ctx, checkpoint, resource,
+                             {'restore_name': volume.name})
+    assert [kind for kind, _message in step.conflicts] == ['name_in_use']
+
+    # Into a volume: it keeps its name; it must exist and be available.
+    target = helpers.new_volume(cinder, 'target')
+    step = helpers.plan_step(plugin, ctx, checkpoint, resource,
+                             {'volume_id': target.id})
+    assert (step.name, step.target, step.conflicts) == (
+        None, 'volume %s' % target.id, [])
+    cinder.volumes.delete(target.id)
+    helpers.wait_until(lambda: not cinder.volumes.list(
+        search_opts={'name': target.name}))
+    step = helpers.plan_step(plugin, ctx, checkpoint, resource,
+                             {'volume_id': target.id})
+    assert [kind for kind, _message in step.conflicts] == ['missing']

@@ -131,3 +131,18 @@ def test_a_resumed_protect_takes_the_backup_over(db_plugin, provider, ctx,
                       resource, ctx, operation_log=None)
     assert [b.id for b in _backups(trove, inst)] == [backup.id]
     assert helpers.bank_state(checkpoint, resource)[0] == 'available'
+
+
+def test_restore_plan_names_and_conflicts(db_plugin, provider, ctx, trove,
+                                          sandbox, sqlite_db):
+    inst = new_instance(trove, 'ledger')
+    checkpoint, resource = _protect(db_plugin, provider, ctx, inst)
+    step = helpers.plan_step(db_plugin, ctx, checkpoint, resource)
+    assert step.name == '%s@%s' % (checkpoint.id, inst.id)
+    assert step.parameters == {'restore_name': step.name}
+    assert step.conflicts == []
+    assert step.details['size'] == 2
+    step = helpers.plan_step(db_plugin, ctx, checkpoint, resource, {
+        'restore_name': 'ledger', 'restore_net_id': 'no-such-net'})
+    assert [kind for kind, _message in step.conflicts] == [
+        'name_in_use', 'missing_network']

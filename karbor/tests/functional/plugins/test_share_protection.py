@@ -141,3 +141,20 @@ def test_checkpoints_cannot_be_copied(share_plugin, manila):
     assert not share_plugin.can_copy(SHARE)
     with pytest.raises(NotImplementedError):
         share_plugin.get_copy_operation(resource)
+
+
+def test_restore_plan_names_and_conflicts(share_plugin, provider, ctx,
+                                          manila, sqlite_db):
+    share = new_share(manila, 'reports')
+    checkpoint, resource = _protect(share_plugin, provider, ctx, share)
+    step = helpers.plan_step(share_plugin, ctx, checkpoint, resource)
+    assert (step.name, step.conflicts) == (
+        '%s@%s' % (checkpoint.id, share.id), [])
+    assert step.parameters['restore_name'] == step.name
+    step = helpers.plan_step(share_plugin, ctx, checkpoint, resource,
+                             {'restore_name': 'reports'})
+    assert [kind for kind, _message in step.conflicts] == ['name_in_use']
+    # A restore plans the same name without asking Manila.
+    assert helpers.plan_step(share_plugin, ctx, checkpoint, resource,
+                             restore_id='r1', preview=False).parameters == {
+        'restore_name': '%s@%s' % (checkpoint.id, share.id)}

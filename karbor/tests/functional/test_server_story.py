@@ -276,14 +276,19 @@ def new_id(done, resource_type):
 # Leftovers
 
 
+def swift_bank_keys(session, prefix):
+    """Keys under ``prefix`` in the OS Infra provider's Swift bank."""
+    listed = session.get(
+        '/karbor', endpoint_filter={'service_type': 'object-store'},
+        params={'prefix': prefix, 'format': 'json'}).json()
+    return [o['name'] for o in listed]
+
+
 def bank_leftovers(karbor, provider_id, checkpoint_id):
     """Keys of the checkpoint's resource data other than ``status``."""
     prefix = 'checkpoints/%s/resource-data/' % checkpoint_id
     if provider_id == OS_INFRA:
-        listed = karbor.cloud.session.get(
-            '/karbor', endpoint_filter={'service_type': 'object-store'},
-            params={'prefix': prefix, 'format': 'json'}).json()
-        keys = [o['name'] for o in listed]
+        keys = swift_bank_keys(karbor.cloud.session, prefix)
     elif provider_id == S3_PROVIDER:
         s3 = boto3.client('s3', endpoint_url=karbor.s3_endpoint,
                           aws_access_key_id='demo',

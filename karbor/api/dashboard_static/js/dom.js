@@ -53,7 +53,7 @@ const STATUS_CLASS = {
   error: 'bad', fail: 'bad', 'error-deleting': 'bad', cancelled: 'warn',
   protecting: 'run', restoring: 'run', in_progress: 'run', copying: 'run',
   wait_copying: 'run', deleting: 'run', cancelling: 'run', suspended: 'muted',
-  deleted: 'muted',
+  deleted: 'muted', done: 'ok', running: 'run', pending: 'muted',
 };
 
 export const RUNNING = new Set(['protecting', 'restoring', 'in_progress', 'copying',
@@ -75,7 +75,9 @@ export function progressBar(progress, label) {
   if (percent !== null) parts.push(`${percent.toFixed(1)}%`);
   if (progress && progress.total) parts.push(`${progress.done}/${progress.total} resources`);
   if (progress && progress.eta_seconds !== null && progress.eta_seconds !== undefined &&
-      percent !== null && percent < 100) parts.push(`ETA ${fmtDuration(progress.eta_seconds)}`);
+      percent !== null && percent < 100) {
+    parts.push(progress.eta_seconds > 0 ? `ETA ${fmtDuration(progress.eta_seconds)}` : 'ETA <1s');
+  }
   return h('div', {class: 'progress-wrap'}, bar, h('span', {class: 'progress-text'}, parts.join(' · ')));
 }
 

@@ -151,6 +151,7 @@ export async function schedules(main, _params, qs) {
     {label: 'Name', render: (t) => t.name},
     {label: 'Format', render: (t) => (t.properties || {}).format},
     {label: 'Pattern', render: (t) => h('code', {}, (t.properties || {}).pattern)},
+    {label: 'Time zone', render: (t) => (t.properties || {}).timezone || 'UTC'},
     {label: 'Next fire times', render: (t) => (fires(t, 3, now) || []).map((d) => d.toLocaleString()).join(', ') || '—'},
   ], triggers, 'Triggers'));
   main.append(h('div', {class: 'two'}, triggerForm(reload), triggers.length && plans.length

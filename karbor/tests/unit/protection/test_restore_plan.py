@@ -199,3 +199,22 @@ def test_restore_without_a_plugin_fails_at_once(tmp_path, flow_backend):
     assert record.status == 'fail'
     assert log.status == 'error'
     assert VOLUME in log.error_info
+
+
+def test_restore_finishes_each_resource_after_its_dependencies(
+        tmp_path, flow_backend, hook_recorder):
+    roots, _res = ff.diamond()
+    checkpoint = checkpoint_of(tmp_path, roots)
+    plan = restore_plan.build(ff.make_context(), plugins(), checkpoint, {})
+    journal = hook_recorder_plugin.HookRecorderProtectionPlugin.journal
+    journal.clear()
+    ok, _record, log = run_restore(tmp_path, flow_backend, checkpoint,
+                                   plugins(), {})
+    assert ok, log.error_info
+    finished = [event[2] for event in journal.events()
+                if event[:2] == ('restore', 'on_complete')]
+    assert sorted(finished) == sorted(plan['order'])
+    for step in plan['resources']:
+        key = '%s#%s' % (step['type'], step['original_id'])
+        assert all(finished.index(dep) < finished.index(key)
+                   for dep in step['depends_on'])

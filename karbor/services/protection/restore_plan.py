@@ -17,9 +17,13 @@ and a restore of thousands of resources starts without those reads.
 
 import collections
 
+from oslo_log import log as logging
+
 from karbor import exception
 from karbor.i18n import _
 from karbor.services.protection import graph
+
+LOG = logging.getLogger(__name__)
 
 # Kinds of conflict (plugins may add their own).
 NAME_IN_USE = 'name_in_use'
@@ -27,6 +31,7 @@ MISSING_NETWORK = 'missing_network'
 QUOTA = 'quota'
 NO_PLUGIN = 'no_plugin'
 MISSING = 'missing'  # something else the restore needs is gone
+UNCHECKED = 'unchecked'  # a check or plan that could not run
 
 # The bank object of a resource's saved metadata (every plugin's).
 METADATA_KEY = 'metadata'
@@ -152,9 +157,20 @@ def _conflict(resource, kind, message):
 
 
 def _step(planning, plugin, resource, parameters):
+    """The plugin's step; in a preview, a plugin that fails to plan is a
+    conflict (the restore would fail on it), not an error."""
     section = planning.checkpoint.get_resource_bank_section(resource.id)
     params = resource_parameters(plugin, resource, parameters)
-    return plugin.plan_restore(planning, resource, params, section)
+    try:
+        return plugin.plan_restore(planning, resource, params, section)
+    except Exception as err:
+        if not planning.preview:
+            raise
+        LOG.warning('Planning the restore of %(key)s failed: %(err)s',
+                    {'key': resource.key, 'err': err})
+        return Step(resource.name, planning.project, params, [(
+            UNCHECKED, _('could not plan: %s') % (str(err) or
+                                                  type(err).__name__))])
 
 
 def build(context, plugins, checkpoint, parameters, restore_id=None,
@@ -169,8 +185,8 @@ def build(context, plugins, checkpoint, parameters, restore_id=None,
         (see the API's restore preview).
     """
     planning = Planning(context, checkpoint, restore_id, preview)
-    roots = graph.deserialize_resource_graph(checkpoint.resource_graph or
-                                             '[]')
+    roots = (graph.deserialize_resource_graph(checkpoint.resource_graph)
+             if checkpoint.resource_graph else [])
     resources, conflicts, order = [], [], []
     for node in graph.iter_post_order(roots):
         resource = node.value
@@ -211,5 +227,5 @@ def checked(planning, look):
     except exception.KarborException as err:
         return [(MISSING, str(err))]
     except Exception as err:
-        return [('unchecked', _('could not check: %s') % (
+        return [(UNCHECKED, _('could not check: %s') % (
             str(err) or type(err).__name__))]

@@ -218,3 +218,29 @@ def test_restore_finishes_each_resource_after_its_dependencies(
         key = '%s#%s' % (step['type'], step['original_id'])
         assert all(finished.index(dep) < finished.index(key)
                    for dep in step['depends_on'])
+
+
+def test_a_checkpoint_without_graph_plans_nothing(tmp_path):
+    checkpoint = ff.Checkpoint(str(tmp_path), status='available')
+    assert restore_plan.build(ff.make_context(), plugins(), checkpoint,
+                              {}) == {'resources': [], 'conflicts': [],
+                                      'order': []}
+
+
+class Failing(PlanningPlugin):
+    def plan_restore(self, planning, resource, parameters, section):
+        raise ValueError('no plan today')
+
+
+def test_a_plugin_failing_to_plan(tmp_path):
+    roots, res = ff.independent(1)
+    checkpoint = checkpoint_of(tmp_path, roots)
+    plan = restore_plan.build(ff.make_context(), plugins(Failing),
+                              checkpoint, {})
+    assert [(r['name'], r['parameters']) for r in plan['resources']] == [
+        ('vol0', {'size': 2})]
+    assert [(c['kind'], c['message']) for c in plan['conflicts']] == [
+        ('unchecked', 'could not plan: no plan today')]
+    with pytest.raises(ValueError):
+        restore_plan.build(ff.make_context(), plugins(Failing), checkpoint,
+                           {}, preview=False)

@@ -73,21 +73,25 @@ function cronTimes(pattern, zone, fromWall, count, horizonDays) {
 }
 
 const FREQ = {SECONDLY: 1000, MINUTELY: 60000, HOURLY: 3600000, DAILY: 86400000, WEEKLY: 604800000};
+const DRAWN_PARTS = new Set(['FREQ', 'INTERVAL', 'COUNT', 'WKST']);
 
+// The engine's rule starts at start_time (a DTSTART of the pattern does
+// not count); rules with BY... parts are not drawn (null), never guessed.
 function calendarTimes(pattern, props, zone, fromWall, count) {
   const text = pattern.replace(/\\n/g, '\n');
-  const rule = /RRULE:([^\n]+)/.exec(text);
+  const rule = /RRULE:([^\r\n]+)/.exec(text);
   if (!rule) throw new Error('no RRULE');
   const parts = Object.fromEntries(rule[1].split(';').filter(Boolean).map((kv) => kv.split('=')));
+  for (const key of Object.keys(parts)) if (!DRAWN_PARTS.has(key)) throw new Error(`${key} is not drawn`);
   const step = FREQ[parts.FREQ];
   if (!step) throw new Error(`FREQ ${parts.FREQ} is not drawn`);
   const interval = step * (parseInt(parts.INTERVAL || '1', 10) || 1);
-  const dtstart = /DTSTART[^:]*:(\S+)/.exec(text);
-  let anchor = parseWall(dtstart && dtstart[1]) || parseWall(props.start_time) || Math.floor(fromWall / 60000) * 60000;
+  const anchor = parseWall(props.start_time);
+  if (anchor === null) throw new Error('no start_time');
+  const limit = parts.COUNT ? parseInt(parts.COUNT, 10) : Infinity;
   const out = [];
-  let t = anchor;
-  if (t <= fromWall) t += Math.ceil((fromWall - t + 1) / interval) * interval;
-  for (; out.length < count; t += interval) out.push(new Date(wallToUtc(zone, t)));
+  let k = anchor > fromWall ? 0 : Math.floor((fromWall - anchor) / interval) + 1;
+  for (; out.length < count && k < limit; k++) out.push(new Date(wallToUtc(zone, anchor + k * interval)));
   return out;
 }
 

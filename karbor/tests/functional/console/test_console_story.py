@@ -347,6 +347,8 @@ def test_operation_logs_and_lists_page(page, karbor, artifacts, story):
     page.wait_for_selector('td[data-label=Operation]')
     assert page.locator('td:text-is("protect")').count() >= 1
     shot(page, artifacts, '15-operation-logs')
+    go(page, karbor, '#/restores')
+    page.wait_for_selector('td[data-label=Status] .badge:text-is("success")')
     for number in range(21):
         api(page, karbor, 'POST', 'plans', {'plan': {
             'name': 'filler %02d' % number, 'provider_id': OS_INFRA,

@@ -105,55 +105,77 @@ function operationForm(plans, triggers, planId, onMade) {
   return form;
 }
 
-export async function schedules(main, _params, qs) {
-  heading(main, 'Schedules');
-  const [plans, triggers, operations] = await Promise.all([
-    all('plans', 'plans', undefined, 500), all('triggers', 'triggers', undefined, 500),
-    all('scheduled_operations', 'operations', undefined, 500)]);
-  const byId = Object.fromEntries(triggers.map((t) => [t.id, t]));
-  const now = Date.now();
-  const spanSel = h('select', {name: 'span', 'aria-label': 'Timeline span'}, Object.keys(SPANS).map((k) => h('option', {value: k}, k)));
-  const line = h('figure', {class: 'timeline-box'});
-  const rows = operations.map((op) => ({label: op.name, times: byId[op.trigger_id] ? fires(byId[op.trigger_id], 200, now) : []}));
-  const draw = () => clear(line, rows.length ? timeline(rows, SPANS[spanSel.value], now)
-    : h('p', {class: 'muted'}, 'No scheduled operations.'), h('figcaption', {}, 'Next runs of the scheduled operations.'));
-  spanSel.addEventListener('change', draw);
-  draw();
-  const reload = () => schedules(main, _params, qs);
-  main.append(h('section', {}, h('h2', {}, 'Timeline'), field('Span', spanSel), line));
-  main.append(h('h2', {}, 'Scheduled operations'), table([
+function operationsTable(operations, byId, plans, now, reload) {
+  const planName = (op) => {
+    const id = (op.operation_definition || {}).plan_id;
+    return h('a', {href: `#/plans/${id}`}, (plans.find((p) => p.id === id) || {}).name || id);
+  };
+  return table([
     {label: 'Name', render: (op) => op.name},
-    {label: 'Plan', render: (op) => h('a', {href: `#/plans/${(op.operation_definition || {}).plan_id}`}, (plans.find((p) => p.id === (op.operation_definition || {}).plan_id) || {}).name || (op.operation_definition || {}).plan_id)},
+    {label: 'Plan', render: planName},
     {label: 'Trigger', render: (op) => (byId[op.trigger_id] || {}).name || op.trigger_id},
     {label: 'Enabled', render: (op) => badge(op.enabled === false || op.enabled === 'False' ? 'suspended' : 'enabled')},
     {label: 'Next run', render: (op) => {
       const t = byId[op.trigger_id] && fires(byId[op.trigger_id], 1, now);
       return h('time', {class: 'next-run', datetime: t && t[0] ? t[0].toISOString() : ''}, t && t[0] ? t[0].toLocaleString() : '—');
     }},
-    {label: 'Runs', render: (op) => {
-      const box = h('details', {}, h('summary', {}, 'Log'));
-      box.addEventListener('toggle', async () => {
-        if (!box.open || box.dataset.loaded) return;
-        box.dataset.loaded = '1';
-        try {
-          const {scheduled_operation_logs: logs} = await api('GET', `scheduled_operations/${enc(op.id)}/logs?limit=20`);
-          box.append(table([{label: 'State', render: (l) => badge(l.state)},
-            {label: 'Triggered', render: (l) => fmtTime(l.triggered_time)}, {label: 'Ended', render: (l) => fmtTime(l.end_time)}], logs || []));
-        } catch (err) { box.append(errorBox(err)); }
-      });
-      return box;
-    }},
+    {label: 'Runs', render: (op) => runLog(op)},
     {label: '', render: (op) => h('button', {type: 'button', class: 'secondary small', onclick: (e) => busy(e.currentTarget, async () => {
       await api('DELETE', `scheduled_operations/${enc(op.id)}`).then(reload, (err) => alert(err.message));
     })}, 'Delete')},
-  ], operations, 'Scheduled operations'));
-  main.append(h('h2', {}, 'Triggers'), table([
+  ], operations, 'Scheduled operations');
+}
+
+function runLog(op) {
+  const box = h('details', {}, h('summary', {}, 'Log'));
+  box.addEventListener('toggle', async () => {
+    if (!box.open || box.dataset.loaded) return;
+    box.dataset.loaded = '1';
+    try {
+      const {scheduled_operation_logs: logs} = await api('GET', `scheduled_operations/${enc(op.id)}/logs?limit=20`);
+      box.append(table([{label: 'State', render: (l) => badge(l.state)},
+        {label: 'Triggered', render: (l) => fmtTime(l.triggered_time)}, {label: 'Ended', render: (l) => fmtTime(l.end_time)}], logs || []));
+    } catch (err) { box.append(errorBox(err)); }
+  });
+  return box;
+}
+
+export async function schedules(main, _params, qs) {
+  heading(main, 'Schedules');
+  // The forms' choices; the lists below page.
+  const [plans, triggers] = await Promise.all([
+    all('plans', 'plans', undefined, 500), all('triggers', 'triggers', undefined, 500)]);
+  const byId = Object.fromEntries(triggers.map((t) => [t.id, t]));
+  const now = Date.now();
+  const reload = () => schedules(main, _params, qs);
+  const spanSel = h('select', {name: 'span', 'aria-label': 'Timeline span'}, Object.keys(SPANS).map((k) => h('option', {value: k}, k)));
+  const line = h('figure', {class: 'timeline-box'});
+  let shown = [];
+  const draw = () => clear(line, shown.length ? timeline(shown.map((op) => ({label: op.name,
+    times: byId[op.trigger_id] ? fires(byId[op.trigger_id], 2000, now) || [] : []})), SPANS[spanSel.value], now)
+    : h('p', {class: 'muted'}, 'No scheduled operations.'), h('figcaption', {}, 'Next runs of the scheduled operations listed below.'));
+  spanSel.addEventListener('change', draw);
+  const loadOperations = async (marker) => {
+    const got = await page('scheduled_operations', 'operations', {marker});
+    await Promise.all(got.items.filter((op) => !byId[op.trigger_id]).map(async (op) => {
+      try { byId[op.trigger_id] = (await api('GET', `triggers/${enc(op.trigger_id)}`)).trigger_info; } catch (e) { /* shown as its id */ }
+    }));
+    return got;
+  };
+  const operations = pager(loadOperations, (items) => {
+    shown = items;
+    draw();
+    return operationsTable(items, byId, plans, now, reload);
+  }, 'Scheduled operations');
+  main.append(h('section', {}, h('h2', {}, 'Timeline'), field('Span', spanSel), line));
+  main.append(h('h2', {}, 'Scheduled operations'), operations);
+  main.append(h('h2', {}, 'Triggers'), pager((marker) => page('triggers', 'triggers', {marker}), (items) => table([
     {label: 'Name', render: (t) => t.name},
     {label: 'Format', render: (t) => (t.properties || {}).format},
     {label: 'Pattern', render: (t) => h('code', {}, (t.properties || {}).pattern)},
     {label: 'Time zone', render: (t) => (t.properties || {}).timezone || 'UTC'},
     {label: 'Next fire times', render: (t) => (fires(t, 3, now) || []).map((d) => d.toLocaleString()).join(', ') || '—'},
-  ], triggers, 'Triggers'));
+  ], items, 'Triggers'), 'Triggers'));
   main.append(h('div', {class: 'two'}, triggerForm(reload), triggers.length && plans.length
     ? operationForm(plans, triggers, qs.get('plan'), reload) : h('p', {class: 'muted'}, 'Make a plan and a trigger to schedule a protection.')));
 }

@@ -62,8 +62,10 @@ class Planning(object):
         that hold it show ``RESTORE_ID_PLACEHOLDER``).
     :ivar preview: whether this is a preview, which looks for conflicts
         and reads the saved metadata (see ``saved``).
-    :ivar mapped: original id -> what the restore will use instead (set
-        by the plugins planned before, e.g. the network plugin's networks).
+    :ivar mapped: original id -> what the restore will use instead, set
+        by the plugins planned before (the network plugin's networks:
+        ``exists``, ``created`` or ``missing``; the volume plugins'
+        volumes: ``created`` or the target volume id).
     """
 
     def __init__(self, context, checkpoint, restore_id=None, preview=True):

@@ -156,6 +156,13 @@ def test_a_failed_restore_deletes_the_server_and_its_disk_image(
     nova.volumes.create_server_volume(server.id, volume.id, '/dev/vdc')
     checkpoint, resources = protect(provider, loaded, ctx, server)
     images_before = {i.id for i in glance.images.list()}
+    # The preview's plan (without the volume plugin's step) says so.
+    step = helpers.plan_step(loaded[SERVER], ctx, checkpoint, resources[0],
+                             {'restore_name': 'doomed'})
+    assert step.conflicts == [('missing', 'volume %s of the server is not '
+                                          'restored' % volume.id)]
+    assert step.details['creates'] == [{'type': 'OS::Glance::Image',
+                                        'name': 'doomed-root-disk'}]
     # The volume was not restored: the server's restore fails naming it,
     # after the server was made; the revert deletes what it made.
     record = helpers.new_record(objects.Restore, ctx, checkpoint)

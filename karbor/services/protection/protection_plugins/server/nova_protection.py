@@ -323,8 +323,8 @@ class NovaProtectionPlugin(protection_plugin.TableProtectionPlugin):
         the saved flavor, a NIC on each saved network (restored or still
         there), booted from an image of its disk (``<name>-root-disk``) or
         from its restored boot volume. Conflicts: the name in use, a
-        network neither there nor restored, the flavor gone, the compute
-        quotas."""
+        network neither there nor restored, a volume of the server not
+        restored, the flavor gone, the compute quotas."""
         saved = planning.saved(section)
         meta = saved.get('server_metadata') or {}
         name = parameters.get('restore_name') or DEFAULT_NAME
@@ -336,19 +336,25 @@ class NovaProtectionPlugin(protection_plugin.TableProtectionPlugin):
             details['creates'] = [{'type': rebuild.IMAGE_TYPE,
                                    'name': '%s-root-disk' % name}]
         conflicts = restore_plan.checked(planning, lambda: _conflicts(
-            planning, name, meta, details['networks']))
+            planning, name, saved, details['networks']))
         return restore_plan.Step(
             name, '%s, networks %s' % (planning.project,
                                        ', '.join(networks) or '(default)'),
             dict(parameters, restore_name=name), conflicts, details)
 
 
-def _conflicts(planning, name, meta, networks):
+def _conflicts(planning, name, saved, networks):
     """What stands in the way of rebuilding the server; fills in what
     happens to each saved network (``networks``: id -> None or how)."""
+    meta = saved.get('server_metadata')
     if not meta:
         yield restore_plan.MISSING, _('the checkpoint holds no data of '
                                       'this server')
+        return
+    for volume_id in _volume_ids(saved):
+        if volume_id not in planning.mapped:
+            yield restore_plan.MISSING, _(
+                'volume %s of the server is not restored') % volume_id
     cloud = clients(planning.context)
     if any(s.name == name for s in
            cloud.nova.servers.list(search_opts={'name': name})):
@@ -366,6 +372,13 @@ def _conflicts(planning, name, meta, networks):
         yield restore_plan.MISSING, _('flavor %s no longer exists') % (
             meta.get('flavor'))
     yield from _quota_conflicts(planning, cloud.nova, flavor)
+
+
+def _volume_ids(saved):
+    """The server's volumes the rebuild needs restored (boot and data)."""
+    boot = (saved.get('boot_metadata') or {}).get('boot_volume_id')
+    return sorted(set(saved.get('attach_metadata') or {}) |
+                  ({boot} if boot else set()))
 
 
 def _network_now(neutron, network_id):

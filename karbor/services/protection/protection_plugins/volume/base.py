@@ -360,6 +360,7 @@ class VolumeProtectionPlugin(protection_plugin.TableProtectionPlugin):
         a missing target volume, the volume quotas."""
         size = planning.saved(section).get('size')
         target_id = parameters.get('volume_id')
+        planning.mapped[resource.id] = target_id or 'created'
         if target_id:
             return restore_plan.Step(
                 parameters.get('restore_name'), 'volume %s' % target_id,
@@ -369,7 +370,6 @@ class VolumeProtectionPlugin(protection_plugin.TableProtectionPlugin):
                 {'size_gb': size})
         name = parameters.get('restore_name') or default_volume_name(
             planning.checkpoint, resource)
-        planning.mapped[resource.id] = 'created'
         return restore_plan.Step(
             name, planning.project, dict(parameters, restore_name=name),
             restore_plan.checked(planning, lambda: _new_volume_conflicts(

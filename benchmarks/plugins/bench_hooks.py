@@ -5,14 +5,24 @@ Registered by ``benchmarks/real_flow.py`` only (a temporary distribution
 on the services' ``PYTHONPATH`` names it in ``karbor.protections`` as
 ``karbor-bench-hooks-plugin``), never by Karbor's own entry points. Every
 hook of every operation writes one small object into the resource's bank
-section, so a plan runs a real flow with four tasks per resource.
+section, so a plan runs a real flow with four tasks per resource. With
+``KARBOR_BENCH_HOOK_SLEEP`` (seconds) in the environment each hook also
+sleeps that long, to keep checkpoints running (``progress.py``).
 """
+
+import os
+import time
 
 from karbor.common import constants
 from karbor.services.protection import protection_plugin
 
 
+HOOK_SLEEP = float(os.environ.get('KARBOR_BENCH_HOOK_SLEEP') or 0)
+
+
 def _write(checkpoint, resource, hook):
+    if HOOK_SLEEP:
+        time.sleep(HOOK_SLEEP)
     section = checkpoint.get_resource_bank_section(resource.id)
     section.update_object(hook, {'resource': resource.id, 'hook': hook})
 

@@ -219,6 +219,9 @@ class ProgressTracker(object):
                     self._timer.daemon = True
                     self._timer.start()
                 return
+            if force and self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             self._last_write = time.monotonic()
         self._write()
 

@@ -9,7 +9,8 @@ a process-wide, thread-safe journal. Per-resource parameters steer it:
   the process the first time it runs (the marker file records the crash).
 
 Failures can also be set without parameters (e.g. for delete flows) with
-``HookRecorderProtectionPlugin.fail_points``. Protect writes an object into
+``HookRecorderProtectionPlugin.fail_points``, and cancel requests (as the
+API records them) with ``cancel_points``. Protect writes an object into
 the resource's bank section; delete and revert remove it.
 """
 
@@ -18,7 +19,9 @@ import threading
 import time
 
 from karbor.common import constants
+from karbor.db import api as db
 from karbor import exception
+from karbor.services.protection import cancellation
 from karbor.services.protection import protection_plugin
 
 BANK_OBJECT = 'hook_recorder'
@@ -94,6 +97,13 @@ class RecorderOperation(protection_plugin.Operation):
                 with open(marker, 'w') as marker_file:
                     marker_file.write(resource.key)
                 os._exit(17)
+        if event in self._plugin.cancel_points:
+            # As the API records a cancel request and the worker's RPC
+            # endpoint hands it to the running flow.
+            context, op_id = self._plugin.cancel_points[event]
+            db.operation_cancel_request(context, op_id, context.project_id,
+                                        'checkpoint', 'canceller')
+            cancellation.cancel_running(context, op_id)
         if (parameters.get('fail_on') == hook or
                 event in self._plugin.fail_points):
             raise _FAILURES[self.kind](
@@ -156,11 +166,15 @@ class HookRecorderProtectionPlugin(protection_plugin.ProtectionPlugin):
     journal = Journal()
     # Set of (operation, hook, resource key) that must fail.
     fail_points = set()
+    # (operation, hook, resource key) -> (context, operation id) whose
+    # cancel the hook requests (user "canceller").
+    cancel_points = {}
 
     @classmethod
     def reset(cls):
         cls.journal.clear()
         cls.fail_points.clear()
+        cls.cancel_points.clear()
 
     def get_protect_operation(self, resource):
         return RecorderOperation(self, constants.OPERATION_PROTECT)

@@ -168,7 +168,8 @@ class FlowRuntime(object):
         op_id = self.op_id
         if op_id is None:
             return None
-        _RUNNING.setdefault(op_id, self)
+        # The latest flow of the object (a delete after its protect).
+        _RUNNING[op_id] = self
         now = time.monotonic()
         if self.cancel_request is None and (
                 fresh or now - self._cancel_read >= CANCEL_POLL_INTERVAL):
@@ -236,6 +237,8 @@ class FlowRuntime(object):
         status unless ``status``)."""
         if self.op_id is None:
             return
+        if _RUNNING.get(self.op_id) is self:
+            _RUNNING.pop(self.op_id, None)
         try:
             self.progress().end(status or self.op_record.status)
         except Exception as err:

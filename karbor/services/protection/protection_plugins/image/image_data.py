@@ -38,6 +38,7 @@ from glanceclient import exc as glance_exc
 from karbor import exception
 from karbor.i18n import _
 from karbor.services.protection import deferred
+from karbor.services.protection import progress
 
 DATA_PREFIX = 'data_'
 _HASH_BATCH = 1024 * 1024
@@ -207,9 +208,20 @@ def _download(glance, image_id):
     return body or ()  # None: an image without data
 
 
+def _reporting(chunks, total):
+    """Pass ``chunks`` through, reporting the bytes read so far as the
+    progress of the running hook."""
+    done = 0
+    for chunk in chunks:
+        done += len(chunk)
+        progress.report(done, total)
+        yield chunk
+
+
 def _stream_to_bank(glance, image, section, object_size):
     algo, hasher, wanted = _verifier(image)
-    hashing = _Hashing(_download(glance, image.id), hasher)
+    hashing = _Hashing(_reporting(_download(glance, image.id), image.size),
+                       hasher)
     count = 0
     for count, piece in enumerate(_Pieces(hashing, object_size), 1):
         try:

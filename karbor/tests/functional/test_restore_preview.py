@@ -141,7 +141,8 @@ def preview(world, checkpoint, parameters=None):
 
 
 def state(world):
-    """The cloud, the bank files, the restores and operation logs."""
+    """The cloud, the bank files, the restores, operation logs,
+    checkpoints and quota usage."""
     bank = {}
     for directory, _dirs, files in os.walk(world.state_path):
         for name in files:
@@ -150,7 +151,11 @@ def state(world):
                 bank[path] = handle.read()
     return (world.walk(), bank,
             fh.ok(call(world, 'GET', '/restores'))['restores'],
-            fh.ok(call(world, 'GET', '/operation_logs'))['operation_logs'])
+            fh.ok(call(world, 'GET', '/operation_logs'))['operation_logs'],
+            fh.ok(call(world, 'GET', '/providers/%s/checkpoints'
+                       % PROVIDER))['checkpoints'],
+            fh.ok(call(world, 'GET', '/quotas/%s/detail'
+                       % world.project_id))['quota'])
 
 
 def by_key(plan):

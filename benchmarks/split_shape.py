@@ -14,14 +14,17 @@ RabbitMQ). Measured, in alternating rounds where it matters:
   limit=50`` with 2,000 present (both) and 100,000 present (ours; the
   anchor creates checkpoints at about 20/s, so its list is measured at
   2,000): requests/s, latency p50 and p99, non-2xx answers.
-- ``memory``: RSS of each of our services idle, at the peak of the runs
-  above, and during a steady load of 8 clients for ``--soak-minutes``.
+- ``memory``: RSS of each of our services idle, at the peak (the runs
+  above and the first ``--warmup-minutes`` of the soak), and every minute
+  of a steady load of 8 clients (each creating a checkpoint, waiting for
+  it, listing and deleting it) for ``--soak-minutes``. Needs no anchor.
 
 Targets: each figure at least 5x the anchor's; 0 errors; RSS after the
 soak within 10% of the peak.
 """
 
 import concurrent.futures
+import contextlib
 import re
 import subprocess
 import threading
@@ -48,6 +51,9 @@ def add_options(parser):
     parser.add_argument('--small-count', type=int, default=2000)
     parser.add_argument('--large-count', type=int, default=100000)
     parser.add_argument('--soak-minutes', type=float, default=10)
+    parser.add_argument('--warmup-minutes', type=int, default=5,
+                        help='soak minutes whose RSS counts in the peak '
+                             '(default 5)')
 
 
 class MemoryWatch(object):
@@ -251,7 +257,12 @@ def _print_reads(name, label, runs, args):
 
 
 def soak(ours, watch, args):
-    """Steady load of ``--clients`` clients; RSS every minute."""
+    """Steady load of ``--clients`` clients, each creating a checkpoint,
+    waiting for it, listing and deleting it; RSS every minute.
+
+    Returns ``(cycles, errors, warm-up peak)``: the peak RSS of each
+    service over the sections before and the first ``--warmup-minutes``.
+    """
     stop = threading.Event()
     errors = []
     done = [0]
@@ -261,8 +272,11 @@ def soak(ours, watch, args):
         plan_id = client.create_plan(common.fake_volumes(1))
         while not stop.is_set():
             try:
-                client.protect(plan_id, 0.005)
+                checkpoint_id = client.create_checkpoint(plan_id)
+                client.wait_checkpoint(checkpoint_id, 0.005)
                 client.get(_list_path())
+                client.request('DELETE', '/providers/%s/checkpoints/%s' % (
+                    common.NOOP_PROVIDER, checkpoint_id))
                 done[0] += 1
             except common.BenchmarkError as err:
                 errors.append(str(err))
@@ -272,34 +286,49 @@ def soak(ours, watch, args):
                for _ in range(args.clients)]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + args.soak_minutes * 60
+    start = time.monotonic()
+    deadline = start + args.soak_minutes * 60
+    warmup_peak = None
     minute = 0
     while time.monotonic() < deadline:
         time.sleep(min(60, max(0, deadline - time.monotonic())))
         minute += 1
-        print('soak minute %d: %d checkpoints, RSS %s' % (
-            minute, done[0], fmt_rss(watch.sample())), flush=True)
+        rss = watch.sample()
+        if warmup_peak is None and minute >= args.warmup_minutes:
+            warmup_peak = dict(watch.peak)
+        print('soak minute %d: %d cycles, %d errors, RSS %s (load average '
+              '%s)' % (minute, done[0], len(errors), fmt_rss(rss),
+                       load_average()), flush=True)
     stop.set()
     for thread in threads:
         thread.join(60)
-    return done[0], errors
+    return done[0], errors, warmup_peak or dict(watch.peak)
+
+
+def load_average():
+    with open('/proc/loadavg') as loadavg:
+        return ' '.join(loadavg.read().split()[:3])
 
 
 def memory(ours, watch, idle, args):
-    peak_before = dict(watch.peak)
-    made, errors = soak(ours, watch, args)
+    made, errors, peak = soak(ours, watch, args)
     after = watch.sample()
     print('memory: idle %s' % fmt_rss(idle))
-    print('memory: peak before the soak %s' % fmt_rss(peak_before))
-    print('memory: after %.0f min of %d clients (%d checkpoints, %d '
-          'errors): %s' % (args.soak_minutes, args.clients, made,
-                           len(errors), fmt_rss(after)), flush=True)
-    ok = True
+    print('memory: peak (sections before and the first %d min of the '
+          'soak) %s' % (args.warmup_minutes, fmt_rss(peak)))
+    print('memory: highest during the soak %s' % fmt_rss(watch.peak))
+    print('memory: after %.0f min of %d clients (%d create/list/delete '
+          'cycles, %d errors): %s' % (args.soak_minutes, args.clients, made,
+                                      len(errors), fmt_rss(after)),
+          flush=True)
+    ok = common.verdict('no errors in the soak', not errors,
+                        '%d%s' % (len(errors), (' (first: %s)' % errors[0][
+                            :200]) if errors else ''))
     for name, value in after.items():
-        limit = max(peak_before.get(name, 0.0), idle[name]) * 1.10
+        limit = max(peak.get(name, 0.0), idle[name]) * 1.10
         ok &= common.verdict('%s RSS after soak within 10%% of peak' % name,
                              value <= limit, '%.0f MiB, peak %.0f MiB' % (
-                                 value, peak_before.get(name, 0.0)))
+                                 value, peak.get(name, 0.0)))
     return ok
 
 
@@ -314,8 +343,11 @@ def main():
                              extra=add_options)
     sections = args.only.split(',')
     ok = True
+    # The memory soak compares ours with itself: no anchor needed for it.
+    need_anchor = not args.no_anchor and set(sections) - {'memory'}
     with split.SplitServer(args.api_processes) as ours, \
-            common.AnchorServer() as anchor:
+            (common.AnchorServer() if need_anchor
+             else contextlib.nullcontext()) as anchor:
         time.sleep(5)
         idle = ours.rss()
         print('%s idle RSS: %s' % (ours.label, fmt_rss(idle)), flush=True)

@@ -9,6 +9,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from karbor.common import config
+from karbor.common import memory
 from karbor import metrics
 from karbor import objects
 from karbor import rpc
@@ -26,6 +27,8 @@ def prepare(argv=None, default_config_files=None):
          version=version.version_string(),
          default_config_files=default_config_files)
     logging.setup(CONF, 'karbor')
+    # Before any thread of ours exists (API workers inherit it on fork).
+    memory.configure()
     objects.register_all()
     rpc.init(CONF)
 
@@ -44,8 +47,9 @@ def serve(stoppables):
     # collector from scanning it again and again (long pauses otherwise).
     gc.collect()
     gc.freeze()
-    while not done.wait(3600):
-        pass
+    while not done.wait(CONF.malloc_trim_interval or 3600):
+        if CONF.malloc_trim_interval:
+            memory.trim()
     for item in reversed(stoppables):
         try:
             item.stop()

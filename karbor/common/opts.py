@@ -16,6 +16,7 @@ _MODULES_WITH_OPTS = (
     'karbor.clients.auth',
     'karbor.clients.factory',
     'karbor.clients.k8s',
+    'karbor.common.memory',
     'karbor.quota',
     'karbor.metrics',
     'karbor.rpc',

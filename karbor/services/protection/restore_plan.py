@@ -213,10 +213,23 @@ def build(context, plugins, checkpoint, parameters, restore_id=None,
     return {'resources': resources, 'conflicts': conflicts, 'order': order}
 
 
-def flow_parameters(plan):
-    """The restore flow's parameters: each resource's, by ``Type#id``."""
-    return {'%s#%s' % (r['type'], r['original_id']): r['parameters']
-            for r in plan['resources']}
+def flow_parameters(plan, parameters):
+    """The restore flow's parameters, from which the flow gives each
+    resource its planned ones (it merges ``Type`` < ``Type#id``, see
+    ``resource_flow.resource_parameters``): the user's ``parameters``,
+    plus a ``Type#id`` entry for each resource whose planned parameters
+    differ from that merge. The flow's persisted arguments thus grow only
+    with what the plugins computed (names, defaults), not with the size of
+    the plan.
+    """
+    flow = dict(parameters)
+    for step in plan['resources']:
+        key = '%s#%s' % (step['type'], step['original_id'])
+        merged = dict(parameters.get(step['type']) or {})
+        merged.update(parameters.get(key) or {})
+        if step['parameters'] != merged:
+            flow[key] = step['parameters']
+    return flow
 
 
 def checked(planning, look):

@@ -74,7 +74,7 @@ def restore(context, plugins, checkpoint, restore_record, operation_log,
     except Exception as err:
         base.fail(InitiateRestoreTask(), runtime, str(err))
         return False
-    return base.run_operation(OPERATION, get_flow, InitiateRestoreTask,
-                              CompleteRestoreTask,
-                              runtime, checkpoint.resource_graph,
-                              restore_plan.flow_parameters(plan), backend)
+    return base.run_operation(
+        OPERATION, get_flow, InitiateRestoreTask, CompleteRestoreTask,
+        runtime, checkpoint.resource_graph,
+        restore_plan.flow_parameters(plan, parameters or {}), backend)

@@ -5,6 +5,7 @@ running the plan's parameters (without the preview's bank reads)."""
 import pytest
 
 from karbor import exception
+from karbor.services.protection.flows import resource_flow
 from karbor.services.protection.flows import restore
 from karbor.services.protection import graph
 from karbor.services.protection import protection_plugin
@@ -86,8 +87,22 @@ def test_parameters_defaults_then_type_then_resource(tmp_path):
     assert steps['B']['name'] == 'bee'
     assert steps['C']['parameters'] == {'size': 1, 'sleep': 0,
                                         'label': 'new-C'}
-    assert restore_plan.flow_parameters(plan)[res['C'].key] == \
-        steps['C']['parameters']
+    parameters = {VOLUME: {'size': 1, 'sleep': 0},
+                  res['B'].key: {'label': 'bee'}}
+    flow = restore_plan.flow_parameters(plan, parameters)
+    for resource in res.values():
+        assert resource_flow.resource_parameters(flow, resource) == \
+            steps[resource.name]['parameters']
+
+
+def test_flow_parameters_grow_only_with_what_plugins_computed(tmp_path):
+    roots, res = ff.independent(3)
+    parameters = {VOLUME: {'sleep': 0}}
+    plan = restore_plan.build(
+        ff.make_context(),
+        {VOLUME: hook_recorder_plugin.HookRecorderProtectionPlugin()},
+        checkpoint_of(tmp_path, roots), parameters)
+    assert restore_plan.flow_parameters(plan, parameters) == parameters
 
 
 def test_quota_is_summed_over_the_plan_and_read_once(tmp_path):

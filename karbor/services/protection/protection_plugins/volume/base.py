@@ -259,7 +259,8 @@ class VolumeOperation(protection_plugin.Operation):
         fields = {}
         if parameters.get('restore_description') is not None:
             fields['description'] = parameters['restore_description']
-        if parameters.get('restore_name'):
+        # A new volume got its name when made; a target volume is renamed.
+        if parameters.get('restore_name') and parameters.get('volume_id'):
             fields['name'] = parameters['restore_name']
         if fields:
             cinder.volumes.update(new_volume_id, **fields)

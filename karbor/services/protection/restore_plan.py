@@ -233,14 +233,15 @@ def flow_parameters(plan, parameters):
 
 
 def checked(planning, look):
-    """``look()`` (conflicts) in a preview, [] in a restore; a failing
-    look is a conflict itself, not an error of the preview."""
+    """``look()`` (conflicts) in a preview, [] in a restore; a look that
+    fails is a conflict itself (after those it found), not an error of the
+    preview."""
+    found = []
     if not planning.preview:
-        return []
+        return found
     try:
-        return list(look())
-    except exception.KarborException as err:
-        return [(MISSING, str(err))]
+        found.extend(look())
     except Exception as err:
-        return [(UNCHECKED, _('could not check: %s') % (
-            str(err) or type(err).__name__))]
+        found.append((UNCHECKED, _('could not check: %s') % (
+            str(err) or type(err).__name__)))
+    return found

@@ -259,3 +259,17 @@ def test_a_plugin_failing_to_plan(tmp_path):
     with pytest.raises(ValueError):
         restore_plan.build(ff.make_context(), plugins(Failing), checkpoint,
                            {}, preview=False)
+
+
+def test_a_check_failing_midway_keeps_what_it_found(tmp_path):
+    def look():
+        yield restore_plan.NAME_IN_USE, 'taken'
+        raise exception.ServiceUnavailable(message='the cloud is away')
+
+    planning = restore_plan.Planning(ff.make_context(), None)
+    assert restore_plan.checked(planning, look) == [
+        ('name_in_use', 'taken'),
+        ('unchecked', 'could not check: the cloud is away')]
+    restoring = restore_plan.Planning(ff.make_context(), None, 'r1',
+                                      preview=False)
+    assert restore_plan.checked(restoring, look) == []

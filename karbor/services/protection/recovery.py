@@ -65,7 +65,7 @@ class Recovery(object):
         live = self._live_hosts() | {CONF.host}
         if CONF.host != min(live):
             return
-        unfinished = persistence.list_unfinished(owner='*')
+        unfinished = persistence.list_unfinished(owner='*', live=live)
         for flow in unfinished:
             if flow.meta.get('owner') not in live:
                 self._submit(flow)

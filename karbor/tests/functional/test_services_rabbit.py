@@ -299,7 +299,12 @@ def test_checkpoint_and_restore(karbor, project):
         project=project).stdout)
     restored = _wait_status(karbor, project, '/restores/' + restore['id'],
                             'restore', ('success', 'fail'))
-    assert restored['status'] == 'success', restored
+    if restored['status'] != 'success':
+        logs = karbor.http('GET', '/operation_logs', project=project).json()
+        pytest.fail('restore ended %s: %r; operation logs: %r' % (
+            restored['status'], restored.get('resources_reason'),
+            [(log['operation_type'], log['status'], log.get('error_info'))
+             for log in logs['operation_logs']]))
     assert restored['resources_status'] == {
         '%s#restored-%s' % (PROJECT_TYPE, project): 'available'}
 

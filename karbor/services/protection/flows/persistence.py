@@ -309,7 +309,7 @@ def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
     return _run_to_end(engine, runtime, backend, book.uuid)
 
 
-def list_unfinished(backend=None, owner=None):
+def list_unfinished(backend=None, owner=None, live=()):
     """Flows interrupted by a crash, oldest first, as ``UnfinishedFlow``.
 
     Call it when the worker starts, before it runs flows of its own: a flow
@@ -317,6 +317,8 @@ def list_unfinished(backend=None, owner=None):
 
     :param owner: only the flows of this worker (default ``CONF.host``);
         ``'*'`` for every worker's.
+    :param live: the workers alive: a logbook of theirs without a flow yet
+        is a flow being created, not a crash, and is left alone.
     """
     backend = backend or get_backend()
     owner = owner or CONF.host
@@ -332,7 +334,7 @@ def list_unfinished(backend=None, owner=None):
         for flow_detail in book:
             found.append(UnfinishedFlow(book.uuid, flow_detail.uuid,
                                         flow_detail.state, meta))
-        if not len(book):
+        if not len(book) and meta.get('owner') not in live:
             # Crashed between saving the logbook and the flow detail.
             _destroy_book(backend, book.uuid)
     return found

@@ -57,6 +57,22 @@ def test_discard_forgets_an_unfinished_flow(flow_backend):
     assert persistence.list_unfinished(flow_backend) == []
 
 
+def test_a_live_workers_flow_being_created_is_left_alone(flow_backend):
+    # A logbook is saved before its flow detail; a take-over listing every
+    # worker's flows in between must not destroy it.
+    books = {}
+    for host in ('live-host', 'dead-host'):
+        books[host] = models.LogBook(persistence.BOOK_PREFIX + 'restore')
+        books[host].meta = {'owner': host, 'operation_type': 'restore'}
+        with persistence._connection(flow_backend) as conn:
+            conn.save_logbook(books[host])
+    assert persistence.list_unfinished(flow_backend, owner='*',
+                                       live={'live-host'}) == []
+    with persistence._connection(flow_backend) as conn:
+        left = {book.uuid for book in conn.get_logbooks()}
+    assert left == {books['live-host'].uuid}
+
+
 @pytest.mark.parametrize('db', dbfixtures.BACKENDS)
 def test_large_graph_flow_on_each_database(tmp_path, db):
     """A 1,000-resource graph fits in the flow store of every database."""

@@ -1,4 +1,5 @@
-"""Cancel the protect of every resource type, on karbor-all and its sandbox.
+"""Cancel the protect of every resource type, on karbor-all and its sandbox,
+and a server's restore.
 
 For each type (volume, server, image, network, share, database, pod) a
 plan of the seeded resource is checkpointed with a slow backend step
@@ -19,6 +20,7 @@ import glanceclient
 from keystoneauth1 import identity
 from keystoneauth1 import session as ks_session
 from manilaclient import client as manila_client
+from novaclient import client as nova_client
 import pytest
 import requests
 from troveclient import client as trove_client
@@ -53,6 +55,7 @@ def karbor(tmp_path_factory):
         session=session, cinder=cinder_client.Client('3', session=session),
         glance=glanceclient.Client('2', session=session),
         manila=manila_client.Client('2', session=session),
+        nova=nova_client.Client('2.1', session=session),
         trove=trove_client.Client('1.0', session=session))
     yield setup
     setup.stop()
@@ -223,3 +226,57 @@ def test_cancel_pod_protect(karbor):
     volume = instance(karbor, VOLUME, 'demo-pod-volume')
     cancel_slowed(karbor, KUBERNETES, [instance(karbor, POD)],
                   ('volume', 'backup', volume['id']))
+
+
+def cloud_objects(karbor):
+    cloud = karbor.cloud
+    return {'servers': {s.id for s in cloud.nova.servers.list()},
+            'volumes': {v.id for v in cloud.cinder.volumes.list()},
+            'images': {i.id for i in cloud.glance.images.list()}}
+
+
+def test_cancel_server_restore(karbor):
+    """Runs last: its checkpoint is deleted at the end."""
+    server = instance(karbor, SERVER, 'demo-server')
+    plan = api(karbor, 'POST', '/plans', {'plan': {
+        'name': 'restore', 'provider_id': OS_INFRA, 'parameters': {},
+        'resources': [server]}})['plan']
+    path = '/providers/%s/checkpoints' % OS_INFRA
+    checkpoint_id = api(karbor, 'POST', path, {'checkpoint': {
+        'plan_id': plan['id']}})['checkpoint']['id']
+    path += '/' + checkpoint_id
+    deployment.wait_for(lambda: api(karbor, 'GET', path)['checkpoint'][
+        'status'] == 'available', timeout=60, what='checkpoint available')
+    before = cloud_objects(karbor)
+    slow(karbor, 'compute', 'create', '*')
+    restore = api(karbor, 'POST', '/restores', {'restore': {
+        'provider_id': OS_INFRA, 'checkpoint_id': checkpoint_id,
+        'parameters': {}}})['restore']
+    record = '/restores/' + restore['id']
+
+    def server_running():
+        view = api(karbor, 'GET', record + '/progress')['progress']
+        return any(r['type'] == SERVER and r['status'] == 'running'
+                   for r in view['resources']) and view
+    view = deployment.wait_for(server_running, timeout=60, interval=0.1,
+                               what='the server restore running')
+    assert view['done'] >= 1, view  # its volume and image came first
+    api(karbor, 'POST', record + '/cancel', status=202)
+    done = deployment.wait_for(
+        lambda: (lambda r: r['status'] != 'in_progress' and r)(
+            api(karbor, 'GET', record)['restore']),
+        timeout=60, interval=0.2, what='the restore to end')
+    assert done['status'] == 'cancelled', done
+    assert done['cancelled_by'] and done['progress']['status'] == (
+        'cancelled')
+    logs = api(karbor, 'GET', '/operation_logs?restore_id=' +
+               restore['id'])['operation_logs']
+    assert [log['status'] for log in logs] == ['cancelled'], logs
+    assert 'Not rolled back' not in logs[0]['error_info']
+    # The restored server, volume and image are gone.
+    deployment.wait_for(lambda: cloud_objects(karbor) == before,
+                        timeout=30, interval=0.2, what='the restore undone')
+    api(karbor, 'DELETE', path)
+    deployment.wait_for(lambda: api(karbor, 'GET', path)['checkpoint'][
+        'status'] == 'deleted', timeout=60, what='checkpoint deleted')
+    assert_nothing_left(karbor, OS_INFRA, checkpoint_id)

@@ -27,6 +27,7 @@ from karbor.tests.functional.deployment import table_rows
 from karbor.tests.functional.deployment import wait_for
 
 PROTECTION = 'karbor-protection'
+HOOKS = ('on_prepare_begin', 'on_prepare_finish', 'on_main', 'on_complete')
 VOLUME = 'OS::Cinder::Volume'
 RECOVERY_TIMEOUT = 60
 CHECKPOINTS = '/providers/%s/checkpoints' % RECORDER_PROVIDER
@@ -94,14 +95,35 @@ def wait_final(karbor, project, path, key, timeout=RECOVERY_TIMEOUT):
 
 
 def hook_states(karbor, operation, hook, volume_ids):
-    """Persisted taskflow states of ``hook`` of ``operation`` per volume."""
+    """Persisted states of ``hook`` of ``operation`` per volume.
+
+    Unlinked volumes run in chunk tasks (``<op>_resources_<n>``): a hook
+    there is ``SUCCESS`` once recorded in ``karbor_flow_hooks``, and
+    ``RUNNING`` while a chunk runs and the hook before it is recorded.
+    """
     prefix = '%s_%s_%s_' % (operation, hook, VOLUME)
     with karbor.engine.connect() as conn:
         rows = conn.execute(sa.text(
             'SELECT name, state FROM atomdetails WHERE name LIKE :p'),
             {'p': prefix + '%'}).all()
+        chunks = conn.execute(sa.text(
+            'SELECT state FROM atomdetails WHERE name LIKE :p'),
+            {'p': '%s_resources_%%' % operation}).scalars().all()
+        recorded = set(conn.execute(sa.text(
+            'SELECT resource, hook FROM karbor_flow_hooks')).all())
     wanted = {prefix + v for v in volume_ids}
-    return [state for name, state in rows if name in wanted]
+    states = [state for name, state in rows if name in wanted]
+    before = HOOKS[HOOKS.index(hook) - 1] if HOOKS.index(hook) else None
+    for volume_id in volume_ids:
+        key = '%s#%s' % (VOLUME, volume_id)
+        if (key, hook) in recorded:
+            states.append('SUCCESS')
+        elif 'RUNNING' in chunks and (before is None or
+                                      (key, before) in recorded):
+            states.append('RUNNING')
+        elif chunks:
+            states.append('PENDING')
+    return states
 
 
 def restart_protection(karbor, interrupted):

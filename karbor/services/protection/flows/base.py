@@ -6,6 +6,7 @@ fails and puts the operation into its failure status; the operation log
 ends ``success`` or ``error`` (with the reason) either way.
 """
 
+from oslo_config import cfg
 from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 from taskflow import task
@@ -20,11 +21,14 @@ from karbor.services.protection.flows import runtime as flow_runtime
 from karbor.services.protection import graph
 from karbor.services.protection import progress
 
+CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
 # Reasons named in full; more are counted.
 MAX_REASONS = 3
+# Chunk tasks per thread of the flow pool (see ``chunk_count``).
+CHUNKS_PER_THREAD = 2
 
 
 def failure_reason(flow_failures, runtime=None):
@@ -35,7 +39,9 @@ def failure_reason(flow_failures, runtime=None):
     else:
         reasons = ['%s (%s)' % (causes.describe(failure.exception) if
                                 failure.exception is not None else
-                                failure.exception_str, name)
+                                failure.exception_str,
+                                resource_flow.failed_hook(runtime, name)
+                                if runtime else name)
                    for name, failure in sorted(flow_failures.items())]
     reason = '; '.join(reasons[:MAX_REASONS])
     if len(reasons) > MAX_REASONS:
@@ -226,14 +232,20 @@ def has_steps(operation_type, context, plugins, graph_roots):
 
 
 def build_flow(operation_type, initiate_task, complete_task, resource_graph,
-               hooks, parameters):
+               hooks, parameters, chunks=None):
     """The linear flow of one operation (called by the flow factories)."""
     flow = linear_flow.Flow('%s_flow' % operation_type)
     flow.add(initiate_task,
              resource_flow.build_resource_flow(operation_type, resource_graph,
-                                               hooks, parameters),
+                                               hooks, parameters, chunks),
              complete_task)
     return flow
+
+
+def chunk_count():
+    """How many chunk tasks share the unlinked resources of a new flow:
+    a few per thread of the pool, so that they all run in parallel."""
+    return CHUNKS_PER_THREAD * CONF.flow_thread_pool_size
 
 
 def run_operation(operation_type, flow_factory, initiate_task,
@@ -256,7 +268,8 @@ def run_operation(operation_type, flow_factory, initiate_task,
             for node in graph.iter_post_order(roots)
             if hooks.get(node.value.key)])
         factory_kwargs = {'resource_graph': resource_graph, 'hooks': hooks,
-                          'parameters': parameters or {}}
+                          'parameters': parameters or {},
+                          'chunks': chunk_count()}
         return persistence.run_flow(
             flow_factory, factory_kwargs, runtime,
             runtime.persisted_meta(operation_type), backend=backend)

@@ -30,10 +30,10 @@ class CompleteCopyTask(base.CompleteTask):
                                    constants.CHECKPOINT_STATUS_AVAILABLE)
 
 
-def get_flow(resource_graph, hooks, parameters):
+def get_flow(resource_graph, hooks, parameters, chunks=None):
     """Flow factory (JSON arguments only, see ``base.run_operation``)."""
     return base.build_flow(OPERATION, InitiateCopyTask(), CompleteCopyTask(),
-                           resource_graph, hooks, parameters)
+                           resource_graph, hooks, parameters, chunks)
 
 
 def copy(context, plugins, checkpoint, checkpoint_copy, operation_log,

@@ -22,11 +22,11 @@ class CompleteDeleteTask(base.CompleteTask):
         runtime.checkpoint.delete()
 
 
-def get_flow(resource_graph, hooks, parameters):
+def get_flow(resource_graph, hooks, parameters, chunks=None):
     """Flow factory (JSON arguments only, see ``base.run_operation``)."""
     return base.build_flow(OPERATION, InitiateDeleteTask(),
                            CompleteDeleteTask(), resource_graph, hooks,
-                           parameters)
+                           parameters, chunks)
 
 
 def has_steps(context, plugins, checkpoint):

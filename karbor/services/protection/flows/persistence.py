@@ -6,6 +6,11 @@ records the factory that built the flow and its JSON arguments, so a
 restarted worker can rebuild the flow and either resume it or make it fail
 cleanly. A logbook is destroyed once its flow has ended (done or reverted),
 so every logbook left is an interrupted operation.
+
+The hooks that chunk tasks (``resource_flow.ResourceChunkTask``) complete
+are recorded in a table of their own, ``karbor_flow_hooks`` (one row per
+hook, keyed by logbook), written in batches by one thread while the hooks
+go on (``HookRecords``).
 """
 
 import collections
@@ -69,6 +74,14 @@ UnfinishedFlow = collections.namedtuple(
 _backends = {}
 _backends_lock = threading.Lock()
 
+_hooks_metadata = sa.MetaData()
+HOOKS_TABLE = sa.Table(
+    'karbor_flow_hooks', _hooks_metadata,
+    sa.Column('book_uuid', sa.String(64), nullable=False, index=True),
+    sa.Column('resource', sa.Text, nullable=False),
+    sa.Column('hook', sa.String(64), nullable=False),
+)
+
 
 def connection_url():
     """The configured persistence URL (see ``flow_persistence_connection``).
@@ -114,6 +127,16 @@ def _create_schema(backend):
         return
     if engine.dialect.name == 'sqlite':
         sa.event.listen(engine, 'connect', _sqlite_pragmas)
+    _create_flow_tables(engine)
+    try:
+        _hooks_metadata.create_all(engine, checkfirst=True)
+    except sa.exc.DBAPIError:
+        # Another worker starting at the same time may have won the race.
+        if not sa.inspect(engine).has_table(HOOKS_TABLE.name):
+            raise
+
+
+def _create_flow_tables(engine):
     # taskflow's own alembic migrations keep their version in the default
     # "alembic_version" table, which the Karbor schema may use too; create
     # the three tables from taskflow's metadata instead.
@@ -235,6 +258,166 @@ def _destroy_book(backend, book_uuid):
             conn.destroy_logbook(book_uuid)
     except tf_exc.NotFound:
         pass
+    HookRecords(backend, book_uuid).drop()
+
+
+class HookRecords(object):
+    """The hooks completed by the chunk tasks of one flow (logbook).
+
+    ``add`` queues a record and returns a ticket at once; the process's
+    record writer (``_RecordWriter``) writes what is queued, a batch per
+    transaction, while the hooks go on; ``wait(ticket)`` returns once that
+    record is written. On a backend without a database (``memory://``)
+    the records live in this object only.
+    """
+
+    def __init__(self, backend, book_uuid):
+        self.engine = getattr(backend, 'engine', None)
+        self.book = book_uuid
+        self._done = set()
+        self._cond = threading.Condition()
+        self._pending = []
+        # Tickets below ``_written`` are written; ``_error`` is why the
+        # last batch could not be.
+        self._queued = 0
+        self._written = 0
+        self._error = None
+        # Whether the flow is resumed after a crash.
+        self.resumed = False
+
+    def load(self):
+        """Read the records of an interrupted flow; returns self."""
+        self.resumed = True
+        if self.engine is not None:
+            table = HOOKS_TABLE
+            with self.engine.connect() as conn:
+                rows = causes.retrying_database(
+                    conn.execute, sa.select(table.c.resource, table.c.hook)
+                    .where(table.c.book_uuid == self.book))
+                self._done.update((row[0], row[1]) for row in rows)
+        return self
+
+    def is_done(self, key, hook):
+        return (key, hook) in self._done
+
+    def add(self, key, hook):
+        """Queue the record that ``hook`` of resource ``key`` completed.
+
+        :returns: the ticket to ``wait`` for.
+        """
+        self._done.add((key, hook))
+        if self.engine is None:
+            return None
+        with self._cond:
+            self._pending.append((key, hook))
+            self._queued += 1
+            ticket = self._queued
+        _RecordWriter.get().notify(self)
+        return ticket
+
+    def wait(self, ticket):
+        """Return once the record of ``ticket`` is written.
+
+        :raises: why it could not be written (e.g. the database is away
+            for longer than ``database_outage_timeout``).
+        """
+        if ticket is None:
+            return
+        with self._cond:
+            while self._written < ticket and self._error is None:
+                self._cond.wait()
+            if self._written < ticket:
+                raise self._error
+
+    def take_pending(self):
+        """For the writer: the queued records and the last ticket."""
+        with self._cond:
+            items, self._pending = self._pending, []
+            return items, self._queued
+
+    def written(self, ticket, error=None):
+        """For the writer: records up to ``ticket`` are written (or
+        could not be, because of ``error``)."""
+        with self._cond:
+            if error is None:
+                self._written = max(self._written, ticket)
+            else:
+                self._error = error
+            self._cond.notify_all()
+
+    def drop(self):
+        """Forget the records (the flow ended or was discarded)."""
+        if self.engine is None:
+            return
+        with self.engine.begin() as conn:
+            causes.retrying_database(
+                conn.execute, HOOKS_TABLE.delete().where(
+                    HOOKS_TABLE.c.book_uuid == self.book))
+
+
+class _RecordWriter(object):
+    """The thread writing the queued hook records of every flow of the
+    process: the records queued while it writes go in its next
+    transaction, so that hooks do not wait for one write each."""
+
+    _instance = None
+    _instance_lock = threading.Lock()
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._ready = []
+        self._pid = os.getpid()
+        thread = threading.Thread(target=self._run, name='flow-records',
+                                  daemon=True)
+        thread.start()
+
+    @classmethod
+    def get(cls):
+        with cls._instance_lock:
+            writer = cls._instance
+            # A forked child has no thread of its parent.
+            if writer is None or writer._pid != os.getpid():
+                writer = cls._instance = cls()
+            return writer
+
+    def notify(self, records):
+        with self._cond:
+            self._ready.append(records)
+            self._cond.notify()
+
+    def _run(self):
+        while True:
+            with self._cond:
+                while not self._ready:
+                    self._cond.wait()
+                ready, self._ready = self._ready, []
+            by_engine = collections.defaultdict(list)
+            for records in set(ready):
+                items, ticket = records.take_pending()
+                if items:
+                    by_engine[records.engine].append(
+                        (records, items, ticket))
+            for engine, batches in by_engine.items():
+                self._write(engine, batches)
+
+    @staticmethod
+    def _write(engine, batches):
+        rows = [{'book_uuid': records.book, 'resource': key, 'hook': hook}
+                for records, items, _ticket in batches
+                for key, hook in items]
+        try:
+            causes.retrying_database(_insert_rows, engine, rows)
+            error = None
+        except Exception as err:
+            LOG.warning('Could not record completed hooks: %s', err)
+            error = err
+        for records, _items, ticket in batches:
+            records.written(ticket, error)
+
+
+def _insert_rows(engine, rows):
+    with engine.begin() as conn:
+        conn.execute(HOOKS_TABLE.insert(), rows)
 
 
 def _run_to_end(engine, runtime, backend, book_uuid):
@@ -306,6 +489,7 @@ def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
     except Exception:
         _destroy_book(backend, book.uuid)
         raise
+    runtime.hook_records = HookRecords(backend, book.uuid)
     return _run_to_end(engine, runtime, backend, book.uuid)
 
 
@@ -354,6 +538,8 @@ def resume(unfinished, runtime, abort_reason=None, backend=None):
     with _connection(backend) as conn:
         flow_detail = conn.get_flow_details(unfinished.flow_uuid)
     runtime.abort_reason = abort_reason
+    runtime.hook_records = HookRecords(backend,
+                                       unfinished.book_uuid).load()
     engine = workflow.load_from_detail(flow_detail, backend)
     # An engine that failed halfway (FAILURE) is run again to revert when
     # it is aborted.

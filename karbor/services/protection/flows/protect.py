@@ -21,11 +21,11 @@ class CompleteProtectTask(base.CompleteTask):
                                    constants.CHECKPOINT_STATUS_AVAILABLE)
 
 
-def get_flow(resource_graph, hooks, parameters):
+def get_flow(resource_graph, hooks, parameters, chunks=None):
     """Flow factory (JSON arguments only, see ``base.run_operation``)."""
     return base.build_flow(OPERATION, InitiateProtectTask(),
                            CompleteProtectTask(), resource_graph, hooks,
-                           parameters)
+                           parameters, chunks)
 
 
 def has_steps(context, plugins, graph_roots):

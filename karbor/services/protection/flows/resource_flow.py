@@ -11,16 +11,26 @@ task named ``<op>_<hook>_<Type>_<id>``. Links:
 A link to a hook the plugin does not implement goes to the nearest
 implemented hook instead, so the order above holds whatever is left out.
 
+Resources linked to no other (the roots without children, e.g. the volumes
+of a wide plan) have no order to keep with others. When the flow is built
+with ``chunks``, they are spread over that many ``ResourceChunkTask``s
+instead, each running the hooks of its resources in turn: a few persisted
+atoms instead of four per resource. Which hooks completed is recorded
+compactly (``persistence.HookRecords``), so that a resumed chunk runs only
+the hooks that had not completed.
+
 Building is split in two: ``plan_hooks`` asks the plugins (live objects)
 which hooks exist, and ``build_resource_flow`` builds tasks from JSON only,
 so that a restarted worker can rebuild the very same flow.
 """
 
 import graphlib
+import threading
 
 from oslo_log import log as logging
 from taskflow import exceptions as tf_exc
 from taskflow import flow
+from taskflow.patterns import unordered_flow
 from taskflow import task
 
 from karbor import metrics
@@ -68,27 +78,10 @@ class ResourceHookTask(task.Task):
         self._parameters = parameters
         self._reverts_resource = reverts_resource
 
-    def _call(self, runtime, method):
-        operation = runtime.get_operation(self._operation_type,
-                                          self._resource)
-        plugin = runtime.plugins.get(self._resource.type)
-        with metrics.timed_hook(plugin, self._operation_type, method):
-            getattr(operation, method)(
-                runtime.checkpoint, self._resource, runtime.context,
-                self._parameters,
-                **runtime.hook_kwargs(self._operation_type))
-
     def execute(self, runtime):
         runtime.check_aborted()
-        runtime.hook_started(self._operation_type, self._resource)
-        try:
-            self._call(runtime, self._hook)
-        except Exception as err:
-            runtime.hook_ended(self._operation_type, self._resource, False)
-            runtime.record_resource_failure(self._operation_type,
-                                            self._resource, str(err))
-            raise
-        runtime.hook_ended(self._operation_type, self._resource)
+        run_hook(runtime, self._operation_type, self._hook, self._resource,
+                 self._parameters)
         return True
 
     def revert(self, runtime, result=None, **kwargs):
@@ -98,18 +91,160 @@ class ResourceHookTask(task.Task):
         # the first revert that raises): it is reported in the reason.
         if not (self._reverts_resource and result is not None):
             return
-        try:
-            self._call(runtime, 'on_revert')
-        except Exception as err:
-            LOG.warning('Undoing %(name)s failed: %(err)s',
-                        {'name': self.name, 'err': err})
-            cleanup_failures(runtime).append(
-                '%s %s: %s' % (self._resource.type, self._resource.id, err))
+        undo_resource(runtime, self._operation_type, self._resource,
+                      self._parameters)
+
+
+def call_hook(runtime, operation_type, method, resource, parameters):
+    """Call ``method`` of the plugin operation of ``resource``."""
+    operation = runtime.get_operation(operation_type, resource)
+    plugin = runtime.plugins.get(resource.type)
+    with metrics.timed_hook(plugin, operation_type, method):
+        getattr(operation, method)(
+            runtime.checkpoint, resource, runtime.context, parameters,
+            **runtime.hook_kwargs(operation_type))
+
+
+def run_hook(runtime, operation_type, hook, resource, parameters):
+    """Run one hook, counted in the operation's progress; a failure is
+    reported on the restore or verification record, then raised."""
+    runtime.hook_started(operation_type, resource)
+    try:
+        call_hook(runtime, operation_type, hook, resource, parameters)
+    except Exception as err:
+        runtime.__dict__['hook_failed'] = True
+        runtime.hook_ended(operation_type, resource, False)
+        runtime.record_resource_failure(operation_type, resource, str(err))
+        raise
+    runtime.hook_ended(operation_type, resource)
+
+
+def undo_resource(runtime, operation_type, resource, parameters):
+    """``on_revert`` of a resource. A failed undo must not stop the revert
+    of the others (taskflow stops at the first revert that raises): it is
+    reported in the reason."""
+    try:
+        call_hook(runtime, operation_type, 'on_revert', resource, parameters)
+    except Exception as err:
+        LOG.warning('Undoing %(type)s %(id)s failed: %(err)s',
+                    {'type': resource.type, 'id': resource.id, 'err': err})
+        cleanup_failures(runtime).append(
+            '%s %s: %s' % (resource.type, resource.id, err))
 
 
 def cleanup_failures(runtime):
     """What the revert of ``runtime``'s flow could not undo (a list)."""
     return runtime.__dict__.setdefault('cleanup_failures', [])
+
+
+def failed_hook(runtime, atom_name):
+    """The ``<op>_<hook>_<Type>_<id>`` name of the hook whose failure made
+    atom ``atom_name`` fail (the atom's own name if it runs one hook)."""
+    return runtime.__dict__.get('failed_hooks', {}).get(atom_name, atom_name)
+
+
+class MemoryHookRecords(object):
+    """Completed hooks of a flow run without persistence (same interface
+    as ``persistence.HookRecords``)."""
+
+    resumed = False
+
+    def __init__(self):
+        self._done = set()
+
+    def is_done(self, key, hook):
+        return (key, hook) in self._done
+
+    def add(self, key, hook):
+        self._done.add((key, hook))
+
+    def wait(self, ticket):
+        pass
+
+
+_records_lock = threading.Lock()
+
+
+def hook_records(runtime):
+    """The records of the completed hooks of ``runtime``'s flow."""
+    with _records_lock:
+        records = getattr(runtime, 'hook_records', None)
+        if records is None:
+            records = runtime.hook_records = MemoryHookRecords()
+        return records
+
+
+class ResourceChunkTask(task.Task):
+    """Runs the hooks of some unlinked resources, one resource after the
+    other, each resource's hooks in their order.
+
+    Each completed hook is recorded while the next one runs, and the
+    hook after that starts once the record is written: run again after a
+    crash, the chunk skips what was recorded, so at most the hook that was
+    running and the one before it run again. The chunk ends once all its
+    records are written. After a failure elsewhere in the flow it stops at
+    the next hook, since the flow reverts anyway.
+    """
+
+    def __init__(self, operation_type, index, members):
+        """:param members: ``(resource, hooks, parameters)`` tuples."""
+        super().__init__(name=chunk_name(operation_type, index))
+        self._operation_type = operation_type
+        self._members = members
+
+    def execute(self, runtime):
+        runtime.check_aborted()
+        records = hook_records(runtime)
+        started = _started(runtime)
+        ticket = None
+        for resource, hooks, parameters in self._members:
+            for hook in hooks:
+                if records.is_done(resource.key, hook):
+                    continue
+                if runtime.__dict__.get('hook_failed'):
+                    return False
+                runtime.check_aborted()
+                started.add(resource.key)
+                self._run(runtime, hook, resource, parameters)
+                records.wait(ticket)
+                ticket = records.add(resource.key, hook)
+        records.wait(ticket)
+        return True
+
+    def _run(self, runtime, hook, resource, parameters):
+        try:
+            run_hook(runtime, self._operation_type, hook, resource,
+                     parameters)
+        except Exception:
+            runtime.__dict__.setdefault('failed_hooks', {})[self.name] = (
+                task_name(self._operation_type, hook, resource))
+            raise
+
+    def revert(self, runtime, result=None, **kwargs):
+        # Undone, last first: the resources that ran a hook. In a resumed
+        # flow, also the first resource whose hooks were not all recorded:
+        # it may have been running at the crash (the ones after it were
+        # not).
+        if result is None:
+            return
+        records = hook_records(runtime)
+        started = _started(runtime)
+        undo = []
+        for resource, hooks, parameters in self._members:
+            done = [h for h in hooks if records.is_done(resource.key, h)]
+            if done or resource.key in started or records.resumed:
+                undo.append((resource, parameters))
+            if records.resumed and len(done) < len(hooks):
+                break
+        for resource, parameters in reversed(undo):
+            undo_resource(runtime, self._operation_type, resource,
+                          parameters)
+
+
+def _started(runtime):
+    """Keys of the resources whose hooks chunk tasks began to run in this
+    process."""
+    return runtime.__dict__.setdefault('started_resources', set())
 
 
 class ResourceGraphFlow(flow.Flow):
@@ -223,23 +358,58 @@ def _edges(node_tasks, roots):
                 yield before, after
 
 
-def build_resource_flow(operation_type, resource_graph, hooks, parameters):
+def chunk_name(operation_type, index):
+    return '%s_resources_%d' % (operation_type, index)
+
+
+def _chunk_tasks(operation_type, resources, hooks, parameters, chunks):
+    members = [(resource, [h for h in HOOKS if h in hooks[resource.key]],
+                resource_parameters(parameters, resource))
+               for resource in resources]
+    count = min(chunks, len(members))
+    # Consecutive resources, sizes differing by one at most.
+    bounds = [len(members) * i // count for i in range(count + 1)]
+    return [ResourceChunkTask(operation_type, i,
+                              members[bounds[i]:bounds[i + 1]])
+            for i in range(count)]
+
+
+def build_resource_flow(operation_type, resource_graph, hooks, parameters,
+                        chunks=None):
     """The flow running the hooks of every resource.
 
     :param resource_graph: serialized resource graph (string).
     :param hooks: result of ``plan_hooks``.
     :param parameters: the operation's parameters, keyed by ``Type`` or
         ``Type#id``.
+    :param chunks: how many ``ResourceChunkTask``s run the hooks of the
+        resources linked to no other; ``None`` (flows recorded before
+        chunks existed): a task per hook for every resource.
     """
     roots = graph.deserialize_resource_graph(resource_graph)
+    parameters = parameters or {}
+    unlinked = []
+    if chunks:
+        unlinked = [root.value for root in roots
+                    if not root.child_nodes and hooks.get(root.value.key)]
+    skip = {resource.key for resource in unlinked}
     pattern = ResourceGraphFlow('ResourceGraphFlow_%s' % operation_type)
     node_tasks = {}
     for node in graph.iter_post_order(roots):
+        if node.value.key in skip:
+            continue
         node_tasks[id(node)] = _resource_tasks(
             operation_type, node.value, hooks.get(node.value.key, ()),
-            parameters or {})
+            parameters)
     all_tasks = [t for tasks in node_tasks.values() for t in tasks.values()]
     if all_tasks:
         pattern.add(*all_tasks)
         pattern.link_many(_edges(node_tasks, roots))
-    return pattern
+    if not unlinked:
+        return pattern
+    resource_flow = unordered_flow.Flow('ResourceFlow_%s' % operation_type)
+    if all_tasks:
+        resource_flow.add(pattern)
+    resource_flow.add(*_chunk_tasks(operation_type, unlinked, hooks,
+                                    parameters, chunks))
+    return resource_flow

@@ -46,11 +46,11 @@ class CompleteRestoreTask(base.CompleteTask):
                            constants.RESTORE_STATUS_SUCCESS)
 
 
-def get_flow(resource_graph, hooks, parameters):
+def get_flow(resource_graph, hooks, parameters, chunks=None):
     """Flow factory (JSON arguments only, see ``base.run_operation``)."""
     return base.build_flow(OPERATION, InitiateRestoreTask(),
                            CompleteRestoreTask(), resource_graph, hooks,
-                           parameters)
+                           parameters, chunks)
 
 
 def restore(context, plugins, checkpoint, restore_record, operation_log,

@@ -17,11 +17,11 @@ class CompleteVerifyTask(restore.CompleteRestoreTask):
     record = 'verify'
 
 
-def get_flow(resource_graph, hooks, parameters):
+def get_flow(resource_graph, hooks, parameters, chunks=None):
     """Flow factory (JSON arguments only, see ``base.run_operation``)."""
     return base.build_flow(OPERATION, InitiateVerifyTask(),
                            CompleteVerifyTask(), resource_graph, hooks,
-                           parameters)
+                           parameters, chunks)
 
 
 def verify(context, plugins, checkpoint, verification, operation_log,

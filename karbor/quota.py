@@ -116,23 +116,34 @@ class DbQuotaDriver(object):
         if unknown:
             raise exception.QuotaResourceUnknown(unknown=unknown)
         project_id = project_id or context.project_id
-        limits, _own = self._limits(context, resources, project_id)
+        # The limits and which usage rows exist: one query.
+        usages = set()
+        limits, _own = self._limits(context, resources, project_id,
+                                    usages=usages)
         return db.quota_reserve(
             context, resources, limits, deltas,
             db.reservation_expire_time(expire or CONF.reservation_expire),
             CONF.until_refresh, CONF.max_age, project_id=project_id,
-            direct=direct)
+            direct=direct, usages=usages)
 
     @staticmethod
-    def _limits(context, resources, project_id, quota_class=None):
+    def _limits(context, resources, project_id, quota_class=None,
+                usages=None):
         """Every resource's limit, read in one query: the project's own,
         else its quota class's, else the ``default`` class's, else the
         configured default. Returns ``(limits, names the project sets)``.
+        A set ``usages`` receives the names of the resources the project
+        has a usage row of, read by the same query.
         """
         quota_class = quota_class or getattr(context, 'quota_class', None)
         owners = [o for o in ('project', quota_class, DEFAULT_QUOTA_CLASS)
                   if o]
-        found = db.quota_limits(context, project_id, owners[1:])
+        if usages is None:
+            found = db.quota_limits(context, project_id, owners[1:])
+        else:
+            found, existing = db.quota_limits_and_usages(
+                context, project_id, owners[1:])
+            usages.update(existing)
         limits = {}
         for name, resource in resources.items():
             limits[name] = next((found[o][name] for o in owners

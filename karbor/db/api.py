@@ -26,6 +26,7 @@ from karbor.db.sqlalchemy import api_quota as _quota
 
 get_engine = _core.get_engine
 transaction = _core.transaction
+reads = _core.reads
 
 service_get = _core.service_get
 service_create = _core.service_create
@@ -141,6 +142,7 @@ quota_usage_get_all_by_project = _quota.quota_usage_get_all_by_project
 
 quota_get = _quota.quota_get
 quota_limits = _quota.quota_limits
+quota_limits_and_usages = _quota.quota_limits_and_usages
 quota_set = _quota.quota_set
 quota_create = _quota.quota_create
 quota_update = _quota.quota_update

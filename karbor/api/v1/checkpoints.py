@@ -12,6 +12,7 @@ from karbor.api.v1 import operations
 from karbor.api.v1.views import checkpoints as views
 from karbor.api import validation
 from karbor.common import constants
+from karbor.db import api as db
 from karbor import exception
 from karbor.i18n import _
 from karbor import notifications
@@ -106,10 +107,12 @@ class CheckpointsController(base.Controller):
 
     def show(self, request, provider_id, checkpoint_id):
         ctxt = self.context(request)
-        checkpoint = self._get(ctxt, provider_id, checkpoint_id)
-        view = views.detail(checkpoint, error_infos(ctxt, [checkpoint]).get(
-            checkpoint['id']))
-        return self._embed(ctxt, view, checkpoint)
+        # The catalog row, its error and its progress: one read transaction.
+        with db.reads(ctxt):
+            checkpoint = self._get(ctxt, provider_id, checkpoint_id)
+            view = views.detail(checkpoint, error_infos(
+                ctxt, [checkpoint]).get(checkpoint['id']))
+            return self._embed(ctxt, view, checkpoint)
 
     def progress(self, request, provider_id, checkpoint_id):
         """``{"progress": {...}}``: one read of the progress row (a

@@ -31,6 +31,13 @@ def transaction(context):
     return engine.writer(context)
 
 
+def reads(context):
+    """Context manager: the DB reads made with ``context`` inside it share
+    one read transaction (one connection check-out and one end instead of
+    one each); writes inside it are refused."""
+    return engine.reader(context)
+
+
 # Services
 
 _SERVICES = crud.Crud(

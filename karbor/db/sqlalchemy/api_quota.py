@@ -38,6 +38,14 @@ _LIMITS = sa.union_all(
               _CLASSES.c.hard_limit)
     .where(_CLASSES.c.class_name.in_(
         sa.bindparam('class_names', expanding=True))))
+# The owner of the usage rows in _LIMITS_AND_USAGES: no quota class is
+# named '' (class names are URL path segments).
+_USAGE_OWNER = ''
+_LIMITS_AND_USAGES = sa.union_all(
+    *_LIMITS.selects,
+    sa.select(sa.literal(_USAGE_OWNER).label('owner'), _USAGES.c.resource,
+              _USAGES.c.in_use)
+    .where(_USAGES.c.project_id == sa.bindparam('project_id')))
 _ADD_TO_USAGE = (
     sa.update(_USAGES)
     .where(_USAGES.c.project_id == sa.bindparam('usage_project_id'),
@@ -103,19 +111,31 @@ def quota_get(context, project_id, resource):
                       exception.ProjectQuotaNotFound(project_id=project_id))
 
 
+def _read_limits(context, statement, project_id, class_names):
+    result = {}
+    with engine.reader(context) as session:
+        for owner, resource, limit in session.execute(
+                statement, {'project_id': project_id,
+                            'class_names': list(class_names)}):
+            result.setdefault(owner, {})[resource] = limit
+    return result
+
+
 def quota_limits(context, project_id, class_names):
     """The limits that apply to a project, read in one query.
 
     :returns: ``{owner: {resource: limit}}`` where owner is ``project`` or
         one of ``class_names``.
     """
-    result = {}
-    with engine.reader(context) as session:
-        for owner, resource, limit in session.execute(
-                _LIMITS, {'project_id': project_id,
-                          'class_names': list(class_names)}):
-            result.setdefault(owner, {})[resource] = limit
-    return result
+    return _read_limits(context, _LIMITS, project_id, class_names)
+
+
+def quota_limits_and_usages(context, project_id, class_names):
+    """``quota_limits`` and the names of the resources the project has a
+    usage row of, read in one query (a reservation needs both)."""
+    result = _read_limits(context, _LIMITS_AND_USAGES, project_id,
+                          class_names)
+    return result, set(result.pop(_USAGE_OWNER, ()))
 
 
 def quota_set(context, project_id, resource, limit):
@@ -234,7 +254,7 @@ def _usages_join_caller():
     return engine.backend_name() == 'sqlite'
 
 
-def _ensure_usages(context, project_id, resources):
+def _ensure_usages(context, project_id, resources, existing=None):
     """Create the usage rows a project lacks (in_use -1: counted at the
     next reservation), before the reservation locks anything.
 
@@ -243,11 +263,13 @@ def _ensure_usages(context, project_id, resources):
     deadlocking on InnoDB's gap locks. SQLite has one writer at a time, so
     they simply join the current transaction.
     """
-    with engine.reader(context) as session:
-        existing = set(session.execute(
-            sa.select(models.QuotaUsage.resource).where(
-                models.QuotaUsage.project_id == project_id,
-                models.QuotaUsage.resource.in_(list(resources)))).scalars())
+    if existing is None:
+        with engine.reader(context) as session:
+            existing = set(session.execute(
+                sa.select(models.QuotaUsage.resource).where(
+                    models.QuotaUsage.project_id == project_id,
+                    models.QuotaUsage.resource.in_(
+                        list(resources)))).scalars())
     missing = sorted(set(resources) - existing)
     if not missing:
         return
@@ -298,12 +320,14 @@ def _needs_refresh(usage, until_refresh, max_age, now):
 
 @_retry
 def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
-                  max_age, project_id=None, direct=False):
+                  max_age, project_id=None, direct=False, usages=None):
     """Reserve ``deltas`` against ``quotas``; return reservation uuids.
 
     :param resources: name -> resource with a ``sync`` name (or None).
     :param direct: apply the deltas to the usage at once, without
         reservations (returns ``[]``).
+    :param usages: the names of the resources the project has a usage row
+        of, if just read (``quota_limits_and_usages``); else they are.
     :raises OverQuota: a positive delta would exceed its limit.
     :raises InvalidQuotaValue: a negative delta would make usage negative.
     """
@@ -316,13 +340,13 @@ def quota_reserve(context, resources, quotas, deltas, expire, until_refresh,
     # transaction of its own) must insert it: they are made sure of first.
     ensure_later = at_once and _usages_join_caller()
     if not ensure_later:
-        _ensure_usages(context, project_id, deltas)
+        _ensure_usages(context, project_id, deltas, usages)
     with engine.writer(context) as session:
         if at_once and \
                 _add_to_unlimited(session, project_id, quotas, deltas, now):
             return []
         if ensure_later:
-            _ensure_usages(context, project_id, deltas)
+            _ensure_usages(context, project_id, deltas, usages)
         usages = _lock_usages(session,
                               models.QuotaUsage.project_id == project_id,
                               models.QuotaUsage.resource.in_(list(deltas)))

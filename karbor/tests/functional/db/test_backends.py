@@ -121,6 +121,38 @@ def test_concurrent_consumption_counts_exactly(db_backend, limit):
     _race(consume, 'checkpoints', limit=limit)
 
 
+def test_consumption_reads_limits_and_usage_rows_in_one_query(
+        db_backend, ctx):
+    """A checkpoint's quota costs one read (limits and usage rows
+    together) and one update, once the project's usage row exists; the
+    first one also makes the row, counted from the existing rows."""
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement.split(None, 1)[0].upper())
+
+    def consume():
+        del statements[:]
+        with db.transaction(ctx):
+            quota.QUOTAS.consume(ctx, checkpoints=1)
+        return [s for s in statements if s in ('SELECT', 'UPDATE',
+                                                'INSERT')]
+
+    target = engine.get_engine()
+    sa.event.listen(target, 'before_cursor_execute', seen)
+    try:
+        first = consume()
+        again = consume()
+    finally:
+        sa.event.remove(target, 'before_cursor_execute', seen)
+    assert 'INSERT' in first
+    assert again == ['SELECT', 'UPDATE']
+    usage = quota.QUOTAS.get_project_quotas(ctx, 'project')['checkpoints']
+    assert usage['in_use'] == 2 and usage['limit'] == -1
+    limits, usages = db.quota_limits_and_usages(ctx, 'project', ['default'])
+    assert usages == {'checkpoints'} and '' not in limits
+
+
 def test_created_rows_hold_what_was_written(db_backend, ctx):
     """Creates are plain INSERTs: the row they return must equal what a
     read gives back, defaults and generated keys included."""

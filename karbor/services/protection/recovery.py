@@ -12,15 +12,18 @@ import threading
 
 from oslo_config import cfg
 from oslo_log import log as logging
+from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 
 from karbor.common import constants
 from karbor import context as karbor_context
+from karbor.db import api as db
 from karbor import exception
 from karbor import objects
 from karbor.services.protection import deferred
 from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import runtime as flow_runtime
+from karbor.services.protection import progress
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -33,6 +36,12 @@ CHECKPOINT_FAILURE_STATUS = {
     constants.CHECKPOINT_STATUS_WAIT_COPYING:
         constants.CHECKPOINT_STATUS_ERROR,
     constants.CHECKPOINT_STATUS_COPYING: constants.CHECKPOINT_STATUS_ERROR,
+}
+CHECKPOINT_OPERATION = {
+    constants.CHECKPOINT_STATUS_PROTECTING: constants.OPERATION_PROTECT,
+    constants.CHECKPOINT_STATUS_DELETING: constants.OPERATION_DELETE,
+    constants.CHECKPOINT_STATUS_WAIT_COPYING: constants.OPERATION_COPY,
+    constants.CHECKPOINT_STATUS_COPYING: constants.OPERATION_COPY,
 }
 LOG_IN_PROGRESS = list(CHECKPOINT_FAILURE_STATUS) + [
     constants.RESTORE_STATUS_IN_PROGRESS]
@@ -144,23 +153,35 @@ class Recovery(object):
             return [r for r in records if r.id not in busy and
                     _age(r) > grace]
 
+        cancelled = set()
         for record in orphans(objects.CheckpointRecordList.get_all(
                 ctxt, filters={'status': list(CHECKPOINT_FAILURE_STATUS)})):
-            self._fail_checkpoint(ctxt, record)
+            request = _cancel_request(ctxt, record.id)
+            if request:
+                cancelled.add(record.id)
+            self._fail_checkpoint(ctxt, record, request)
         for lister in (objects.RestoreList, objects.VerificationList):
             for record in orphans(lister.get_all(ctxt, filters={
                     'status': constants.RESTORE_STATUS_IN_PROGRESS})):
-                record.status = constants.RESTORE_STATUS_FAILURE
+                if _cancel_request(ctxt, record.id):
+                    cancelled.add(record.id)
+                    record.status = constants.OPERATION_STATUS_CANCELLED
+                else:
+                    record.status = constants.RESTORE_STATUS_FAILURE
                 record.save()
         for log in orphans(objects.OperationLogList.get_all(
                 ctxt, filters={'status': LOG_IN_PROGRESS})):
-            log.status = constants.OPERATION_LOG_STATUS_ERROR
-            log.error_info = INTERRUPTED
-            log.ended_at = timeutils.utcnow()
-            log.save()
+            _end_orphan_log(log, cancelled)
 
-    def _fail_checkpoint(self, ctxt, record):
+    def _fail_checkpoint(self, ctxt, record, cancel_request=None):
         status = CHECKPOINT_FAILURE_STATUS[record.status]
+        if cancel_request:
+            # Nothing ran: the cancel asked for is all that happened.
+            status = constants.CHECKPOINT_STATUS_CANCELLED
+            record.extra_info = dict(
+                record.extra_info or {}, cancelled_by=cancel_request[0],
+                cancelled_at=progress.isoformat(cancel_request[1]),
+                cancelled_operation=CHECKPOINT_OPERATION[record.status])
         LOG.warning('Checkpoint %(id)s was left %(old)s; now %(new)s.',
                     {'id': record.id, 'old': record.status, 'new': status})
         try:
@@ -173,4 +194,30 @@ class Recovery(object):
             record.save()
             return
         checkpoint.status = status
+        if cancel_request:
+            checkpoint.extra_info = record.extra_info
         checkpoint.commit()
+
+
+def _cancel_request(ctxt, op_id):
+    """``(user, when)`` if the cancel of ``op_id`` was asked for."""
+    row = db.operation_progress_get(ctxt, op_id)
+    if row is None or row.cancel_requested_at is None:
+        return None
+    return row.cancelled_by, row.cancel_requested_at
+
+
+def _end_orphan_log(log, cancelled):
+    """End the log of an orphaned operation: ``cancelled`` if its record
+    was (``cancelled``: ids), else ``error`` as interrupted."""
+    ids = {log.checkpoint_id, log.restore_id}
+    if log.extra_info and 'verification_id' in log.extra_info:
+        ids.add(jsonutils.loads(log.extra_info).get('verification_id'))
+    if ids & cancelled:
+        log.status = constants.OPERATION_LOG_STATUS_CANCELLED
+        log.error_info = 'Cancelled before it ran (%s)' % INTERRUPTED
+    else:
+        log.status = constants.OPERATION_LOG_STATUS_ERROR
+        log.error_info = INTERRUPTED
+    log.ended_at = timeutils.utcnow()
+    log.save()

@@ -14,6 +14,7 @@ import pytest
 
 from karbor.common import constants
 from karbor import context
+from karbor.db import api as db_api
 from karbor import exception
 from karbor import objects
 from karbor import quota
@@ -303,6 +304,40 @@ def test_orphaned_records_are_failed(manager, ctx):
     assert checkpoint_status(ctx, checkpoint.id) == 'error'
     assert provider.checkpoint_collection.get(
         checkpoint.id).status == 'error'
+
+
+def test_orphans_whose_cancel_was_asked_for_end_cancelled(manager, ctx):
+    """A worker died after recording operations and before their flows
+    were saved; their cancel was requested meanwhile."""
+    plan = make_plan(ctx, NOOP)
+    provider = manager.provider_registry.show_provider(NOOP)
+    checkpoint = provider.checkpoint_store.create(
+        ctx, {'id': plan.id, 'name': plan.name, 'provider_id': NOOP,
+              'project_id': ctx.project_id, 'resources': plan.resources},
+        'protecting')
+    restore = objects.Restore(
+        context=ctx, project_id=ctx.project_id, provider_id=NOOP,
+        checkpoint_id=checkpoint.id, parameters={}, status='in_progress')
+    restore.create()
+    log = objects.OperationLog(
+        context=ctx, project_id=ctx.project_id, operation_type='restore',
+        checkpoint_id=checkpoint.id, restore_id=restore.id,
+        status='in_progress')
+    log.create()
+    for op_id, kind in ((checkpoint.id, 'checkpoint'),
+                        (restore.id, 'restore')):
+        db_api.operation_cancel_request(ctx, op_id, ctx.project_id, kind,
+                                        'canceller')
+    manager.recovery.fail_orphans([], grace=0)
+    assert checkpoint_status(ctx, checkpoint.id) == 'cancelled'
+    stored = provider.checkpoint_collection.get(checkpoint.id)
+    assert stored.status == 'cancelled'
+    assert stored.extra_info['cancelled_by'] == 'canceller'
+    assert stored.extra_info['cancelled_operation'] == 'protect'
+    assert objects.Restore.get_by_id(ctx, restore.id).status == 'cancelled'
+    ended = objects.OperationLog.get_by_id(ctx, log.id)
+    assert ended.status == 'cancelled'
+    assert ended.error_info.startswith('Cancelled before it ran')
 
 
 def test_catalog_rebuild_from_bank(manager, ctx, tmp_path):

@@ -293,13 +293,18 @@ def test_verification(manager, ctx):
         ctx, verification.id).status, ('success',))
 
 
-def test_orphaned_records_are_failed(manager, ctx):
+def orphan_checkpoint(manager, ctx):
+    """A protecting checkpoint without a flow: ``(provider, checkpoint)``."""
     plan = make_plan(ctx, NOOP)
     provider = manager.provider_registry.show_provider(NOOP)
-    checkpoint = provider.checkpoint_store.create(
+    return provider, provider.checkpoint_store.create(
         ctx, {'id': plan.id, 'name': plan.name, 'provider_id': NOOP,
               'project_id': ctx.project_id, 'resources': plan.resources},
         'protecting')
+
+
+def test_orphaned_records_are_failed(manager, ctx):
+    provider, checkpoint = orphan_checkpoint(manager, ctx)
     manager.recovery.fail_orphans([], grace=0)
     assert checkpoint_status(ctx, checkpoint.id) == 'error'
     assert provider.checkpoint_collection.get(
@@ -309,12 +314,7 @@ def test_orphaned_records_are_failed(manager, ctx):
 def test_orphans_whose_cancel_was_asked_for_end_cancelled(manager, ctx):
     """A worker died after recording operations and before their flows
     were saved; their cancel was requested meanwhile."""
-    plan = make_plan(ctx, NOOP)
-    provider = manager.provider_registry.show_provider(NOOP)
-    checkpoint = provider.checkpoint_store.create(
-        ctx, {'id': plan.id, 'name': plan.name, 'provider_id': NOOP,
-              'project_id': ctx.project_id, 'resources': plan.resources},
-        'protecting')
+    provider, checkpoint = orphan_checkpoint(manager, ctx)
     restore = objects.Restore(
         context=ctx, project_id=ctx.project_id, provider_id=NOOP,
         checkpoint_id=checkpoint.id, parameters={}, status='in_progress')

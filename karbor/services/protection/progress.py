@@ -3,7 +3,8 @@
 A ``ProgressTracker`` counts the hooks each resource has done (and, where
 the backend tells, the bytes of the hook running) and stores a compact
 summary in the operation's progress row (``operation_progress``) at most
-``WRITES_PER_SECOND`` times a second, plus once at the end; the API
+``WRITES_PER_SECOND`` times a second (less often for plans of more than
+a few hundred resources), plus once at the end; the API
 returns that summary with one primary-key read and no RPC.
 
 Summary (the ``progress`` object of the API)::
@@ -30,6 +31,10 @@ from karbor.db import api as db
 LOG = logging.getLogger(__name__)
 
 WRITES_PER_SECOND = 3
+# A large operation's summary is written less often: at least this many
+# seconds apart per thousand resources, so that its row costs at most
+# about 100 KB of writes a second whatever the plan's size.
+SECONDS_PER_THOUSAND = 1.5
 UNIT_STEPS = 'steps'
 UNIT_BYTES = 'bytes'
 PENDING, RUNNING, DONE, FAILED = 'pending', 'running', 'done', 'error'
@@ -211,8 +216,9 @@ class ProgressTracker(object):
         """Write the summary, unless one was written less than
         1/``WRITES_PER_SECOND`` s ago (then a timer writes it later)."""
         with self._lock:
-            wait = self._last_write + 1.0 / WRITES_PER_SECOND - \
-                time.monotonic()
+            interval = max(1.0 / WRITES_PER_SECOND, SECONDS_PER_THOUSAND *
+                           len(self._order) / 1000.0)
+            wait = self._last_write + interval - time.monotonic()
             if not force and wait > 0:
                 if self._timer is None:
                     self._timer = threading.Timer(wait, self._timed_flush)

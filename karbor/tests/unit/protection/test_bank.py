@@ -133,6 +133,34 @@ def test_value_kinds_and_metadata():
     assert bank_lib.decode_value('str', b'\xff') == b'\xff'
 
 
+# Swift and S3 objects of the original Karbor 1.6.0 (seen in a run of it,
+# karbor/tests/takeover/test_banks.py): value, body and its 'serialized'
+# metadata; bytes it stores as a JSON string.
+ORIGINAL_OBJECTS = [
+    ('available', b'available', 'False'),
+    ('', b'', 'False'),
+    ('r\u00e9sum\u00e9 \u2713', 'r\u00e9sum\u00e9 \u2713'.encode(), 'False'),
+    ({'x': 1, 'ok': True}, b'{"x": 1, "ok": true}', 'True'),
+    (42, b'42', 'True'),
+    ([1, 'two', None], b'[1, "two", null]', 'True'),
+]
+
+
+@pytest.mark.parametrize('value, body, serialized', ORIGINAL_OBJECTS)
+def test_remote_objects_in_the_original_format(value, body, serialized):
+    kind, payload = bank_lib.encode_value(value)
+    assert payload == body
+    assert bank_lib.kind_to_metadata(kind)['serialized'] == serialized
+    # What the original wrote (no 'value-type') reads back the same.
+    assert bank_lib.decode_value(bank_lib.kind_from_metadata(
+        {'x-object-meta-serialized': serialized}), body) == value
+
+
+def test_remote_bytes_of_the_original_read_as_text():
+    assert bank_lib.decode_value(bank_lib.kind_from_metadata(
+        {'x-object-meta-serialized': 'True'}), b'"chunk"') == 'chunk'
+
+
 @pytest.mark.parametrize('value, streamed', [
     ({}, False), ([], False), ((), False), ('s', False), (b'b', False),
     (io.BytesIO(), True), (iter([b'x']), True), ((b for b in []), True)])

@@ -28,7 +28,8 @@ class DbCommands(object):
 
     def sync(self, version=None):
         """Upgrade (or downgrade) the schema to VERSION, default latest."""
-        migration.db_sync(version)
+        for line in migration.db_sync(version):
+            print(line)
         print('Database is at version %s.' % migration.db_version())
 
     def version(self):

@@ -1,5 +1,7 @@
 """Database schema migrations (Alembic)."""
 
+import datetime
+import json
 import os
 
 from alembic import command as alembic_command
@@ -72,8 +74,65 @@ def _take_over(connection, config):
     alembic_command.stamp(config, karbor16.lands_on)
 
 
+def _trigger_report(row, properties):
+    """(lines to report, fixed properties or None) for one live time
+    trigger."""
+    from karbor.services.operationengine import time_trigger
+    name = '%s (%s)' % (row.id, row.name)
+    if not isinstance(properties, dict):
+        return [_('Trigger %s will not fire: its properties are not a JSON '
+                  'object') % name], None
+    declared = properties.get('format')
+    fitting = time_trigger.pattern_format(properties)
+    lines, fixed = [], None
+    if fitting is not None and fitting != declared:
+        fixed = dict(properties, format=fitting)
+        lines.append(_(
+            'Trigger %(name)s: format %(old)s changed to %(new)s, the format '
+            'its pattern is written in (the original Karbor read every '
+            'pattern in its one configured time_format)') % {
+                'name': name, 'old': declared, 'new': fitting})
+    try:
+        time_trigger.TimeTrigger(fixed or properties)
+    except exception.InvalidInput as err:
+        lines.append(_('Trigger %(name)s will not fire: %(reason)s') % {
+            'name': name, 'reason': err})
+    return lines, fixed
+
+
+def check_triggers(connection):
+    """Give every live time trigger the format its pattern is written in.
+
+    The original Karbor ignored a trigger's ``format``; ours honours it, so
+    a trigger whose stored format disagrees with its pattern would stop
+    firing. Returns one line per trigger changed or unable to fire.
+    """
+    rows = connection.execute(sa.text(
+        "SELECT id, name, properties FROM triggers WHERE type = 'time' "
+        "AND deleted = :no ORDER BY created_at, id"), {'no': False})
+    report = []
+    for row in rows.fetchall():
+        try:
+            properties = json.loads(row.properties or 'null')
+        except ValueError:
+            properties = None
+        lines, fixed = _trigger_report(row, properties)
+        report.extend(lines)
+        if fixed is not None:
+            connection.execute(sa.text(
+                'UPDATE triggers SET properties = :properties, updated_at = '
+                ':now WHERE id = :id'), {
+                    'properties': json.dumps(fixed), 'id': row.id,
+                    'now': datetime.datetime.now(
+                        datetime.timezone.utc).replace(tzinfo=None)})
+    return report
+
+
 def db_sync(version=None, engine=None):
-    """Upgrade (or downgrade) the schema to ``version`` (default: latest)."""
+    """Upgrade (or downgrade) the schema to ``version`` (default: latest).
+
+    Returns what it reports about the triggers (:func:`check_triggers`).
+    """
     engine = engine or db_engine.get_engine()
     target = str(version) if version is not None else 'head'
     config = _config()
@@ -89,8 +148,11 @@ def db_sync(version=None, engine=None):
         _take_over(connection, config)
         if _is_downgrade(script, _current(connection), target):
             alembic_command.downgrade(config, target)
-        else:
-            alembic_command.upgrade(config, target)
+            return []
+        alembic_command.upgrade(config, target)
+        if 'triggers' not in sa.inspect(connection).get_table_names():
+            return []
+        return check_triggers(connection)
 
 
 def db_version(engine=None):

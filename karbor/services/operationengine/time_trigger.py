@@ -239,6 +239,24 @@ class TimeTrigger(object):
         return None
 
 
+def pattern_format(properties):
+    """The format ``properties['pattern']`` is written in: the trigger's
+    own ``format`` when the pattern reads in it, else the other format it
+    reads in, else None."""
+    pattern = properties.get('pattern')
+    if not isinstance(pattern, str) or not pattern.strip():
+        return None
+    declared = properties.get('format')
+    tried = sorted(FORMATS, key=lambda fmt: fmt != declared)
+    for fmt in tried:
+        try:
+            _Sequence(fmt, pattern, datetime.datetime(2000, 1, 1))
+        except exception.InvalidInput:
+            continue
+        return fmt
+    return None
+
+
 def default_start_time(properties, now):
     """``properties`` with ``start_time`` set to ``now`` (UTC, naive) in the
     trigger's zone when it has none."""

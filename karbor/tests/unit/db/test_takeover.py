@@ -9,6 +9,7 @@ operation log, quotas), then ``mysqldump`` / ``pg_dump``.
 """
 
 import datetime
+import json
 import os
 import subprocess
 
@@ -176,3 +177,62 @@ def test_another_original_version_is_refused(original_db):
     with engine.connect() as conn:
         assert 'alembic_version' not in sa.inspect(conn).get_table_names()
         assert migration.original_version(conn) == 2
+
+
+# Triggers the original ran whatever their format said (it read every
+# pattern in its one configured time_format): (id, name, format, pattern).
+MISMATCHED = [
+    ('d4d4d4d4-0000-4000-8000-000000000001', 'cal-as-cron', 'crontab',
+     'BEGIN:VEVENT\\nRRULE:FREQ=HOURLY;INTERVAL=1;\\nEND:VEVENT'),
+    ('d4d4d4d4-0000-4000-8000-000000000002', 'cron-as-cal', 'calendar',
+     '30 * * * *'),
+    ('d4d4d4d4-0000-4000-8000-000000000003', 'nonsense', 'crontab',
+     'every hour'),
+]
+
+
+def _insert_triggers(engine, triggers):
+    with engine.begin() as conn:
+        for trigger_id, name, fmt, pattern in triggers:
+            conn.execute(sa.text(
+                "INSERT INTO triggers (created_at, deleted, id, name, "
+                "project_id, type, properties) VALUES ('2026-12-06 "
+                "17:30:00', false, :id, :name, 'demo', 'time', :props)"), {
+                    'id': trigger_id, 'name': name,
+                    'props': json.dumps({
+                        'pattern': pattern, 'format': fmt,
+                        'start_time': '2026-12-06 17:00:00',
+                        'window': '900'})})
+
+
+def _trigger_formats(engine):
+    with engine.connect() as conn:
+        return {row.id: json.loads(row.properties, strict=False)['format']
+                for row in conn.execute(sa.text(
+                    'SELECT id, properties FROM triggers'))}
+
+
+def test_triggers_get_the_format_of_their_pattern(original_db):
+    _backend, _url, engine = original_db
+    _insert_triggers(engine, MISMATCHED)
+
+    report = migration.db_sync(engine=engine)
+
+    cal, cron, nonsense = (t[0] for t in MISMATCHED)
+    assert len(report) == 3, report
+    assert report[0].startswith(
+        'Trigger %s (cal-as-cron): format crontab changed to calendar' % cal)
+    assert report[1].startswith(
+        'Trigger %s (cron-as-cal): format calendar changed to crontab' % cron)
+    assert report[2].startswith(
+        'Trigger %s (nonsense) will not fire: ' % nonsense)
+    assert 'pattern' in report[2]
+    formats = _trigger_formats(engine)
+    assert (formats[cal], formats[cron], formats[nonsense]) == (
+        'calendar', 'crontab', 'crontab')
+    # The triggers the original's formats matched are left alone.
+    assert formats['a1a1a1a1-0000-4000-8000-000000000001'] == 'crontab'
+
+    # Running it again changes nothing, and still names what cannot fire.
+    assert migration.db_sync(engine=engine) == report[2:]
+    assert _trigger_formats(engine) == formats

@@ -134,3 +134,22 @@ def test_min_interval_applies_to_every_gap():
         trigger('0,30 * * * *')
     assert trigger('0 * * * *').next_after(DT(2026, 1, 1, 0, 1)) == DT(
         2026, 1, 1, 1)
+
+
+@pytest.mark.parametrize('fmt, pattern, expected', [
+    ('crontab', '0 * * * *', 'crontab'),
+    ('calendar', 'BEGIN:VEVENT\\nRRULE:FREQ=HOURLY;\\nEND:VEVENT',
+     'calendar'),
+    # The original read every pattern in one configured format, whatever
+    # the trigger's own format said.
+    ('crontab', 'BEGIN:VEVENT\\nRRULE:FREQ=HOURLY;\\nEND:VEVENT',
+     'calendar'),
+    ('calendar', '0 * * * *', 'crontab'),
+    ('ical', '0 * * * *', 'crontab'),
+    ('crontab', 'every hour', None),
+    ('crontab', '', None),
+    ('crontab', 7, None),
+])
+def test_pattern_format(fmt, pattern, expected):
+    assert time_trigger.pattern_format(
+        {'format': fmt, 'pattern': pattern}) == expected

@@ -39,7 +39,25 @@ def delete_vhost(name):
 
 
 class Original(deployment.Deployment):
-    """karbor-api, -protection and -operationengine of Karbor 1.6.0."""
+    """karbor-api, -protection and -operationengine of Karbor 1.6.0.
+
+    ``services``: the binaries to run. Its operation engine exits at start
+    on PostgreSQL (it compares the boolean ``deleted`` column with 0).
+    """
+
+    def __init__(self, *args, services=deployment.SERVICES, **kwargs):
+        self.services = services
+        super().__init__(*args, **kwargs)
+
+    def start(self, timeout=60):
+        self.manage('db', 'sync')
+        try:
+            for binary in self.services:
+                self.start_service(binary)
+            self.wait_until_up(timeout)
+        except BaseException:
+            self.stop()  # what did start
+            raise
 
     def _write_config(self, database_url, transport_url, providers_dir,
                       auth_strategy, extra_conf):
@@ -66,6 +84,7 @@ class Original(deployment.Deployment):
                 """).format(transport=transport_url, state=state,
                             paste=paste, providers=providers_dir,
                             port=self.port, db=database_url))
+            conf.write(textwrap.dedent(extra_conf))
 
     def manage(self, *args):
         return subprocess.run(
@@ -94,5 +113,5 @@ class Original(deployment.Deployment):
         resp = self.http('GET', '/os-services', project='admin',
                          user='admin')
         services = resp.json().get('services', [])
-        return {s['binary'] for s in services if s['state'] == 'up'} >= {
-            'karbor-protection', 'karbor-operationengine'}
+        return {s['binary'] for s in services if s['state'] == 'up'} >= \
+            set(self.services) - {'karbor-api'}

@@ -249,6 +249,14 @@ class ProgressTracker(object):
                         {'id': self.op_id, 'err': err})
 
 
+# The status each operation ends in when it succeeds.
+SUCCESS_STATUS = {
+    constants.OPERATION_PROTECT: constants.CHECKPOINT_STATUS_AVAILABLE,
+    constants.OPERATION_COPY: constants.CHECKPOINT_STATUS_AVAILABLE,
+    constants.OPERATION_DELETE: constants.CHECKPOINT_STATUS_DELETED,
+    constants.OPERATION_RESTORE: constants.RESTORE_STATUS_SUCCESS,
+    constants.OPERATION_VERIFY: constants.VERIFICATION_STATUS_SUCCESS,
+}
 SUCCESS_STATUSES = (constants.CHECKPOINT_STATUS_AVAILABLE,
                     constants.CHECKPOINT_STATUS_DELETED,
                     constants.RESTORE_STATUS_SUCCESS)

@@ -130,8 +130,10 @@ class Recovery(object):
             kwargs['checkpoint_copy'] = target.checkpoint_store.get(
                 ctxt, meta['checkpoint_copy_id'])
         log = objects.OperationLog.get_by_id(ctxt, meta['operation_log_id'])
-        return flow_runtime.FlowRuntime(ctxt, provider.load_plugins(),
-                                        checkpoint, log, **kwargs)
+        runtime = flow_runtime.FlowRuntime(ctxt, provider.load_plugins(),
+                                           checkpoint, log, **kwargs)
+        runtime.operation_type = meta.get('operation_type')
+        return runtime
 
     def fail_orphans(self, unfinished, grace=None):
         """End records left in progress with no flow to finish them."""

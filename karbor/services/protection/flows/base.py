@@ -94,6 +94,11 @@ class InitiateTask(task.Task):
     def fail(runtime):
         raise NotImplementedError
 
+    @classmethod
+    def failed_status(cls):
+        """The status ``fail`` puts the record into."""
+        return constants.RESTORE_STATUS_FAILURE
+
 
 def fail(initiate_task, runtime, reason):
     """Put an operation into its failure status and close its log."""
@@ -102,12 +107,14 @@ def fail(initiate_task, runtime, reason):
     # The log first: whoever sees the failure status finds its reason.
     log = runtime.operation_log
     log.operation_type = initiate_task.operation_type
+    # The progress before the status too: a record seen ended shows its
+    # final progress.
+    runtime.end_progress(initiate_task.failed_status())
     try:
         final_write(('log', getattr(log, 'id', None)), runtime.log_end,
                      error_info=reason)
     finally:
         initiate_task.fail(runtime)
-        runtime.end_progress()
 
 
 def cancelled(initiate_task, runtime, request):
@@ -125,13 +132,13 @@ def cancelled(initiate_task, runtime, request):
               'reason': reason})
     log = runtime.operation_log
     log.operation_type = initiate_task.operation_type
+    runtime.end_progress(constants.OPERATION_STATUS_CANCELLED)
     try:
         final_write(('log', getattr(log, 'id', None)), runtime.log_end,
                     error_info=reason,
                     status=constants.OPERATION_LOG_STATUS_CANCELLED)
     finally:
         initiate_task.cancel(runtime, request)
-        runtime.end_progress(constants.OPERATION_STATUS_CANCELLED)
 
 
 def final_write(key, write, **kwargs):
@@ -162,6 +169,10 @@ class CheckpointInitiateTask(InitiateTask):
         set_final_status(getattr(runtime, cls.checkpoint_attr), cls.failed)
 
     @classmethod
+    def failed_status(cls):
+        return cls.failed
+
+    @classmethod
     def cancel(cls, runtime, request):
         """``cancelled``, with ``cancelled_by`` and ``cancelled_at`` in the
         checkpoint's extra_info."""
@@ -184,10 +195,12 @@ class CompleteTask(task.Task):
         causes.retrying_database(self._complete, runtime)
 
     def _complete(self, runtime):
+        # The final progress first, so that a record seen ended shows it
+        # (a completion that fails after all is reverted and rewrites it).
+        runtime.end_progress(success=True)
         with runtime.saving_together():
             self.finish(runtime)
             runtime.log_end()
-        runtime.end_progress()
 
     @staticmethod
     def finish(runtime):
@@ -258,6 +271,7 @@ def run_operation(operation_type, flow_factory, initiate_task,
 
     :returns: True if the operation succeeded.
     """
+    runtime.operation_type = operation_type
     try:
         roots = graph.deserialize_resource_graph(resource_graph)
         hooks = resource_flow.plan_hooks(operation_type, roots, runtime)

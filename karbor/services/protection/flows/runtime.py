@@ -98,6 +98,8 @@ class FlowRuntime(object):
         # Set when a restarted worker chose to fail the flow instead of
         # resuming it: every task still to run raises.
         self.abort_reason = None
+        # Set by whoever runs the flow (a fresh one or a resumed one).
+        self.operation_type = None
         # (user id, when) once the operation's cancel was requested.
         self.cancel_request = None
         self._cancel_read = 0.0
@@ -192,7 +194,8 @@ class FlowRuntime(object):
         previous worker stored."""
         with self._lock:
             if self._progress is None:
-                self._progress = self._new_tracker(operation_type)
+                self._progress = self._new_tracker(
+                    operation_type or self.operation_type)
                 row = db.operation_progress_get(self.context, self.op_id)
                 if row is not None and row.summary:
                     self._progress.resume(row.summary)
@@ -232,15 +235,19 @@ class FlowRuntime(object):
             # Progress is a view: it never fails a flow.
             LOG.warning('Progress of %s not counted: %s', self.op_id, err)
 
-    def end_progress(self, status=None):
-        """Write the final progress of the operation (its record's
-        status unless ``status``)."""
+    def end_progress(self, status=None, success=False):
+        """Write the final progress of the operation: ``status``, the
+        success status of its operation (``success``), or its record's."""
         if self.op_id is None:
             return
         if _RUNNING.get(self.op_id) is self:
             _RUNNING.pop(self.op_id, None)
         try:
-            self.progress().end(status or self.op_record.status)
+            tracker = self.progress()
+            if success:
+                status = progress_mod.SUCCESS_STATUS.get(
+                    tracker.operation_type)
+            tracker.end(status or self.op_record.status)
         except Exception as err:
             LOG.warning(
                 'Final progress of %s not saved: %s', self.op_id, err)

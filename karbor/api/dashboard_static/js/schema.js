@@ -11,7 +11,12 @@ function control(name, schema, value) {
       h('option', {value: ''}, '(default)'),
       schema.enum.map((choice) => h('option', {value: JSON.stringify(choice),
         selected: initial === choice}, String(choice))));
-    select.read = () => (select.value === '' ? undefined : JSON.parse(select.value));
+    // The schema's default, left as it was, is not sent.
+    select.read = () => {
+      if (select.value === '') return undefined;
+      const chosen = JSON.parse(select.value);
+      return value === undefined && chosen === schema.default ? undefined : chosen;
+    };
     return select;
   }
   if (type === 'boolean') {

@@ -161,6 +161,10 @@ def test_plan_builder_makes_a_plan_of_the_quickstart_server(
     page.wait_for_selector('li[data-type="OS::Nova::Server"] '
                            'li[data-type="OS::Cinder::Volume"]')
     page.wait_for_selector('legend:text-is("OS::Nova::Server")')
+    # Options of a dependent's type, from the provider's schema.
+    page.click('summary:has-text("Options of the dependents")')
+    page.fill('input[name="parameters.OS::Cinder::Volume.backup_name"]',
+              'console-backup')
     shot(page, artifacts, '03-plan-builder')
     page.click('button:text-is("Create plan")')
     page.wait_for_url(re.compile(r'#/plans/[0-9a-f-]{36}$'))
@@ -169,6 +173,8 @@ def test_plan_builder_makes_a_plan_of_the_quickstart_server(
     assert plan['provider_id'] == OS_INFRA
     assert [(r['type'], r['name']) for r in plan['resources']] == [
         ('OS::Nova::Server', 'demo-server')]
+    assert plan['parameters']['OS::Cinder::Volume'] == {
+        'backup_name': 'console-backup'}
     story['plan'] = plan
     shot(page, artifacts, '04-plan')
 
@@ -204,6 +210,9 @@ def test_checkpoint_runs_to_available_and_the_page_stays_live(
     shown = api(page, karbor, 'GET', 'providers/%s/checkpoints/%s' % (
         OS_INFRA, checkpoint_id))['checkpoint']
     assert shown['status'] == 'available'
+    # The option set in the plan builder reached Cinder.
+    assert 'console-backup' in [
+        b.name for b in karbor.cloud.cinder.backups.list()]
     # Never frozen: the page answered within a second all along.
     assert slowest < 1.0, slowest
     story.update(checkpoint=checkpoint_id, samples=samples)

@@ -179,20 +179,28 @@ export async function planBuilder(main, _params, qs) {
   const paramBox = h('div', {class: 'params'});
   const forms = {};
   const current = () => providersList.find((p) => p.id === select.value) || {};
+  const otherBox = h('details', {class: 'other-types'}, h('summary', {}, 'Options of the dependents\' types'));
+  const formOf = (type, schemas) => {
+    const key = `${select.value}|${type}`;
+    if (!forms[key]) {
+      forms[key] = schemas[type]
+        ? schemaForm(schemas[type], {}, {legend: type, prefix: `parameters.${type}.`})
+        : h('p', {class: 'warn-note'}, `${type}: this provider has no protection plugin for it.`);
+    }
+    return forms[key];
+  };
   const renderParams = () => {
     const schemas = ((current().extended_info_schema || {}).options_schema) || {};
     const types = [...new Set([...chosen.values()].map((r) => r.type))].sort();
     clear(chosenList, chosen.size ? [...chosen.values()].map((r) => h('li', {}, `${r.type} `, h('strong', {}, r.name || r.id)))
       : h('li', {class: 'muted'}, 'Pick resources from the tree.'));
-    clear(paramBox, types.map((type) => {
-      const key = `${select.value}|${type}`;
-      if (!forms[key]) {
-        forms[key] = schemas[type]
-          ? schemaForm(schemas[type], {}, {legend: type, prefix: `parameters.${type}.`})
-          : h('p', {class: 'warn-note'}, `${type}: this provider has no protection plugin for it.`);
-      }
-      return forms[key];
-    }));
+    clear(paramBox, types.map((type) => formOf(type, schemas)));
+    // A plan protects the chosen resources' dependents too, with the
+    // options of their types.
+    const others = Object.keys(schemas).filter((type) => !types.includes(type)).sort();
+    otherBox.hidden = !others.length;
+    otherBox.replaceChildren(otherBox.firstChild, ...others.map((type) => formOf(type, schemas)));
+    paramBox.append(otherBox);
   };
   const tree = await resourceTree((res, on) => {
     const key = `${res.type}#${res.id}`;
@@ -210,12 +218,11 @@ export async function planBuilder(main, _params, qs) {
     clearErrors(form);
     const parameters = {};
     try {
-      for (const type of new Set([...chosen.values()].map((r) => r.type))) {
-        const f = forms[`${select.value}|${type}`];
-        if (f && f.value) {
-          const values = f.value();
-          if (Object.keys(values).length) parameters[type] = values;
-        }
+      for (const [key, f] of Object.entries(forms)) {
+        const [providerId, type] = key.split('|');
+        if (providerId !== select.value || !f.value || !paramBox.contains(f)) continue;
+        const values = f.value();
+        if (Object.keys(values).length) parameters[type] = values;
       }
     } catch (err) { showError(form, err); return; }
     const body = {plan: {name: name.value, provider_id: select.value, parameters,

@@ -193,7 +193,8 @@ class AllInOne(object):
         from karbor.db import migration
         from karbor import service
 
-        migration.db_sync()
+        for line in migration.db_sync():
+            LOG.warning('%s', line)
         for binary in (constants.PROTECTION_BINARY,
                        constants.OPERATIONENGINE_BINARY):
             svc = service.Service.create(binary=binary)

@@ -282,12 +282,13 @@ class HookRecords(object):
         self._queued = 0
         self._written = 0
         self._error = None
-        # Whether the flow is resumed after a crash.
-        self.resumed = False
+        # The tasks that were running when the flow was interrupted.
+        self.interrupted = frozenset()
 
-    def load(self):
-        """Read the records of an interrupted flow; returns self."""
-        self.resumed = True
+    def load(self, interrupted):
+        """Read the records of an interrupted flow whose tasks named
+        ``interrupted`` were running; returns self."""
+        self.interrupted = frozenset(interrupted)
         if self.engine is not None:
             table = HOOKS_TABLE
             with self.engine.connect() as conn:
@@ -538,8 +539,8 @@ def resume(unfinished, runtime, abort_reason=None, backend=None):
     with _connection(backend) as conn:
         flow_detail = conn.get_flow_details(unfinished.flow_uuid)
     runtime.abort_reason = abort_reason
-    runtime.hook_records = HookRecords(backend,
-                                       unfinished.book_uuid).load()
+    runtime.hook_records = HookRecords(backend, unfinished.book_uuid).load(
+        [atom.name for atom in flow_detail if atom.state == states.RUNNING])
     engine = workflow.load_from_detail(flow_detail, backend)
     # An engine that failed halfway (FAILURE) is run again to revert when
     # it is aborted.

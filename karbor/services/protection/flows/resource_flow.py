@@ -16,14 +16,15 @@ of a wide plan) have no order to keep with others. When the flow is built
 with ``chunks``, they are spread over that many ``ResourceChunkTask``s
 instead, each running the hooks of its resources in turn: a few persisted
 atoms instead of four per resource. Which hooks completed is recorded
-compactly (``persistence.HookRecords``), so that a resumed chunk runs only
-the hooks that had not completed.
+compactly (``persistence.HookRecords``), so that a resumed chunk skips the
+hooks recorded.
 
 Building is split in two: ``plan_hooks`` asks the plugins (live objects)
 which hooks exist, and ``build_resource_flow`` builds tasks from JSON only,
 so that a restarted worker can rebuild the very same flow.
 """
 
+import collections
 import graphlib
 import threading
 
@@ -39,6 +40,9 @@ from karbor.services.protection import protection_plugin
 
 LOG = logging.getLogger(__name__)
 HOOKS = protection_plugin.HOOKS
+# Completed hooks of a chunk task whose records may still be on their way
+# to the database when its next hook starts (see ``ResourceChunkTask``).
+RECORDS_IN_FLIGHT = 16
 PREPARE_BEGIN, PREPARE_FINISH, MAIN, COMPLETE = HOOKS
 
 
@@ -147,7 +151,7 @@ class MemoryHookRecords(object):
     """Completed hooks of a flow run without persistence (same interface
     as ``persistence.HookRecords``)."""
 
-    resumed = False
+    interrupted = frozenset()
 
     def __init__(self):
         self._done = set()
@@ -178,11 +182,13 @@ class ResourceChunkTask(task.Task):
     """Runs the hooks of some unlinked resources, one resource after the
     other, each resource's hooks in their order.
 
-    Each completed hook is recorded while the next one runs, and the
-    hook after that starts once the record is written: run again after a
-    crash, the chunk skips what was recorded, so at most the hook that was
-    running and the one before it run again. The chunk ends once all its
-    records are written. After a failure elsewhere in the flow it stops at
+    Each completed hook is recorded while the next ones run; a hook starts
+    only once the records of all but the last ``RECORDS_IN_FLIGHT`` hooks
+    before it are written. Run again after a crash, the chunk skips what
+    was recorded: the hook that was running runs again, and so may at most
+    ``RECORDS_IN_FLIGHT`` hooks completed just before it (when hooks end
+    faster than the database commits). The chunk ends once all its records
+    are written. After a failure elsewhere in the flow it stops at
     the next hook, since the flow reverts anyway.
     """
 
@@ -196,7 +202,8 @@ class ResourceChunkTask(task.Task):
         runtime.check_aborted()
         records = hook_records(runtime)
         started = _started(runtime)
-        ticket = None
+        # Tickets of the records not known to be written, oldest first.
+        tickets = collections.deque()
         for resource, hooks, parameters in self._members:
             for hook in hooks:
                 if records.is_done(resource.key, hook):
@@ -206,9 +213,11 @@ class ResourceChunkTask(task.Task):
                 runtime.check_aborted()
                 started.add(resource.key)
                 self._run(runtime, hook, resource, parameters)
-                records.wait(ticket)
-                ticket = records.add(resource.key, hook)
-        records.wait(ticket)
+                tickets.append(records.add(resource.key, hook))
+                if len(tickets) > RECORDS_IN_FLIGHT:
+                    records.wait(tickets.popleft())
+        if tickets:
+            records.wait(tickets[-1])
         return True
 
     def _run(self, runtime, hook, resource, parameters):
@@ -221,24 +230,33 @@ class ResourceChunkTask(task.Task):
             raise
 
     def revert(self, runtime, result=None, **kwargs):
-        # Undone, last first: the resources that ran a hook. In a resumed
-        # flow, also the first resource whose hooks were not all recorded:
-        # it may have been running at the crash (the ones after it were
-        # not).
+        # Undone, last first: the resources that ran a hook. If this task
+        # was running when the flow was interrupted, also those that may
+        # have run one unrecorded: records are written in order, so those
+        # are within the first RECORDS_IN_FLIGHT + 1 hooks without one.
         if result is None:
             return
         records = hook_records(runtime)
-        started = _started(runtime)
-        undo = []
-        for resource, hooks, parameters in self._members:
-            done = [h for h in hooks if records.is_done(resource.key, h)]
-            if done or resource.key in started or records.resumed:
-                undo.append((resource, parameters))
-            if records.resumed and len(done) < len(hooks):
-                break
-        for resource, parameters in reversed(undo):
+        undo = _started(runtime) | self._may_have_run(records)
+        for resource, parameters in reversed(
+                [(resource, parameters) for resource, hooks, parameters
+                 in self._members if resource.key in undo]):
             undo_resource(runtime, self._operation_type, resource,
                           parameters)
+
+    def _may_have_run(self, records):
+        """Keys of the resources that ran a hook recorded or, if this task
+        was interrupted, one perhaps not recorded."""
+        steps = [(resource.key, hook)
+                 for resource, hooks, _parameters in self._members
+                 for hook in hooks]
+        done = [i for i, step in enumerate(steps) if records.is_done(*step)]
+        unrecorded = [i for i, step in enumerate(steps)
+                      if not records.is_done(*step)]
+        if self.name in records.interrupted and unrecorded:
+            end = unrecorded[0] + RECORDS_IN_FLIGHT + 1
+            done += [i for i in unrecorded if i < end]
+        return {steps[i][0] for i in done}
 
 
 def _started(runtime):

@@ -416,9 +416,16 @@ def test_quotas_page_is_for_admins(browser, karbor, artifacts):
     admin.wait_for_selector('input[name=checkpoints]')
     admin.fill('input[name=checkpoints]', '-5')
     admin.click('button:text-is("Save limits")')
-    error = admin.wait_for_selector('.field-error')
-    assert error.is_visible()
+    admin.wait_for_selector('.field-error')
+    assert admin.locator('.field:has(input[name=checkpoints]) '
+                         '.field-error').count() == 1
     shot(admin, artifacts, '18-quotas')
+    admin.fill('input[name=checkpoints]', '20')
+    admin.click('button:text-is("Save limits")')
+    admin.wait_for_selector('p.ok-note:text-is("Saved.")')
+    project = admin.locator('input[name=project]').input_value()
+    assert api(admin, karbor, 'GET', 'quotas/%s' % project)['quota'][
+        'checkpoints'] == 20
     admin.close()
 
 

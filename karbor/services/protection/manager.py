@@ -9,6 +9,7 @@ run for it.
 """
 
 import contextlib
+import functools
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -30,6 +31,9 @@ from karbor import resource
 from karbor.services.protection import cancellation
 from karbor.services.protection import checkpoint_store
 from karbor.services.protection import deferred
+from karbor.services.protection.flows import protect as protect_flow
+from karbor.services.protection.flows import restore as restore_flow
+from karbor.services.protection.flows import verify as verify_flow
 from karbor.services.protection import graph
 from karbor.services.protection import operation_runner
 from karbor.services.protection import protectable_registry
@@ -254,7 +258,11 @@ class ProtectionManager(manager.Manager):
             context, provider_, plan, extra_info, start, started_at)
         if start.has_steps:
             self.runner.submit(self.runner.protect, context, provider_,
-                               checkpoint, log, plan, start)
+                               checkpoint, log, plan, start,
+                               op_id=checkpoint.id, cancel=functools.partial(
+                                   self.runner.cancel_unstarted,
+                                   protect_flow.InitiateProtectTask, context,
+                                   log, checkpoint))
         else:
             operation_runner.ended(context, log)
         # With its resource graph (a JSON string), which the original left
@@ -321,9 +329,14 @@ class ProtectionManager(manager.Manager):
         checkpoint.commit()
 
     def cancel(self, context, operation_id):
-        """Stop the flow of ``operation_id`` if this worker runs it (a
-        fanout cast; the request is recorded in the database)."""
-        cancellation.cancel_running(context, operation_id)
+        """Stop the flow of ``operation_id`` if this worker runs it, or
+        end it now if it waits for a thread here (a fanout cast; the
+        request is recorded in the database)."""
+        if cancellation.cancel_running(context, operation_id):
+            LOG.info('Cancel of %s: its flow stops at its next task.',
+                     operation_id)
+        elif self.runner.cancel_queued(operation_id):
+            LOG.info('Cancel of %s: ended before it started.', operation_id)
 
     # Restores and verifications
 
@@ -363,7 +376,11 @@ class ProtectionManager(manager.Manager):
             restore_id=record.id,
             plan_id=checkpoint.protection_plan.get('id'))
         self.runner.submit(self.runner.restore, context, provider_,
-                           checkpoint, record, log)
+                           checkpoint, record, log, op_id=record.id,
+                           cancel=functools.partial(
+                               self.runner.cancel_unstarted,
+                               restore_flow.InitiateRestoreTask, context, log,
+                               checkpoint, restore=record))
         return record
 
     @messaging.expected_exceptions(*CHECKPOINT_ERRORS)
@@ -396,7 +413,11 @@ class ProtectionManager(manager.Manager):
             plan_id=checkpoint.protection_plan.get('id'),
             extra_info='{"verification_id": "%s"}' % record.id)
         self.runner.submit(self.runner.verify, context, provider_,
-                           checkpoint, record, log)
+                           checkpoint, record, log, op_id=record.id,
+                           cancel=functools.partial(
+                               self.runner.cancel_unstarted,
+                               verify_flow.InitiateVerifyTask, context, log,
+                               checkpoint, verify=record))
         return record
 
     # Copies

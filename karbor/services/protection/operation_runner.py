@@ -7,6 +7,8 @@ whatever happens, so nothing stays "in progress".
 """
 
 import collections
+import functools
+import threading
 import time
 
 import futurist
@@ -19,10 +21,12 @@ from karbor import metrics
 from karbor import notifications
 from karbor import objects
 from karbor import resource as karbor_resource
+from karbor.services.protection.flows import base as base_flow
 from karbor.services.protection.flows import copy as copy_flow
 from karbor.services.protection.flows import delete as delete_flow
 from karbor.services.protection.flows import protect as protect_flow
 from karbor.services.protection.flows import restore as restore_flow
+from karbor.services.protection.flows import runtime as flow_runtime
 from karbor.services.protection.flows import verify as verify_flow
 from karbor.services.protection import graph
 
@@ -130,13 +134,58 @@ class OperationRunner(object):
         self._registry = protectable_registry
         self._pool = futurist.ThreadPoolExecutor(
             max_workers=CONF.max_concurrent_operations or 64)
+        # Operation id -> (future, function, args, cancel) of the
+        # operations waiting for a thread of the pool.
+        self._queued = {}
+        self._queued_lock = threading.Lock()
 
     def shutdown(self, wait=True):
         self._pool.shutdown(wait=wait)
 
-    def submit(self, function, *args):
-        future = self._pool.submit(self._guarded, function, *args)
+    def submit(self, function, *args, op_id=None, cancel=None):
+        """Run ``function(*args)`` on the pool. ``cancel()`` ends the
+        operation ``op_id`` cancelled if it has not started (see
+        ``cancel_queued``)."""
+        if op_id is None:
+            return self._pool.submit(self._guarded, function, *args)
+        with self._queued_lock:
+            future = self._pool.submit(self._dequeued, op_id, function,
+                                       *args)
+            self._queued[op_id] = (future, function, args, cancel)
         return future
+
+    def _dequeued(self, op_id, function, *args):
+        with self._queued_lock:
+            self._queued.pop(op_id, None)
+        return self._guarded(function, *args)
+
+    def cancel_queued(self, op_id):
+        """End the operation ``op_id`` cancelled now if it still waits for
+        the pool; returns whether it did."""
+        with self._queued_lock:
+            queued = self._queued.pop(op_id, None)
+            if queued is None or not queued[0].cancel():
+                return False
+        _future, function, args, cancel = queued
+        if self._guarded(cancel):
+            return True
+        # No cancel request after all: it runs as it would have.
+        self.submit(function, *args)
+        return False
+
+    @staticmethod
+    def cancel_unstarted(initiate_task, context, log, checkpoint,
+                         **records):
+        """``cancel`` of ``submit`` for an operation begun by
+        ``initiate_task`` on ``checkpoint`` (and ``restore=`` or
+        ``verify=`` record)."""
+        runtime = flow_runtime.FlowRuntime(context, {}, checkpoint, log,
+                                           **records)
+        runtime.operation_type = initiate_task.operation_type
+        if not base_flow.cancel_unstarted(initiate_task, runtime):
+            return False
+        ended(context, log)
+        return True
 
     @staticmethod
     def _guarded(function, *args):
@@ -196,7 +245,11 @@ class OperationRunner(object):
             steps = True  # the flow fails it and records why
         if steps:
             self.submit(observed, context, log, delete_flow.delete, context,
-                        plugins, checkpoint, log)
+                        plugins, checkpoint, log, op_id=checkpoint.id,
+                        cancel=functools.partial(
+                            self.cancel_unstarted,
+                            delete_flow.InitiateDeleteTask, context, log,
+                            checkpoint))
         else:
             self._guarded(observed, context, log, delete_flow.delete,
                           context, plugins, checkpoint, log)

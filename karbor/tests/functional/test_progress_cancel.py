@@ -106,8 +106,9 @@ def operation_log(karbor, project, checkpoint_id, operation_type):
 
 
 def assert_cancelled_checkpoint(karbor, project, checkpoint_id,
-                                operation_type='protect'):
-    """Cancelled, by the caller's user, nothing left in the bank."""
+                                operation_type='protect', settled=True):
+    """Cancelled, by the caller's user, nothing left in the bank (nor in
+    progress in the project, when ``settled``)."""
     path = checkpoint_path(checkpoint_id)
     shown = wait_status(karbor, project, path, 'checkpoint')
     assert shown['status'] == 'cancelled', shown
@@ -123,8 +124,9 @@ def assert_cancelled_checkpoint(karbor, project, checkpoint_id,
     assert 'Not rolled back' not in log['error_info']
     if operation_type == 'protect':
         assert resource_data(karbor, checkpoint_id) == []
-    crash.assert_nothing_in_progress(karbor, project)
-    crash.assert_bank_clean(karbor)
+    if settled:
+        crash.assert_nothing_in_progress(karbor, project)
+        crash.assert_bank_clean(karbor)
     return shown
 
 
@@ -185,14 +187,18 @@ def test_cancel_running_protect(karbor, project):
 
 
 def test_cancel_queued_protect(karbor, project):
-    _v1, running_id = protect(karbor, project, 3, 1)
+    """A protect waiting for the worker's only operation thread ends
+    cancelled at once, while the one before it still runs."""
+    _v1, running_id = protect(karbor, project, 6, 1)
     _v2, queued_id = protect(karbor, project, 2, 0)
     wait_steps_done(karbor, project, checkpoint_path(running_id))
     assert progress_of(karbor, project,
                        checkpoint_path(queued_id))['done'] == 0
     cancel(karbor, project, checkpoint_path(queued_id))
+    assert_cancelled_checkpoint(karbor, project, queued_id, settled=False)
+    assert get(karbor, project, checkpoint_path(running_id),
+               'checkpoint')['status'] == 'protecting'
     cancel(karbor, project, checkpoint_path(running_id))
-    assert_cancelled_checkpoint(karbor, project, queued_id)
     assert_cancelled_checkpoint(karbor, project, running_id)
 
 

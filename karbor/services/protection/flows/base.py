@@ -117,6 +117,16 @@ def fail(initiate_task, runtime, reason):
         initiate_task.fail(runtime)
 
 
+def cancel_unstarted(initiate_task, runtime):
+    """End, ``cancelled``, an operation whose flow never started (it
+    waited for a thread): nothing was made, nothing is undone. Returns
+    False, changing nothing, if its cancel was not requested."""
+    request = runtime.cancelled(fresh=True)
+    if request:
+        cancelled(initiate_task, runtime, request)
+    return bool(request)
+
+
 def cancelled(initiate_task, runtime, request):
     """Put a cancelled operation (``request``: who asked and when, see
     ``FlowRuntime.cancelled``) into ``cancelled``; its reason says who

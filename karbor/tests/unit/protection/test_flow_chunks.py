@@ -25,13 +25,13 @@ CONF = cfg.CONF
 VOLUME = 'OS::Cinder::Volume'
 HOOKS = protection_plugin.HOOKS
 
-# Six unlinked volumes in two chunks of three, run one after the other.
+# Six unlinked volumes in two chunks of three (one per pool thread).
 CHILD = """
 import json, sys
 from oslo_config import cfg
 from karbor.services.protection.flows import persistence, protect
 from karbor.tests.unit.protection import flow_fakes as ff
-cfg.CONF.set_override('flow_thread_pool_size', 1)
+cfg.CONF.set_override('flow_thread_pool_size', 2)
 directory, url, checkpoint_id, log_id, parameters = sys.argv[1:]
 roots, res = ff.independent(6)
 protect.protect(
@@ -135,7 +135,7 @@ def test_crash_inside_a_chunk_resumes_without_running_recorded_hooks(
         tmp_path, hook_recorder):
     flow_backend, unfinished, checkpoint_id, log_id = crash_in(
         tmp_path, 'vol1', 'on_main')
-    # vol1's chunk is vol0..vol2; the other chunk may have run first.
+    # vol1's chunk is vol0..vol2; the other one ran beside it.
     with flow_backend.engine.connect() as conn:
         recorded = {tuple(row) for row in conn.execute(sa.select(
             persistence.HOOKS_TABLE.c.resource,
@@ -185,8 +185,8 @@ def test_crash_inside_a_chunk_can_be_failed_cleanly(tmp_path,
 
 def test_failure_in_a_chunk_reverts_the_chunks_before_it(
         tmp_path, flow_backend, hook_recorder):
-    # One thread: two chunks of three volumes, one after the other.
-    CONF.set_override('flow_thread_pool_size', 1)
+    # Two threads: two chunks of three volumes.
+    CONF.set_override('flow_thread_pool_size', 2)
     workflow.shutdown_executor()
     try:
         roots, res = ff.independent(6)

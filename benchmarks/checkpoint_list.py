@@ -31,6 +31,14 @@ def split(count):
 
 def seed_ours(server, client, count):
     """Write ``count`` checkpoints for the client's project; plan ids."""
+    return run_seeder(client, count, 'seed_checkpoints.py',
+                      '--config-file', server.config_path)
+
+
+def run_seeder(client, count, script, *args):
+    """Make the older and the main plan through ``client`` and have
+    ``script`` (of this directory) write their ``count`` checkpoints for
+    the client's project; plan ids."""
     older, main = split(count)
     plans = []
     for name, number in (('older-plan', older), ('main-plan', main)):
@@ -43,11 +51,10 @@ def seed_ours(server, client, count):
         plans_file.flush()
         subprocess.run(
             [os.path.join(common.VENV_BIN, 'python'),
-             os.path.join(HERE, 'seed_checkpoints.py'),
-             '--config-file', server.config_path,
-             '--provider', common.NOOP_PROVIDER,
-             '--project', client.prefix.rsplit('/', 1)[1],
-             '--plans', plans_file.name], check=True, cwd=common.REPO)
+             os.path.join(HERE, script)] + list(args) + [
+                '--provider', common.NOOP_PROVIDER,
+                '--project', client.prefix.rsplit('/', 1)[1],
+                '--plans', plans_file.name], check=True, cwd=common.REPO)
     return [plan['id'] for plan in plans]
 
 

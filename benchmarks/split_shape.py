@@ -25,7 +25,9 @@ soak within 10% of the peak.
 
 import concurrent.futures
 import contextlib
+import os
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -50,6 +52,13 @@ def add_options(parser):
     parser.add_argument('--wrk-seconds', type=int, default=10)
     parser.add_argument('--small-count', type=int, default=2000)
     parser.add_argument('--large-count', type=int, default=100000)
+    parser.add_argument('--anchor-large-count', type=int, default=0,
+                        help="checkpoints written into the anchor's bank "
+                             '(seed_anchor.py) for its "list 50 of large"; '
+                             '0 (default): it lists its --small-count ones')
+    parser.add_argument('--read-targets', default=','.join(READ_TARGETS),
+                        help='comma-separated reads to measure (default '
+                             '%s)' % ','.join(READ_TARGETS))
     parser.add_argument('--soak-minutes', type=float, default=10)
     parser.add_argument('--warmup-minutes', type=int, default=5,
                         help='soak minutes whose RSS counts in the peak '
@@ -155,6 +164,8 @@ def concurrent_creation(ours, anchor, args):
 
 # API reads with wrk
 
+# Seconds before wrk counts a request as timed out (its default is 2).
+WRK_TIMEOUT = 30
 WRK_RATE = re.compile(r'Requests/sec:\s+([\d.]+)')
 WRK_NON2XX = re.compile(r'Non-2xx or 3xx responses:\s+(\d+)')
 WRK_ERRORS = re.compile(r'Socket errors:.*')
@@ -175,6 +186,7 @@ def wrk(server, client, path, seconds, connections=16):
                                 path)
     out = subprocess.run(
         ['wrk', '-t2', '-c%d' % connections, '-d%ds' % seconds, '--latency',
+         '--timeout', '%ds' % WRK_TIMEOUT,
          '-H', 'X-Auth-Token: %s' % client.headers['X-Auth-Token'], url],
         check=True, capture_output=True, text=True).stdout
     non2xx = WRK_NON2XX.search(out)
@@ -191,32 +203,94 @@ def _list_path():
                                                   checkpoint_list.PAGE)
 
 
-def read_targets(server, client, plan_id, large_client=None):
-    targets = [('GET /providers', client, '/providers'),
-               ('GET /plans/{id}', client, '/plans/%s' % plan_id),
-               ('list 50 of small', client, _list_path())]
-    if large_client is not None:
-        targets.append(('list 50 of large', large_client, _list_path()))
-    return targets
+READ_TARGETS = ('providers', 'plan', 'small', 'large')
+READ_LABELS = {'providers': 'GET /providers', 'plan': 'GET /plans/{id}',
+               'small': 'list 50 of small', 'large': 'list 50 of large'}
+
+
+def read_targets(client, plan_id, large_client, wanted):
+    paths = {'providers': (client, '/providers'),
+             'plan': (client, '/plans/%s' % plan_id),
+             'small': (client, _list_path()),
+             'large': (large_client, _list_path())}
+    return [(READ_LABELS[name],) + paths[name] for name in wanted
+            if paths[name][0] is not None]
+
+
+def seed_anchor_bank(anchor, count):
+    """``count`` checkpoints of a new project written straight into the
+    anchor's bank (``seed_anchor.py``); ``(client, project)``."""
+    project = common.new_project()
+    client = anchor.client(project)
+    checkpoint_list.run_seeder(client, count, 'seed_anchor.py', '--bank',
+                               os.path.join(common.ANCHOR_DIR, 'bank'))
+    return client, project
+
+
+def unseed_anchor_bank(project):
+    """Remove what ``seed_anchor_bank`` wrote for ``project``."""
+    root = os.path.join(common.ANCHOR_DIR, 'bank', 'karbor')
+    listing = os.path.join(root, 'indices', 'by-provider',
+                           common.NOOP_PROVIDER, project)
+    for leaf in os.listdir(listing):
+        shutil.rmtree(os.path.join(root, 'checkpoints',
+                                   leaf.partition('@')[2]),
+                      ignore_errors=True)
+    for kind in ('by-provider', 'by-date', 'by-plan'):
+        for top, dirs, _files in os.walk(os.path.join(root, 'indices',
+                                                      kind)):
+            if project in dirs:
+                shutil.rmtree(os.path.join(top, project))
+                dirs.remove(project)
 
 
 def reads(ours, anchor, args):
-    small = args.small_count
+    small, large = args.small_count, args.large_count
+    anchor_large = args.anchor_large_count
+    wanted = [t for t in args.read_targets.split(',') if t]
+    if not small:
+        wanted = [t for t in wanted if t != 'small']
+    if not large:
+        wanted = [t for t in wanted if t != 'large']
     print('seeding: ours %d + %d checkpoints (seed_checkpoints.py), anchor '
-          '%d through its API...' % (small, args.large_count, small),
-          flush=True)
+          '%d through its API and %d into its bank (seed_anchor.py)...' % (
+              small, large, small, anchor_large), flush=True)
     ours_client = ours.client()
     ours_plans = checkpoint_list.seed_ours(ours, ours_client, small)
-    large_client = ours.client()
-    checkpoint_list.seed_ours(ours, large_client, args.large_count)
+    large_client = None
+    if large:
+        large_client = ours.client()
+        checkpoint_list.seed_ours(ours, large_client, large)
     project = common.new_project()
     anchor_plans = checkpoint_list.create_anchor(anchor, project, small, 4)
     anchor_client = anchor.client(project)
+    anchor_large_client = anchor_project = None
+    if anchor_large:
+        start = time.perf_counter()
+        anchor_large_client, anchor_project = seed_anchor_bank(
+            anchor, anchor_large)
+        print('anchor: %d checkpoints written into its bank in %.0f s' % (
+            anchor_large, time.perf_counter() - start), flush=True)
+    try:
+        return _measure_reads(ours, anchor, args, wanted, ours_client,
+                              ours_plans, large_client, anchor_client,
+                              anchor_plans, anchor_large_client)
+    finally:
+        if anchor_project:
+            unseed_anchor_bank(anchor_project)
+
+
+def _measure_reads(ours, anchor, args, wanted, ours_client, ours_plans,
+                   large_client, anchor_client, anchor_plans,
+                   anchor_large_client):
+    small, large = args.small_count, args.large_count
     subjects = {
-        'ours': (ours, read_targets(ours, ours_client, ours_plans[1],
-                                    large_client)),
-        'anchor': (anchor, read_targets(anchor, anchor_client,
-                                        anchor_plans[1])),
+        'ours': (ours, read_targets(ours_client, ours_plans[1],
+                                    large_client, wanted)),
+        'anchor': (anchor, read_targets(
+            anchor_client, anchor_plans[1],
+            anchor_large_client or (anchor_client if small else None),
+            wanted)),
     }
     results = {}
     for round_ in range(max(1, args.rounds // 2)):
@@ -227,23 +301,29 @@ def reads(ours, anchor, args):
                 results.setdefault((name, label), []).append(
                     wrk(server, client, path, args.wrk_seconds))
     ok = True
-    for label in ('GET /providers', 'GET /plans/{id}', 'list 50 of small',
-                  'list 50 of large'):
+    anchor_count = {'small': small,
+                    'large': args.anchor_large_count or small}
+    for target in wanted:
+        label = READ_LABELS[target]
+        if ('ours', label) not in results or \
+                ('anchor', label) not in results:
+            continue
         ours_rate = _print_reads('ours', label, results[('ours', label)],
-                                 args)
-        anchor_label = label.replace('large', 'small')
-        anchor_rate = _print_reads('anchor', anchor_label,
-                                   results[('anchor', anchor_label)], args)
-        ok &= report('%s req/s' % label.replace(
-            'small', '%d' % small).replace('large', '%d (anchor: of %d)' % (
-                args.large_count, small)), ours_rate / anchor_rate)
+                                 {'small': small, 'large': large})
+        anchor_rate = _print_reads('anchor', label,
+                                   results[('anchor', label)], anchor_count)
+        name = label.replace('small', '%d' % small).replace('large', '%d' % (
+            large))
+        if target == 'large' and anchor_count['large'] != large:
+            name += ' (anchor: of %d)' % anchor_count['large']
+        ok &= report('%s req/s' % name, ours_rate / anchor_rate)
     return ok
 
 
-def _print_reads(name, label, runs, args):
+def _print_reads(name, label, runs, counts):
     rate = sum(r[0] for r in runs) / len(runs)
-    label = label.replace('small', '%d' % args.small_count).replace(
-        'large', '%d' % args.large_count)
+    label = label.replace('small', '%d' % counts['small']).replace(
+        'large', '%d' % counts['large'])
     print('%-8s %-22s %8.1f req/s (rounds: %s)  p50 %s ms  p99 %s ms  '
           'non-2xx %d' % (
               name, label, rate, ' '.join('%.0f' % r[0] for r in runs),

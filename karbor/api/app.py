@@ -67,7 +67,7 @@ def setup_app(conf=None, auth_strategy=None):
     strategy = auth_strategy or conf.auth_strategy
     v1 = auth.authenticated(metrics.MetricsSplit(make_v1_app()), strategy,
                             conf)
-    console = (dashboard.Dashboard(conf, strategy) if conf.dashboard.enabled
-               else None)
+    console = (dashboard.Dashboard(conf, strategy)
+               if dashboard.enabled(conf) else None)
     return request_id.RequestId(fault.FaultWrapper(
         request_check.RequestCheck(VersionSplit(v1, console))))

@@ -47,6 +47,14 @@ dashboard_opts = [
 ]
 CONF.register_opts(dashboard_opts, group='dashboard')
 
+
+def enabled(conf):
+    """Whether ``conf`` turns the console on (its options are registered
+    on ``conf`` first: a private ``ConfigOpts`` may not have them)."""
+    conf.register_opts(dashboard_opts, group='dashboard')
+    return conf.dashboard.enabled
+
+
 PREFIX = '/dashboard'
 STATIC_DIR = os.path.join(os.path.dirname(__file__), 'dashboard_static')
 TOKENS_PATH = '/keystone/auth/tokens'

@@ -39,9 +39,7 @@ def failure_reason(flow_failures, runtime=None):
     if not flow_failures:
         reasons = ['Unknown error']
     else:
-        reasons = ['%s (%s)' % (causes.describe(failure.exception) if
-                                failure.exception is not None else
-                                failure.exception_str,
+        reasons = ['%s (%s)' % (causes.describe_failure(failure),
                                 resource_flow.failed_hook(runtime, name)
                                 if runtime else name)
                    for name, failure in sorted(flow_failures.items())]

@@ -54,6 +54,27 @@ def describe(err):
     return str(err) or type(err).__name__
 
 
+# A driver's connection error, as a failure read back from the flow store
+# names it (class paths only: the exception object is gone).
+_CONNECTION_ERROR_TYPES = ('oslo_db.exception.DBConnectionError',
+                           'sqlalchemy.exc.InterfaceError')
+_DRIVER_ERROR_TYPE = 'sqlalchemy.exc.OperationalError'
+
+
+def describe_failure(failure):
+    """The cause of a taskflow ``Failure``, also one read back from the
+    flow store after a restart or an outage (it has no exception)."""
+    if failure.exception is not None:
+        return describe(failure.exception)
+    lost = failure.check(*_CONNECTION_ERROR_TYPES)
+    if not lost and not (failure.exception_str or '').startswith('(sqlite3.'):
+        lost = failure.check(_DRIVER_ERROR_TYPE)
+    if lost:
+        return _('database unavailable: connection lost or refused (%s)'
+                 ) % lost.rsplit('.', 1)[-1]
+    return failure.exception_str
+
+
 def database_unavailable(err):
     return _('database unavailable: connection lost or refused (%s)') % (
         type(getattr(err, 'inner_exception', None) or

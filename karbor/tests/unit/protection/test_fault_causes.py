@@ -1,11 +1,13 @@
 """Reasons of failed operations, database retries, deferred writes."""
 
 import errno
+import sqlite3
 
 from oslo_config import cfg
 import pytest
 import sqlalchemy as sa
 from taskflow import exceptions as tf_exc
+from taskflow.types import failure
 
 from karbor import exception
 from karbor.services.protection import deferred
@@ -41,6 +43,26 @@ def test_database_errors_are_named_without_internals():
         assert '5432' not in described and 'SELECT' not in described
     assert not causes.is_database_error(ValueError('x'))
     assert causes.describe(ValueError('plain')) == 'plain'
+
+
+def _stored(err):
+    """``err`` as a taskflow failure read back from the flow store."""
+    try:
+        raise err
+    except Exception:
+        return failure.Failure.from_dict(failure.Failure().to_dict())
+
+
+def test_stored_failures_name_a_lost_database():
+    stored = _stored(_refused())
+    assert stored.exception is None
+    assert causes.describe_failure(stored) == (
+        'database unavailable: connection lost or refused '
+        '(OperationalError)')
+    locked = _stored(sa.exc.OperationalError(
+        'SELECT 1', {}, sqlite3.OperationalError('database is locked')))
+    assert 'database is locked' in causes.describe_failure(locked)
+    assert causes.describe_failure(_stored(ValueError('bad'))) == 'bad'
 
 
 def test_database_writes_are_retried_until_the_timeout(monkeypatch):

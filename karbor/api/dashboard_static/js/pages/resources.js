@@ -134,7 +134,7 @@ export async function plans(main) {
 
 export async function startCheckpoint(providerId, planId) {
   const {checkpoint} = await api('POST', `providers/${enc(providerId)}/checkpoints`,
-    {checkpoint: {plan_id: planId, extra_info: {created_by: 'console'}}});
+    {checkpoint: {plan_id: planId}});
   return checkpoint;
 }
 

@@ -2,10 +2,13 @@
 Playwright, for the console's tests and benchmark. Playwright never
 downloads a browser here: it launches ``/usr/bin/chromium``."""
 
+import contextlib
 import os
 import shutil
 import tempfile
+import threading
 import time
+from wsgiref import simple_server
 
 CHROMIUM = os.environ.get('KARBOR_CHROMIUM', '/usr/bin/chromium')
 ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
@@ -62,3 +65,22 @@ def artifacts_dir(name):
         return path
     return tempfile.mkdtemp(prefix='karbor-%s-%s-' % (
         name, time.strftime('%Y%m%d-%H%M%S')))
+
+
+class _QuietHandler(simple_server.WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(app):
+    """Serve the WSGI ``app`` on a free local port; yield its base URL."""
+    server = simple_server.make_server('127.0.0.1', 0, app,
+                                       handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield 'http://127.0.0.1:%d' % server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()

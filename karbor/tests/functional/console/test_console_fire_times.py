@@ -4,8 +4,6 @@ patterns, in time zones and across a DST change; rules the console cannot
 draw give no times rather than wrong ones."""
 
 import datetime
-import threading
-from wsgiref import simple_server
 
 from oslo_config import cfg
 import pytest
@@ -70,15 +68,8 @@ def every_minute_allowed():
 @pytest.fixture(scope='module')
 def console_url():
     """The console's files on a local WSGI server of their own."""
-    server = simple_server.make_server(
-        '127.0.0.1', 0, dashboard.Dashboard(),
-        handler_class=type('Quiet', (simple_server.WSGIRequestHandler,),
-                           {'log_message': lambda *args: None}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d' % server.server_port
-    server.shutdown()
-    server.server_close()
+    with chromium.serve(dashboard.Dashboard()) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope='module')

@@ -11,11 +11,9 @@ cancel or preview. Skipped when no original Karbor answers (start it with
 
 import os
 import re
-import threading
 import urllib.error
 import urllib.request
 import uuid
-from wsgiref import simple_server
 
 import pytest
 import requests
@@ -76,15 +74,8 @@ class Relay(object):
 
 @pytest.fixture(scope='module')
 def url():
-    server = simple_server.make_server(
-        '127.0.0.1', 0, Relay(),
-        handler_class=type('Quiet', (simple_server.WSGIRequestHandler,),
-                           {'log_message': lambda *args: None}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d' % server.server_port
-    server.shutdown()
-    server.server_close()
+    with chromium.serve(Relay()) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope='module')

@@ -257,7 +257,9 @@ def test_kill_during_restore(karbor, project):
 
 def test_kill_during_delete(karbor, project):
     volume_ids = volumes(20)
-    plan_id = create_plan(karbor, project, volume_ids)
+    # Each volume's delete takes a second: the worker is killed halfway.
+    plan_id = create_plan(karbor, project, volume_ids,
+                          {VOLUME: {'delete_sleep': 1}})
     checkpoint_id = create_checkpoint(karbor, project, plan_id)
     path = '%s/%s' % (CHECKPOINTS, checkpoint_id)
     assert wait_final(karbor, project, path, 'checkpoint',

@@ -5,6 +5,8 @@ a process-wide, thread-safe journal. Per-resource parameters steer it:
 
 * ``fail_on``: the hook that raises for this resource;
 * ``sleep``: seconds ``on_main`` sleeps (to observe parallelism);
+* ``delete_sleep``: seconds the delete's ``on_main`` of the checkpoint
+  protected with it sleeps (kept in the resource's bank object);
 * ``crash_on`` + ``crash_marker``: the hook (or ``on_revert``) that kills
   the process the first time it runs (the marker file records the crash).
 
@@ -40,6 +42,7 @@ _SCHEMA = {
         "fail_on": {"type": "string", "enum": list(
             protection_plugin.HOOKS)},
         "sleep": {"type": "number", "minimum": 0},
+        "delete_sleep": {"type": "number", "minimum": 0},
         "crash_on": {"type": "string",
                      "enum": list(protection_plugin.HOOKS) + ['on_revert']},
         "crash_marker": {"type": "string"},
@@ -121,7 +124,8 @@ class RecorderOperation(protection_plugin.Operation):
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
         self._run('on_main', resource, parameters)
         time.sleep(parameters.get('sleep', 0))
-        getattr(self, '_main_' + self.kind)(checkpoint, resource, **kwargs)
+        getattr(self, '_main_' + self.kind)(checkpoint, resource,
+                                            parameters=parameters, **kwargs)
         self._plugin.journal.record(
             (self.kind, 'on_main', resource.key, 'end', time.monotonic()))
 
@@ -136,11 +140,19 @@ class RecorderOperation(protection_plugin.Operation):
         elif self.kind == constants.OPERATION_COPY:
             _forget_bank_object(kwargs['checkpoint_copy'], resource)
 
-    def _main_protect(self, checkpoint, resource, **kwargs):
+    def _main_protect(self, checkpoint, resource, parameters, **kwargs):
         section = checkpoint.get_resource_bank_section(resource.id)
-        section.update_object(BANK_OBJECT, {'resource': resource.key})
+        section.update_object(BANK_OBJECT, {
+            'resource': resource.key,
+            'delete_sleep': parameters.get('delete_sleep', 0)})
 
     def _main_delete(self, checkpoint, resource, **kwargs):
+        section = checkpoint.get_resource_bank_section(resource.id)
+        try:
+            saved = section.get_object(BANK_OBJECT)
+        except (exception.NotFound, KeyError):
+            saved = {}
+        time.sleep(saved.get('delete_sleep') or 0)
         _forget_bank_object(checkpoint, resource)
 
     def _main_copy(self, checkpoint, resource, checkpoint_copy, **kwargs):

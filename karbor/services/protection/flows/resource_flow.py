@@ -234,8 +234,8 @@ class ResourceChunkTask(task.Task):
         # was running when the flow was interrupted, also those that may
         # have run one unrecorded: records are written in order, so those
         # are within the first RECORDS_IN_FLIGHT + 1 hooks without one.
-        if result is None:
-            return
+        # ``result`` does not tell: a task whose failure could not be saved
+        # (the database went away) is reverted with none.
         records = hook_records(runtime)
         undo = _started(runtime) | self._may_have_run(records)
         for resource, parameters in reversed(

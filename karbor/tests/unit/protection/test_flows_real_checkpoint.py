@@ -43,7 +43,8 @@ def test_protect_copy_delete_on_file_system_bank(tmp_path, flow_backend,
     stored = collection.get(checkpoint.id)
     assert stored.status == 'available'
     assert stored.resource_graph == checkpoint.resource_graph
-    assert recorded_object(stored, res['D']) == {'resource': res['D'].key}
+    assert recorded_object(stored, res['D']) == {'resource': res['D'].key,
+                                                 'delete_sleep': 0}
 
     copy_cp = collection.create(PLAN, {'status': 'wait_copying'})
     assert copy.copy(ff.make_context(), plugins, stored, copy_cp,

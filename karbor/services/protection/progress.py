@@ -106,11 +106,11 @@ class ProgressTracker(object):
                 self._add(resource, steps)
         self.flush(force=True)
 
-    def _add(self, resource, steps, state=None):
-        key = '%s#%s' % (resource.type, resource.id)
+    def _add(self, resource, steps):
+        key = resource.key
         if key not in self._resources:
             self._order.append(key)
-        self._resources[key] = state or {
+        self._resources[key] = {
             'id': resource.id, 'type': resource.type,
             'name': resource.name, 'status': PENDING,
             'steps_done': 0, 'steps': steps, 'bytes_done': None,
@@ -168,7 +168,7 @@ class ProgressTracker(object):
         self.flush()
 
     def _state(self, resource):
-        key = '%s#%s' % (resource.type, resource.id)
+        key = resource.key
         if key not in self._resources:
             self._add(resource, 1)
         return self._resources[key]

@@ -46,7 +46,7 @@ def failure_reason(flow_failures, runtime=None):
     reason = '; '.join(reasons[:MAX_REASONS])
     if len(reasons) > MAX_REASONS:
         reason += '; and %d more' % (len(reasons) - MAX_REASONS)
-    left = resource_flow.cleanup_failures(runtime) if runtime else []
+    left = runtime.cleanup_failures if runtime else []
     if left:
         reason += '. Not rolled back: ' + '; '.join(left)
     return reason
@@ -134,7 +134,7 @@ def cancelled(initiate_task, runtime, request):
     user_id, at = request
     reason = str(exception.OperationCancelled(
         user=user_id, at=progress.isoformat(at)))
-    left = resource_flow.cleanup_failures(runtime)
+    left = runtime.cleanup_failures
     if left:
         reason += '. Not rolled back: ' + '; '.join(left)
     LOG.info('Operation %(op)s of %(id)s: %(reason)s',

@@ -36,6 +36,7 @@ from taskflow import task
 
 from karbor import metrics
 from karbor.services.protection import graph
+from karbor.services.protection.flows import persistence
 from karbor.services.protection import protection_plugin
 
 LOG = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def run_hook(runtime, operation_type, hook, resource, parameters):
     try:
         call_hook(runtime, operation_type, hook, resource, parameters)
     except Exception as err:
-        runtime.__dict__['hook_failed'] = True
+        runtime.hook_failed = True
         runtime.hook_ended(operation_type, resource, False)
         runtime.record_resource_failure(operation_type, resource, str(err))
         raise
@@ -132,38 +133,14 @@ def undo_resource(runtime, operation_type, resource, parameters):
     except Exception as err:
         LOG.warning('Undoing %(type)s %(id)s failed: %(err)s',
                     {'type': resource.type, 'id': resource.id, 'err': err})
-        cleanup_failures(runtime).append(
+        runtime.cleanup_failures.append(
             '%s %s: %s' % (resource.type, resource.id, err))
-
-
-def cleanup_failures(runtime):
-    """What the revert of ``runtime``'s flow could not undo (a list)."""
-    return runtime.__dict__.setdefault('cleanup_failures', [])
 
 
 def failed_hook(runtime, atom_name):
     """The ``<op>_<hook>_<Type>_<id>`` name of the hook whose failure made
     atom ``atom_name`` fail (the atom's own name if it runs one hook)."""
-    return runtime.__dict__.get('failed_hooks', {}).get(atom_name, atom_name)
-
-
-class MemoryHookRecords(object):
-    """Completed hooks of a flow run without persistence (same interface
-    as ``persistence.HookRecords``)."""
-
-    interrupted = frozenset()
-
-    def __init__(self):
-        self._done = set()
-
-    def is_done(self, key, hook):
-        return (key, hook) in self._done
-
-    def add(self, key, hook):
-        self._done.add((key, hook))
-
-    def wait(self, ticket):
-        pass
+    return runtime.failed_hooks.get(atom_name, atom_name)
 
 
 _records_lock = threading.Lock()
@@ -172,10 +149,10 @@ _records_lock = threading.Lock()
 def hook_records(runtime):
     """The records of the completed hooks of ``runtime``'s flow."""
     with _records_lock:
-        records = getattr(runtime, 'hook_records', None)
-        if records is None:
-            records = runtime.hook_records = MemoryHookRecords()
-        return records
+        if runtime.hook_records is None:
+            # No flow store: the records live in memory only.
+            runtime.hook_records = persistence.HookRecords(None, None)
+        return runtime.hook_records
 
 
 class ResourceChunkTask(task.Task):
@@ -201,14 +178,14 @@ class ResourceChunkTask(task.Task):
     def execute(self, runtime):
         runtime.check_aborted()
         records = hook_records(runtime)
-        started = _started(runtime)
+        started = runtime.started_resources
         # Tickets of the records not known to be written, oldest first.
         tickets = collections.deque()
         for resource, hooks, parameters in self._members:
             for hook in hooks:
                 if records.is_done(resource.key, hook):
                     continue
-                if runtime.__dict__.get('hook_failed'):
+                if runtime.hook_failed:
                     return False
                 runtime.check_aborted()
                 started.add(resource.key)
@@ -225,7 +202,7 @@ class ResourceChunkTask(task.Task):
             run_hook(runtime, self._operation_type, hook, resource,
                      parameters)
         except Exception:
-            runtime.__dict__.setdefault('failed_hooks', {})[self.name] = (
+            runtime.failed_hooks[self.name] = (
                 task_name(self._operation_type, hook, resource))
             raise
 
@@ -237,7 +214,7 @@ class ResourceChunkTask(task.Task):
         # ``result`` does not tell: a task whose failure could not be saved
         # (the database went away) is reverted with none.
         records = hook_records(runtime)
-        undo = _started(runtime) | self._may_have_run(records)
+        undo = runtime.started_resources | self._may_have_run(records)
         for resource, parameters in reversed(
                 [(resource, parameters) for resource, hooks, parameters
                  in self._members if resource.key in undo]):
@@ -257,12 +234,6 @@ class ResourceChunkTask(task.Task):
             end = unrecorded[0] + RECORDS_IN_FLIGHT + 1
             done += [i for i in unrecorded if i < end]
         return {steps[i][0] for i in done}
-
-
-def _started(runtime):
-    """Keys of the resources whose hooks chunk tasks began to run in this
-    process."""
-    return runtime.__dict__.setdefault('started_resources', set())
 
 
 class ResourceGraphFlow(flow.Flow):

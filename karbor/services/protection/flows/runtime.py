@@ -102,6 +102,17 @@ class FlowRuntime(object):
         self.operation_type = None
         # (user id, when) once the operation's cancel was requested.
         self.cancel_request = None
+        # The hooks completed (``persistence.HookRecords``), set by whoever
+        # runs the flow; records kept in memory when nobody does.
+        self.hook_records = None
+        # Resource keys whose hooks chunk tasks began in this process.
+        self.started_resources = set()
+        # Whether a hook of the flow failed: the chunk tasks stop.
+        self.hook_failed = False
+        # Chunk task name -> name of the hook that made it fail.
+        self.failed_hooks = {}
+        # What the revert could not undo, for the failure reason.
+        self.cleanup_failures = []
         self._cancel_read = 0.0
         self._progress = None
         self._operations = {}

@@ -232,7 +232,7 @@ def reverted_keys(hook_recorder):
 def test_resumed_chunk_undoes_what_may_have_run_unrecorded(
         tmp_path, hook_recorder, monkeypatch):
     monkeypatch.setattr(resource_flow, 'RECORDS_IN_FLIGHT', 2)
-    records = resource_flow.MemoryHookRecords()
+    records = persistence.HookRecords(None, None)
     records.interrupted = {'protect_resources_0'}
     for hook in HOOKS:
         records.add(VOLUME + '#id-vol0', hook)
@@ -251,10 +251,10 @@ def test_resumed_chunk_undoes_what_may_have_run_unrecorded(
 
 
 def test_chunk_that_never_ran_a_hook_undoes_nothing(tmp_path, hook_recorder):
-    revert_chunk(tmp_path, resource_flow.MemoryHookRecords())
+    revert_chunk(tmp_path, persistence.HookRecords(None, None))
     assert reverted_keys(hook_recorder) == []
     # Nor one resumed that was not running at the crash.
-    records = resource_flow.MemoryHookRecords()
+    records = persistence.HookRecords(None, None)
     records.interrupted = {'protect_resources_1'}
     revert_chunk(tmp_path, records)
     assert reverted_keys(hook_recorder) == []

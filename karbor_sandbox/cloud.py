@@ -47,9 +47,9 @@ class Cloud(object):
         return self.base_url + svc.prefix
 
     def catalog(self, project_id):
-        """Keystone v3 catalog entries of every service."""
-        return [entry for svc in self.services
-                for entry in svc.catalog_entries(project_id)]
+        """Keystone v3 catalog entries of every service, the ones
+        registered in Keystone included."""
+        return self.service('identity').keystone_catalog(project_id)
 
     def endpoints(self):
         """``{service name: url}`` for every service (for humans)."""

@@ -219,6 +219,36 @@ def test_external_endpoints_join_the_catalog(sandbox):
         ks_client.Client(session=sess).services.create('x', type='x')
 
 
+def test_registered_service_replaces_the_builtin_of_its_type(sandbox):
+    """A real Swift registered as object-store is the only object-store
+    the catalog, the service list and the endpoint list offer."""
+    builtin = sandbox.session().get_endpoint(service_type='object-store')
+    sandbox.register_endpoint('object-store',
+                              'http://127.0.0.1:8080/v1/AUTH_$(project_id)s',
+                              'swift')
+    sess = sandbox.session()
+    real = 'http://127.0.0.1:8080/v1/AUTH_%s' % sandbox.project_id
+    assert sess.get_endpoint(service_type='object-store') == real
+    for interface in ('public', 'internal', 'admin'):
+        assert sess.get_endpoint(service_type='object-store',
+                                 interface=interface) == real
+    catalog = sess.auth.get_access(sess).service_catalog.catalog
+    stores = [e for e in catalog if e['type'] == 'object-store']
+    assert [e['name'] for e in stores] == ['swift']
+    assert {ep['url'] for ep in stores[0]['endpoints']} == {real}
+    assert SERVICE_TYPES - {'object-store'} <= {e['type'] for e in catalog}
+    kc = ks_client.Client(session=sandbox.admin_session())
+    services = kc.services.list(type='object-store')
+    assert [s.name for s in services] == ['swift']
+    urls = {e.url for e in kc.endpoints.list(service=services[0])}
+    assert urls == {'http://127.0.0.1:8080/v1/AUTH_$(project_id)s'}
+    assert builtin not in {e.url for e in kc.endpoints.list()}
+    # Gone again, the sandbox's own object store is back.
+    kc.services.delete(services[0])
+    assert sandbox.session().get_endpoint(
+        service_type='object-store') == builtin
+
+
 def test_auth_helpers_users_and_roles(sandbox):
     sess = sandbox.session()
     token = sess.get_token()

@@ -3,11 +3,14 @@ container and S3 bucket: each reads what the other wrote.
 
 The original's plugins run in its own Python (``bank_driver.py``), on the
 same provider file as ours (its Swift and S3 plugins also authenticate its
-``[trustee]`` user, with the sandbox's Keystone). Swift is the sandbox's,
-through its Keystone (the original's Swift plugin knows no other
-authentication); S3 is a moto server. For every kind of value a
-checkpoint holds (its metadata and status, a resource's metadata and
-status, data chunks, index entries):
+``[trustee]`` user, with the sandbox's Keystone). Swift is a real Swift
+(the bank suite's all-in-one) behind the sandbox's Keystone, the only
+object-store of its catalog: both plugins authenticate the demo user
+there and take Swift's URL from the catalog, as the original's Swift
+plugin knows no other authentication (``banks.keystone_swift``). S3 is
+a moto server. For every kind of value a checkpoint holds (its metadata
+and status, a resource's metadata and status, data chunks, index
+entries):
 
 - what the original wrote, ours reads as the original itself reads it
   back, and the other way round;
@@ -76,6 +79,15 @@ def sandbox(tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
+def real_swift(sandbox):
+    with banks.keystone_swift(sandbox) as aio:
+        assert sandbox.session().get_endpoint(
+            service_type='object-store') == 'http://127.0.0.1:%d/v1/AUTH_%s' \
+            % (aio.ports['proxy'], sandbox.project_id)
+        yield aio
+
+
+@pytest.fixture(scope='module')
 def karbor_conf(sandbox, tmp_path_factory):
     """The original's karbor.conf: its trustee, in the sandbox's Keystone."""
     conf = tmp_path_factory.mktemp('original') / 'karbor.conf'
@@ -84,9 +96,10 @@ def karbor_conf(sandbox, tmp_path_factory):
 
 
 def _swift_options(request, tmp_path):
-    """The sandbox's Swift, through its Keystone: the original's Swift
-    plugin authenticates with Keystone only."""
+    """The real Swift, through the sandbox's Keystone: the original's
+    Swift plugin authenticates with Keystone only."""
     sandbox = request.getfixturevalue('sandbox')
+    request.getfixturevalue('real_swift')
     return {
         'swift_client': {'swift_auth_url': sandbox.auth_url,
                          'swift_user': 'demo', 'swift_key': 'password',

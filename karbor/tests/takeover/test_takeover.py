@@ -1,7 +1,8 @@
 """Take over a running Karbor 1.6.0 deployment, and go back to it.
 
 On MariaDB and on PostgreSQL, with three providers whose banks are a file
-system, the sandbox's Swift (through its Keystone) and a moto S3 server:
+system, a real Swift behind the sandbox's Keystone (the only object-store
+of its catalog, see ``banks.keystone_swift``) and a moto S3 server:
 the original (a black box, see ``original.py``) makes plans, checkpoints,
 a restore, a verification, a quota class and operation logs through its
 API; the triggers and scheduled operations it cannot make without
@@ -29,6 +30,7 @@ import pytest
 import sqlalchemy as sa
 
 from karbor.tests import dbfixtures
+from karbor.tests.functional.banks import conftest as banks
 from karbor.tests.functional import conftest as functional
 from karbor.tests.functional import deployment
 from karbor.tests.takeover import original as original_lib
@@ -38,8 +40,8 @@ NOOP = functional.NOOP_PROVIDER
 SWIFT = 'c5e6f1d2-7a1b-4d3c-9e8f-0a1b2c3d4e5f'
 S3 = 'd6f7a2e3-8b2c-4e4d-8f9a-1b2c3d4e5f60'
 # Provider id -> (name, bank plugin, bank sections); sections are
-# formatted with the sandbox's Keystone URL, the moto URL and the bank
-# directory.
+# formatted with the sandbox's Keystone URL (where the Swift plugins find
+# the real Swift), the moto URL and the bank directory.
 PROVIDERS = {
     NOOP: ('No-Op Provider', 'karbor-fs-bank-plugin', """\
         [file_system_bank_plugin]
@@ -107,7 +109,8 @@ def shared_state(request, tmp_path, moto_endpoint):
     original_lib.add_vhost(vhost)
     try:
         with sandbox_fixture.running_sandbox(str(tmp_path / 'sandbox')) \
-                as sandbox, _database(backend, tmp_path) as url:
+                as sandbox, banks.keystone_swift(sandbox), \
+                _database(backend, tmp_path) as url:
             where = {'keystone': sandbox.auth_url, 's3': moto_endpoint,
                      'bank': tmp_path / 'bank', 'tag': vhost[-8:]}
             yield (url, TRANSPORT % vhost, _providers(tmp_path, where),
@@ -458,7 +461,7 @@ def test_take_over_and_go_back(shared_state, tmp_path):
             fixed}
         theirs_shown, ours_shown = shown[fixed]['properties']
         assert ours_shown.replace('calendar', 'crontab') == theirs_shown
-        assert set(listed) <= {'operationlog-list', 'trigger-list'}
+        assert set(listed) <= {'operationlog-list', 'trigger-list'}, listed
         assert set(listed['operationlog-list']) == interrupted
         assert set(listed.get('trigger-list', {})) <= {fixed[1]}
 

@@ -43,9 +43,9 @@ class IdentityService(service.Service):
         for user, (project, roles) in BOOTSTRAP_USERS.items():
             self.create_user(user, 'password', project, roles)
 
-    def catalog_entries(self, project_id):
-        return (super().catalog_entries(project_id) +
-                catalog_mod.stored_entries(self.store, project_id))
+    def keystone_catalog(self, project_id):
+        """The Keystone catalog (see :mod:`.catalog`)."""
+        return catalog_mod.catalog(self.cloud, project_id)
 
     def register_endpoint(self, stype, url, name=None):
         """Publish an external API (e.g. Karbor's) in the catalog."""

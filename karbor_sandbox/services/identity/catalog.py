@@ -3,7 +3,11 @@
 The catalog holds the sandbox's own services (from the registry, read
 only) plus services and endpoints created through the API, e.g. the
 Karbor API itself (``openstack endpoint create`` or ``karbor-sandbox
---endpoint data-protect=http://127.0.0.1:8799/v1/$(project_id)s``).
+--endpoint data-protect=http://127.0.0.1:8799/v1/$(project_id)s``). A
+stored service with endpoints stands in for the sandbox's own service of
+its type (e.g. a real Swift registered as ``object-store``): the catalog
+and the service and endpoint lists then show only the stored one, so
+every client picks it.
 """
 
 from karbor_sandbox import service
@@ -36,6 +40,21 @@ def stored_entries(store, project_id):
     return entries
 
 
+def builtin_entries(cloud, project_id, replaced=()):
+    """Catalog entries of the sandbox's own services, but for the types
+    in ``replaced``."""
+    return [entry for svc in cloud.services
+            for entry in svc.catalog_entries(project_id)
+            if entry['type'] not in replaced]
+
+
+def catalog(cloud, project_id):
+    """The catalog: stored services replace built-in ones of their type."""
+    stored = stored_entries(cloud.store, project_id)
+    return builtin_entries(cloud, project_id,
+                           {entry['type'] for entry in stored}) + stored
+
+
 def register(store, stype, url, name=None):
     """Add a service with public/internal/admin endpoints at ``url``."""
     with store.transaction():
@@ -61,8 +80,8 @@ class CatalogController(wsgi.Controller):
 
     def _builtin(self, req):
         project_id = service.context(req).project_id or ''
-        return [e for svc in self.cloud.services
-                for e in service.Service.catalog_entries(svc, project_id)]
+        replaced = {e['type'] for e in stored_entries(self.store, project_id)}
+        return builtin_entries(self.cloud, project_id, replaced)
 
     @wsgi.route('GET', '/v3/services')
     def services(self, req):

@@ -3,12 +3,16 @@
 ``make_plugin`` is parametrised over the file system bank (temp dir), the
 Swift bank (a real Swift all-in-one, see swift_aio.py) and the S3 bank (a
 moto server in a child process, so its memory does not count as ours).
+:func:`keystone_swift` puts the Swift all-in-one behind the sandbox's
+Keystone instead of tempauth.
 """
 
+import contextlib
 import subprocess
 import sys
 import uuid
 
+from keystoneclient.v3 import client as ks_client
 from oslo_config import cfg
 import pytest
 
@@ -16,6 +20,7 @@ from karbor.services.protection.bank_plugins import file_system_bank_plugin
 from karbor.services.protection.bank_plugins import s3_bank_plugin
 from karbor.services.protection.bank_plugins import swift_bank_plugin
 from karbor.tests.functional.banks import swift_aio
+from karbor_sandbox import fixture as sandbox_fixture
 
 PLUGINS = ('file_system', 'swift', 's3')
 
@@ -33,6 +38,28 @@ server.stop()
 @pytest.fixture(scope='session')
 def swift_server():
     with swift_aio.SwiftAIO() as aio:
+        yield aio
+
+
+@contextlib.contextmanager
+def keystone_swift(sandbox):
+    """A Swift all-in-one behind ``sandbox``'s Keystone, the only
+    object-store of its catalog: its proxy validates tokens as the
+    ``swift`` service user (made here, role ``service``), and users with
+    the ``admin`` or ``member`` role (the demo user) operate their
+    project's account."""
+    keystone = ks_client.Client(session=sandbox.admin_session())
+    project = keystone.projects.find(name='service')
+    user = keystone.users.create('swift', domain='default',
+                                 password=sandbox_fixture.PASSWORD,
+                                 default_project=project)
+    keystone.roles.grant(keystone.roles.find(name='service'), user=user,
+                         project=project)
+    with swift_aio.SwiftAIO(keystone=swift_aio.Keystone(
+            sandbox.auth_url, 'swift', sandbox_fixture.PASSWORD,
+            project_name='service', operator_roles=('admin', 'member'))) \
+            as aio:
+        sandbox.register_endpoint('object-store', aio.endpoint, 'swift')
         yield aio
 
 

@@ -1,9 +1,10 @@
 """A throwaway Swift all-in-one for functional tests.
 
-Swift (the server) is installed from PyPI into its own virtualenv, created
-on first use and reused afterwards: ``$KARBOR_TEST_CACHE/swift-venv``, by
-default ``~/.cache/karbor-tests/swift-venv`` (outside the source tree, and
-a directory CI systems usually cache). :class:`SwiftAIO` starts
+Swift (the server) is installed from PyPI into its own virtualenv (with
+keystonemiddleware, for the Keystone mode below), created on first use
+and reused afterwards: ``$KARBOR_TEST_CACHE/swift-venv``, by default
+``~/.cache/karbor-tests/swift-venv`` (outside the source tree, and a
+directory CI systems usually cache). :class:`SwiftAIO` starts
 account, container, in-memory object and proxy servers on free ports in a
 temporary directory, with tempauth (user ``test:tester``, key ``testing``).
 Tempauth keeps tokens in memcache; instead of a memcached daemon the proxy
@@ -12,6 +13,17 @@ proxy.
 
     with SwiftAIO() as aio:
         aio.auth_url, aio.user, aio.key
+
+Given a :class:`Keystone`, the proxy authenticates with Keystone instead,
+as a Swift behind Keystone does: keystonemiddleware's ``authtoken``
+validates tokens with that Keystone (as its service user) and Swift's
+``keystoneauth`` lets users with an operator role use their project's
+account (``AUTH_<project id>``). Clients find the proxy in the Keystone
+catalog, where the caller registers :attr:`SwiftAIO.endpoint` as
+``object-store``:
+
+    with SwiftAIO(keystone=Keystone(auth_url, 'swift', 'password')) as aio:
+        register_endpoint('object-store', aio.endpoint)
 """
 
 import contextlib
@@ -31,6 +43,10 @@ import urllib.request
 import psutil
 
 SWIFT_VERSION = '2.38.3'
+# What the venv holds (keystonemiddleware at the version
+# upper-constraints.txt pins); its marker file names them, so that a venv
+# made with fewer gets the rest.
+PACKAGES = ('swift==%s' % SWIFT_VERSION, 'keystonemiddleware')
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__),
                                          '..', '..', '..', '..'))
 SERVERS = ('account', 'container', 'object')
@@ -152,7 +168,7 @@ def ensure_venv(path=None):
     the first one instead of installing twice.
     """
     path = path or venv_path()
-    ready = os.path.join(path, '.karbor-swift-%s' % SWIFT_VERSION)
+    ready = os.path.join(path, '.karbor-%s' % '-'.join(PACKAGES))
     if os.path.exists(ready):
         return path
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -165,17 +181,33 @@ def ensure_venv(path=None):
 
 
 def _install(path):
+    """Install PACKAGES into the venv at ``path``: into the one there (a
+    venv an older list made, whose servers may be running: it keeps what
+    it has), or into a new one where there is none or pip fails there."""
+    if os.path.exists(os.path.join(path, 'bin', 'pip')):
+        try:
+            return _run(_pip_install(path))
+        except RuntimeError:
+            pass
     shutil.rmtree(path, ignore_errors=True)
-    cmd = [os.path.join(path, 'bin', 'pip'), 'install', '-q',
-           'swift==%s' % SWIFT_VERSION]
+    _run([sys.executable, '-m', 'venv', path])
+    _run(_pip_install(path))
+
+
+def _pip_install(path):
+    cmd = [os.path.join(path, 'bin', 'pip'), 'install', '-q'] + list(
+        PACKAGES)
     constraints = os.path.join(REPO_ROOT, 'upper-constraints.txt')
     if os.path.exists(constraints):
         cmd[3:3] = ['-c', constraints]
-    for step in ([sys.executable, '-m', 'venv', path], cmd):
-        result = subprocess.run(step, capture_output=True, text=True)
-        if result.returncode:
-            raise RuntimeError('%s failed:\n%s' % (' '.join(step),
-                                                   result.stderr))
+    return cmd
+
+
+def _run(step):
+    result = subprocess.run(step, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError('%s failed:\n%s' % (' '.join(step),
+                                               result.stderr))
 
 
 def free_ports(count):
@@ -194,22 +226,51 @@ def free_port():
     return free_ports(1)[0]
 
 
+class Keystone(object):
+    """The Keystone a proxy authenticates with: its v3 ``auth_url``, the
+    service user authtoken validates tokens as, and the roles that make a
+    user an operator of their project's account."""
+
+    def __init__(self, auth_url, username, password, project_name='service',
+                 operator_roles=('admin', 'member'), domain_id='default'):
+        self.auth_url = auth_url
+        self.username = username
+        self.password = password
+        self.project_name = project_name
+        self.operator_roles = operator_roles
+        self.domain_id = domain_id
+
+
 class SwiftAIO(object):
-    """Swift proxy + account/container/object servers for one test run."""
+    """Swift proxy + account/container/object servers for one test run.
+
+    ``keystone``: a :class:`Keystone` to authenticate with instead of
+    tempauth.
+    """
 
     user = 'test:tester'
     key = 'testing'
 
-    def __init__(self, venv=None, start_timeout=60):
+    def __init__(self, venv=None, start_timeout=60, keystone=None):
         self._venv = venv
         self._timeout = start_timeout
+        self.keystone = keystone
         self._procs = []
         self.base_dir = None
         self.ports = {}
 
     @property
     def auth_url(self):
+        """Where clients authenticate: tempauth, or the Keystone."""
+        if self.keystone:
+            return self.keystone.auth_url
         return 'http://127.0.0.1:%d/auth/v1.0' % self.ports['proxy']
+
+    @property
+    def endpoint(self):
+        """The object-store endpoint to put in the Keystone catalog."""
+        return 'http://127.0.0.1:%d/v1/AUTH_$(project_id)s' % \
+            self.ports['proxy']
 
     def __enter__(self):
         self.start()
@@ -346,7 +407,7 @@ class SwiftAIO(object):
             f.write(_HELPER_MODULE)
         with open(os.path.join(etc, 'proxy-server.conf'), 'w') as f:
             f.write(common.format(port=self.ports['proxy'], **fmt))
-            f.write(_PROXY_CONF)
+            f.write(_proxy_conf(self.keystone))
 
 
 def _current_user():
@@ -359,17 +420,48 @@ _FILTERS = ('catch_errors', 'gatekeeper', 'healthcheck', 'proxy_logging',
 _PROXY_CONF = textwrap.dedent('''\
     [pipeline:main]
     pipeline = catch_errors gatekeeper healthcheck proxy_logging cache
-        listing_formats tempauth copy dlo versioned_writes symlink
+        listing_formats {auth} copy dlo versioned_writes symlink
         proxy_logging proxy-server
     [app:proxy-server]
     use = egg:swift#proxy
     account_autocreate = true
     allow_account_management = true
-    [filter:tempauth]
-    use = egg:swift#tempauth
-    user_admin_admin = admin .admin .reseller_admin
-    user_test_tester = testing .admin
     [filter:cache]
     paste.filter_factory = karbor_swift_test:filter_factory
     ''') + ''.join('[filter:%s]\nuse = egg:swift#%s\n' % (f, f)
                    for f in _FILTERS)
+_TEMPAUTH = textwrap.dedent('''\
+    [filter:tempauth]
+    use = egg:swift#tempauth
+    user_admin_admin = admin .admin .reseller_admin
+    user_test_tester = testing .admin
+    ''')
+# authtoken keeps validated tokens in its own in-process cache (no
+# memcached here); the anonymous requests it lets through (ACLs) are
+# keystoneauth's to decide.
+_KEYSTONE = textwrap.dedent('''\
+    [filter:authtoken]
+    paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+    www_authenticate_uri = {k.auth_url}
+    auth_url = {k.auth_url}
+    auth_type = password
+    username = {k.username}
+    password = {k.password}
+    project_name = {k.project_name}
+    user_domain_id = {k.domain_id}
+    project_domain_id = {k.domain_id}
+    delay_auth_decision = true
+    include_service_catalog = false
+    [filter:keystoneauth]
+    use = egg:swift#keystoneauth
+    reseller_prefix = AUTH_
+    operator_roles = {roles}
+    ''')
+
+
+def _proxy_conf(keystone):
+    if keystone is None:
+        return _PROXY_CONF.format(auth='tempauth') + _TEMPAUTH
+    return _PROXY_CONF.format(auth='authtoken keystoneauth') + \
+        _KEYSTONE.format(k=keystone,
+                         roles=', '.join(keystone.operator_roles))

@@ -14,7 +14,9 @@ chunk tasks run their four hooks and record each completed hook (see
 Shapes: ``karbor-all`` embedded (SQLite, in-process messaging) and the
 split shape (``split.SplitServer``: MariaDB + RabbitMQ, three processes).
 Measured: POST until ``available`` for plans of ``--sizes`` resources
-(1,000 and 10,000), and the peak RSS of the process running the flows.
+(1,000 and 10,000), the peak RSS of the process running the flows, and
+the CPU time it (and, split, the API) used meanwhile: on a shared machine
+the CPU seconds vary less than the elapsed time.
 Targets: 1,000 resources <= 2 s in both shapes; 10,000 <= 20 s with the
 worker's RSS < 1 GB. With ``--anchor`` the original Karbor runs its
 1,000-resource No-Op plan once (it builds the same flow), after ours, with
@@ -114,14 +116,18 @@ class PeakRss(object):
         return self.peak
 
 
-def measure(server, worker_pids, size, timeout):
-    """``(seconds, status, peak RSS MiB)`` of one checkpoint; the status
-    is ``protecting`` if it was not done within ``timeout`` seconds."""
+def measure(server, worker_pids, size, timeout, api_pids=None):
+    """``(seconds, status, peak RSS MiB, CPU s)`` of one checkpoint; the
+    status is ``protecting`` if it was not done within ``timeout`` seconds.
+    CPU: seconds used meanwhile by the worker and, if apart, the API."""
     client = server.client(timeout=300)
     try:
         plan_id = client.create_plan(common.fake_volumes(size),
                                      provider_id=PROVIDER_ID, timeout=300)
         rss = PeakRss(worker_pids)
+        cpu_pids = {'worker': worker_pids, 'API': api_pids or (lambda: [])}
+        cpu = {name: split.cpu_seconds(pids()) for name, pids
+               in cpu_pids.items()}
         start = time.perf_counter()
         checkpoint_id = client.create_checkpoint(plan_id, PROVIDER_ID,
                                                  timeout=300)
@@ -132,17 +138,23 @@ def measure(server, worker_pids, size, timeout):
         except common.Timeout:
             status = 'protecting'
         seconds = time.perf_counter() - start
-        return seconds, status, rss.stop()
+        cpu = {name: split.cpu_seconds(cpu_pids[name]()) - used
+               for name, used in cpu.items()}
+        return seconds, status, rss.stop(), cpu
     finally:
         client.close()
 
 
-def run_shape(label, server, worker_pids, sizes, timeout):
+def run_shape(label, server, worker_pids, sizes, timeout, api_pids=None):
     ok = True
     for size in sizes:
-        seconds, status, peak = measure(server, worker_pids, size, timeout)
+        seconds, status, peak, cpu = measure(server, worker_pids, size,
+                                             timeout, api_pids)
         print('%-40s %6d resources, 4 hooks each: %7.2f s, %s, worker '
-              'peak RSS %.0f MiB' % (label, size, seconds, status, peak),
+              'peak RSS %.0f MiB, CPU s %s' % (
+                  label, size, seconds, status, peak,
+                  ', '.join('%s %.2f' % (name, used) for name, used
+                            in cpu.items() if api_pids or name != 'API')),
               flush=True)
         target = TARGETS.get(size)
         if target is not None:
@@ -171,7 +183,7 @@ def split_shape(env, sizes, directory, timeout):
     with split.SplitServer(2, providers_dir=providers, env=env) as server:
         return run_shape('split (MariaDB + RabbitMQ)', server,
                          lambda: server.pids()['karbor-protection'], sizes,
-                         timeout)
+                         timeout, lambda: server.pids()['karbor-api'])
 
 
 @contextlib.contextmanager

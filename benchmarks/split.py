@@ -47,6 +47,19 @@ def rabbitmqctl(*args):
                    stdout=subprocess.DEVNULL)
 
 
+def cpu_seconds(pids):
+    """CPU time (user + system) the processes ``pids`` have used, s."""
+    total = 0
+    for pid in pids:
+        try:
+            with open('/proc/%d/stat' % pid) as stat:
+                fields = stat.read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / float(os.sysconf('SC_CLK_TCK'))
+
+
 def rss_mib(pid):
     """Resident set size of a process, MiB (0 once it is gone)."""
     try:

@@ -22,6 +22,7 @@ key that is not a column matches nothing.
 from karbor.db.sqlalchemy import api as _core
 from karbor.db.sqlalchemy import api_operations as _operations
 from karbor.db.sqlalchemy import api_progress as _progress
+from karbor.db.sqlalchemy import api_show as _show
 from karbor.db.sqlalchemy import api_quota as _quota
 
 get_engine = _core.get_engine
@@ -85,6 +86,8 @@ operation_progress_get = _progress.operation_progress_get
 operation_progress_save = _progress.operation_progress_save
 operation_cancel_request = _progress.operation_cancel_request
 operation_cancel_clear = _progress.operation_cancel_clear
+checkpoint_show_rows = _show.checkpoint_show_rows
+checkpoint_show_parts = _show.checkpoint_show_parts
 
 trigger_execution_create = _operations.trigger_execution_create
 trigger_execution_get_next = _operations.trigger_execution_get_next

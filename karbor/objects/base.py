@@ -72,12 +72,15 @@ class KarborPersistentObject(object):
     @classmethod
     def _from_db_object(cls, context, obj, db_obj, known=(), **values):
         """Fill ``obj`` from ``db_obj`` (a DB API row) and ``values`` (the
-        fields not in the row), except the fields in ``known``."""
-        for name in obj.fields:
-            if name in values:
-                setattr(obj, name, values[name])
-            elif name not in known and name not in cls._fields_not_in_row:
-                setattr(obj, name, getattr(db_obj, name))
+        fields not in the row, made for it), except the fields in
+        ``known``. Their JSON values are taken as they are, not copied."""
+        with fields.values_from_database():
+            for name in obj.fields:
+                if name in values:
+                    setattr(obj, name, values[name])
+                elif (name not in known and
+                        name not in cls._fields_not_in_row):
+                    setattr(obj, name, getattr(db_obj, name))
         obj._context = context
         obj.obj_reset_changes()
         return obj

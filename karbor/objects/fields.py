@@ -1,6 +1,8 @@
 """Field types of Karbor objects beyond oslo.versionedobjects'."""
 
+import contextlib
 import json
+import threading
 
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
@@ -13,6 +15,22 @@ ObjectField = fields.ObjectField
 ListOfObjectsField = fields.ListOfObjectsField
 StringField = fields.StringField
 UUIDField = fields.UUIDField
+
+
+_taken_as_is = threading.local()
+
+
+@contextlib.contextmanager
+def values_from_database():
+    """Within it, JSON fields take the values set as they are, without the
+    copy that keeps an object apart from whoever sent them: for values
+    just decoded from a database row, which nothing else holds. (The
+    copy of a plan of thousands of resources costs more than its read.)"""
+    _taken_as_is.depth = getattr(_taken_as_is, 'depth', 0) + 1
+    try:
+        yield
+    finally:
+        _taken_as_is.depth -= 1
 
 
 def _json_copy(value):
@@ -32,6 +50,8 @@ class Json(fields.FieldType):
             raise ValueError('%s.%s must be a %s, not %r'
                              % (obj.obj_name(), attr,
                                 self.python_type.__name__, value))
+        if getattr(_taken_as_is, 'depth', 0):
+            return value
         try:
             return _json_copy(value)
         except (TypeError, ValueError) as err:

@@ -1,14 +1,17 @@
 """Checkpoints: ``/v1/{project_id}/providers/{provider_id}/checkpoints``."""
 
 import datetime
+import types
 
 from oslo_config import cfg
+from oslo_serialization import jsonutils
 
 from karbor.api import common
 from karbor.api.schemas import checkpoints as schemas
 from karbor.api.schemas import operations as operation_schemas
 from karbor.api.v1 import base
 from karbor.api.v1 import operations
+from karbor.api.v1 import show_memo
 from karbor.api.v1.views import checkpoints as views
 from karbor.api import validation
 from karbor.common import constants
@@ -20,6 +23,8 @@ from karbor import objects
 
 CONF = cfg.CONF
 KIND = 'checkpoint'
+# Answers of shows made by this process (see ``show_memo``).
+_SHOWN = show_memo.ShowMemo()
 
 DATE_FILTERS = ('start_date', 'end_date')
 DATE_FORMAT = '%Y-%m-%d'
@@ -107,12 +112,42 @@ class CheckpointsController(base.Controller):
 
     def show(self, request, provider_id, checkpoint_id):
         ctxt = self.context(request)
-        # The catalog row, its error and its progress: one read transaction.
+        self.check_uuid(provider_id, 'provider')
+        self.check_uuid(checkpoint_id, 'checkpoint')
+        # The catalog row, its progress and its error: one read transaction.
         with db.reads(ctxt):
-            checkpoint = self._get(ctxt, provider_id, checkpoint_id)
-            view = views.detail(checkpoint, error_infos(
-                ctxt, [checkpoint]).get(checkpoint['id']))
-            return self._embed(ctxt, view, checkpoint)
+            row = db.checkpoint_show_rows(ctxt, checkpoint_id)
+            if row is None or row.checkpoint_provider_id != provider_id:
+                # Not in the catalog: the protection service reads it.
+                checkpoint = self._get(ctxt, provider_id, checkpoint_id)
+                view = views.detail(checkpoint, error_infos(
+                    ctxt, [checkpoint]).get(checkpoint['id']))
+                return self._embed(ctxt, view, checkpoint)
+            self._authorize_get(ctxt, row.checkpoint_project_id,
+                                checkpoint_id)
+            source = tuple(row)
+            body = _SHOWN.get(checkpoint_id, source)
+            if body is None:
+                body = self._show_body(ctxt, row, source)
+        return operations.json_body(body)
+
+    @staticmethod
+    def _show_body(ctxt, row, source):
+        """The encoded answer of a show of ``row`` (remembered in
+        ``_SHOWN`` unless it depends on operation logs too)."""
+        checkpoint, progress = db.checkpoint_show_parts(row)
+        failed = checkpoint['status'] == constants.CHECKPOINT_STATUS_ERROR
+        view = views.detail(checkpoint, error_infos(
+            ctxt, [checkpoint]).get(checkpoint['id']) if failed else None)
+        if progress is not None and progress['kind'] != KIND:
+            progress = None
+        operations.embed(view['checkpoint'], progress and
+                         types.SimpleNamespace(**progress),
+                         checkpoint['status'])
+        body = jsonutils.dumps(view).encode('utf-8')
+        if not failed:
+            _SHOWN.put(checkpoint['id'], source, body)
+        return body
 
     def progress(self, request, provider_id, checkpoint_id):
         """``{"progress": {...}}``: one read of the progress row (a
@@ -199,11 +234,15 @@ class CheckpointsController(base.Controller):
         checkpoint = (self._from_catalog(ctxt, provider_id, checkpoint_id)
                       or self.protection_api.show_checkpoint(
                           ctxt, provider_id, checkpoint_id))
+        self._authorize_get(ctxt, checkpoint['project_id'], checkpoint_id)
+        return checkpoint
+
+    @staticmethod
+    def _authorize_get(ctxt, project_id, checkpoint_id):
         base.authorize_get(
             ctxt, 'provider:checkpoint_get',
-            base.owner_target(ctxt, checkpoint['project_id']),
+            base.owner_target(ctxt, project_id),
             exception.CheckpointNotFound(checkpoint_id=checkpoint_id))
-        return checkpoint
 
     @staticmethod
     def _from_catalog(ctxt, provider_id, checkpoint_id):

@@ -46,7 +46,10 @@ def request_cancel(ctxt, protection_api, kind, op_id, project_id, status):
 
 def accepted(body):
     """A 202 answer with the JSON ``body``."""
-    response = webob.Response(status=202, content_type='application/json',
-                              charset='utf-8')
-    response.text = jsonutils.dumps(body)
-    return response
+    return json_body(jsonutils.dumps(body).encode('utf-8'), status=202)
+
+
+def json_body(encoded, status=200):
+    """An answer whose body is ``encoded`` JSON (UTF-8 bytes)."""
+    return webob.Response(status=status, body=encoded,
+                          content_type='application/json', charset='utf-8')

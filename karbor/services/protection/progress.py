@@ -14,6 +14,12 @@ Summary (the ``progress`` object of the API)::
      "resources": [{"id", "type", "name", "status", "done", "total",
                     "unit"}]}
 
+The stored summary holds the ``resources`` items in that very shape, so
+that the API passes them on as read (a show of a plan of thousands of
+resources is polled often); what only a resuming worker needs (hooks done
+and to do per resource, time elapsed) is kept beside them: ``steps``, a
+``[done, total]`` pair per item, and ``elapsed``.
+
 A plugin hook running in a flow reports its backend's progress with
 ``report(done, total, unit)`` (e.g. the bytes of an image written to the
 bank); the tracker of the hook's flow takes it.
@@ -118,16 +124,20 @@ class ProgressTracker(object):
 
     def resume(self, summary):
         """Continue from a stored ``summary`` (a restarted worker)."""
+        items = summary.get('resources') or ()
+        # Summaries written before ``steps`` kept them in each item.
+        steps = summary.get('steps') or [
+            (item.get('steps_done'), item.get('steps')) for item in items]
         with self._lock:
-            for item in summary.get('resources') or ():
+            for item, (done, total) in zip(items, steps):
                 key = '%s#%s' % (item['type'], item['id'])
                 self._order.append(key)
-                self._resources[key] = dict(
-                    item, steps_done=item.get('steps_done') or 0,
-                    steps=item.get('steps') or 1,
-                    bytes_done=None, bytes=None,
-                    status=PENDING if item.get('status') == RUNNING
-                    else item.get('status'))
+                self._resources[key] = {
+                    'id': item['id'], 'type': item['type'],
+                    'name': item.get('name'), 'steps_done': done or 0,
+                    'steps': total or 1, 'bytes_done': None, 'bytes': None,
+                    'status': PENDING if item.get('status') == RUNNING
+                    else item.get('status')}
             started = summary.get('started_at')
             elapsed = summary.get('elapsed') or 0.0
             self._started_clock -= elapsed
@@ -209,6 +219,8 @@ class ProgressTracker(object):
                 'done': sum(1 for i in items if i['status'] == DONE),
                 'total': len(items),
                 'resources': [_resource_view(item) for item in items],
+                'steps': [[item['steps_done'], item['steps']]
+                          for item in items],
                 'provider_id': self.provider_id,
             }
 
@@ -292,8 +304,10 @@ def _resource_view(item):
         done, total, unit = item['steps_done'], item['steps'], UNIT_STEPS
     return {'id': item['id'], 'type': item['type'], 'name': item['name'],
             'status': item['status'], 'done': done, 'total': total,
-            'unit': unit, 'steps_done': item['steps_done'],
-            'steps': item['steps']}
+            'unit': unit}
+
+
+RESOURCE_KEYS = ('id', 'type', 'name', 'status', 'done', 'total', 'unit')
 
 
 def public(summary, status=None):
@@ -305,10 +319,12 @@ def public(summary, status=None):
     view['percent'] = view['percent'] or 0.0
     view['done'] = view['done'] or 0
     view['total'] = view['total'] or 0
-    view['resources'] = [
-        {key: item.get(key) for key in ('id', 'type', 'name', 'status',
-                                        'done', 'total', 'unit')}
-        for item in summary.get('resources') or ()]
+    items = summary.get('resources') or []
+    if 'steps' not in summary:
+        # Written before items were stored in their public shape.
+        items = [{key: item.get(key) for key in RESOURCE_KEYS}
+                 for item in items]
+    view['resources'] = items
     if status is not None:
         view['status'] = status
         if status in SUCCESS_STATUSES:

@@ -44,6 +44,10 @@ _MAGIC = b'KARBOR-BANK-OBJECT 1 '
 _KIND_XATTR = 'user.karbor.value-type'
 # '#' is not allowed in keys, so temporary files never show up as objects.
 _TMP_MARK = '#tmp-'
+# Temporary names: this process's token (a random part, for the other
+# hosts sharing the bank, and the pid, for forked children) and a count.
+_TMP_TOKEN = uuid.uuid4().hex[:12]
+_tmp_numbers = itertools.count()
 
 
 def list_opts():
@@ -122,7 +126,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         if kind == bank_plugin.KIND_STR and _reads_as_json(payload):
             payload = json.dumps(value).encode('utf-8')
         chunks = [payload] if isinstance(payload, bytes) else payload
-        tmp_path = '%s%s%s' % (path, _TMP_MARK, uuid.uuid4().hex)
+        tmp_path = '%s%s%s-%d-%d' % (path, _TMP_MARK, _TMP_TOKEN, os.getpid(),
+                                     next(_tmp_numbers))
         try:
             with self._create(tmp_path) as f:
                 if kind == bank_plugin.KIND_BYTES:
@@ -142,8 +147,13 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
 
     @staticmethod
     def _create(path):
-        # A concurrent delete may remove the directory we just created;
-        # try again in that case.
+        # Most writes go to a directory that exists: it is made only when
+        # the file cannot be. A concurrent delete may remove the directory
+        # we just made; try again in that case.
+        try:
+            return open(path, 'xb')
+        except FileNotFoundError:
+            pass
         attempts = 20
         for attempt in range(attempts):
             try:

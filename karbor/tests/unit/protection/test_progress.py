@@ -42,8 +42,8 @@ def test_percent_eta_and_bytes(sqlite_db):  # noqa: F811
     assert view['percent'] == 12.5 and view['eta_seconds'] is not None
     assert view['resources'][0] == {
         'id': 'id-0', 'type': 'OS::Cinder::Volume', 'name': 'vol0',
-        'status': 'running', 'done': 1, 'total': 4, 'unit': 'steps',
-        'steps_done': 1, 'steps': 4}
+        'status': 'running', 'done': 1, 'total': 4, 'unit': 'steps'}
+    assert view['steps'] == [[1, 4], [0, 4]]
     for _ in range(3):
         made.hook_started(first)
         made.hook_ended(first)
@@ -88,3 +88,41 @@ def test_writes_are_throttled(sqlite_db):  # noqa: F811
         seconds + 1)
     stored = db.operation_progress_get(ff.make_context(), made.op_id)
     assert stored.summary['percent'] == 100.0
+
+
+def test_stored_items_are_public_and_resume_from_their_steps(
+        sqlite_db):  # noqa: F811
+    first, second = volumes(2)
+    made = tracker([first, second])
+    made.hook_started(first)
+    made.hook_ended(first)
+    made.hook_started(second)
+    made.flush(force=True)
+    stored = db.operation_progress_get(ff.make_context(), made.op_id).summary
+    # The API passes the stored items on as they are.
+    assert progress.public(stored)['resources'] == stored['resources']
+    assert set(stored['resources'][0]) == set(progress.RESOURCE_KEYS)
+    resumed = progress.ProgressTracker(ff.make_context(), made.op_id,
+                                       'protect', ff.PROJECT_ID)
+    resumed.resume(stored)
+    view = resumed.summary()
+    # Hooks done are kept; resources that were running wait again.
+    assert view['steps'] == [[1, 4], [0, 4]]
+    assert [r['status'] for r in view['resources']] == ['pending',
+                                                        'pending']
+
+
+def test_summaries_written_before_steps_are_read():
+    """Items with their steps inside (the first stored shape)."""
+    old = {'status': 'protecting', 'percent': 25.0, 'done': 0, 'total': 1,
+           'resources': [{'id': 'id-0', 'type': 'OS::Cinder::Volume',
+                          'name': 'vol0', 'status': 'running', 'done': 1,
+                          'total': 4, 'unit': 'steps', 'steps_done': 1,
+                          'steps': 4}]}
+    assert progress.public(old)['resources'] == [
+        {'id': 'id-0', 'type': 'OS::Cinder::Volume', 'name': 'vol0',
+         'status': 'running', 'done': 1, 'total': 4, 'unit': 'steps'}]
+    resumed = progress.ProgressTracker(ff.make_context(), 'op', 'protect',
+                                       ff.PROJECT_ID)
+    resumed.resume(old)
+    assert resumed.summary()['steps'] == [[1, 4]]

@@ -13,6 +13,7 @@ metadata (``serialized`` as in the original Karbor, plus ``value-type``).
 
 import abc
 import collections.abc
+import contextlib
 import json
 import re
 import threading
@@ -197,8 +198,59 @@ class BankPlugin(object, metaclass=abc.ABCMeta):
         """The id of this bank user (one per process and plugin)."""
         return self._owner_id
 
+    def sync(self):
+        """Make durable the writes it was let defer (see
+        ``deferred_durability``). Plugins whose writes are always durable
+        have nothing to do."""
+
     def close(self):
         """Release resources (background threads, connections)."""
+
+
+class DeferredWrites(object):
+    """The banks written with their durability deferred to ``sync``.
+
+    Used where many small durable writes are followed by one point that
+    needs them all durable (a batch of flow hook records): a plugin that
+    would sync each write to disk (file system) may instead note itself
+    here, and ``sync`` makes all its writes so far durable at once.
+    """
+
+    def __init__(self):
+        self._plugins = {}
+        self._lock = threading.Lock()
+
+    def note(self, plugin):
+        with self._lock:
+            self._plugins[id(plugin)] = plugin
+
+    def sync(self):
+        with self._lock:
+            plugins = list(self._plugins.values())
+        for plugin in plugins:
+            plugin.sync()
+
+
+_deferral = threading.local()
+
+
+@contextlib.contextmanager
+def deferred_durability(writes):
+    """Within it, this thread's durable writes may return before they are
+    on stable storage, noted in ``writes`` (a ``DeferredWrites``) until
+    its ``sync``."""
+    outer = getattr(_deferral, 'writes', None)
+    _deferral.writes = writes
+    try:
+        yield writes
+    finally:
+        _deferral.writes = outer
+
+
+def deferring_to():
+    """The ``DeferredWrites`` of the calling thread's durable writes, or
+    None (each write durable before it returns)."""
+    return getattr(_deferral, 'writes', None)
 
 
 class LeasePlugin(object, metaclass=abc.ABCMeta):

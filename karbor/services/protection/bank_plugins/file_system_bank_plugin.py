@@ -11,12 +11,20 @@ are not UTF-8 still read back as bytes). Files written by earlier releases
 of this project, which start with a header line naming the value kind, are
 still read. Writes go to a temporary file that is renamed into place, so
 readers never see a partial object.
+
+A durable write syncs its file to disk before it returns, unless the caller
+deferred durability (``bank_plugin.deferred_durability``, as the chunk
+tasks of a flow do for their hooks): then ``sync`` makes all the writes
+deferred so far durable with one sync of the file system, before whatever
+depends on them (the hooks' records) is written.
 """
 
+import ctypes
 import errno
 import itertools
 import json
 import os
+import threading
 import uuid
 
 from oslo_config import cfg
@@ -82,6 +90,27 @@ def _decode(data):
         return text
 
 
+try:
+    _syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+except (OSError, AttributeError):
+    _syncfs = None
+
+
+def _sync_file_system(path):
+    """Flush to stable storage all the writes of the file system holding
+    ``path``."""
+    if _syncfs is None:
+        os.sync()
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if _syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code))
+    finally:
+        os.close(fd)
+
+
 def _mark_bytes(f):
     try:
         os.setxattr(f.fileno(), _KIND_XATTR, bank_plugin.KIND_BYTES.encode())
@@ -111,6 +140,10 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         self._root = os.path.join(os.path.abspath(path),
                                   conf.bank_object_container)
         os.makedirs(self._root, exist_ok=True)
+        # Whether writes were deferred since the last sync began.
+        self._unsynced = False
+        self._unsynced_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
 
     def _path(self, key):
         parts = key.strip('/').split('/')
@@ -126,6 +159,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         if kind == bank_plugin.KIND_STR and _reads_as_json(payload):
             payload = json.dumps(value).encode('utf-8')
         chunks = [payload] if isinstance(payload, bytes) else payload
+        deferred = bank_plugin.deferring_to() if durable else None
         tmp_path = '%s%s%s-%d-%d' % (path, _TMP_MARK, _TMP_TOKEN, os.getpid(),
                                      next(_tmp_numbers))
         try:
@@ -134,16 +168,39 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                     _mark_bytes(f)
                 for chunk in chunks:
                     f.write(chunk)
-                if durable:
+                if durable and deferred is None:
                     f.flush()
                     os.fsync(f.fileno())
             os.replace(tmp_path, path)
+            if deferred is not None:
+                with self._unsynced_lock:
+                    self._unsynced = True
+                deferred.note(self)
         except BaseException as err:
             self._remove_quietly(tmp_path)
             if isinstance(err, Exception):
                 raise exception.BankCreateObjectFailed(
                     key=key, reason=_os_reason(err))
             raise
+
+    def sync(self):
+        """Make every write deferred so far durable: one sync of the file
+        system holding the bank (``syncfs``; all file systems where the
+        system lacks it), instead of one per object."""
+        with self._sync_lock:
+            # A caller that finds another sync running waits for it: the
+            # writes it deferred before then are durable when it ends.
+            with self._unsynced_lock:
+                if not self._unsynced:
+                    return
+                self._unsynced = False
+            try:
+                _sync_file_system(self._root)
+            except OSError as err:
+                with self._unsynced_lock:
+                    self._unsynced = True
+                raise exception.BankCreateObjectFailed(
+                    key='/', reason=_os_reason(err))
 
     @staticmethod
     def _create(path):

@@ -269,11 +269,17 @@ class HookRecords(object):
     transaction, while the hooks go on; ``wait(ticket)`` returns once that
     record is written. On a backend without a database (``memory://``)
     the records live in this object only.
+
+    ``before_write`` (if given) is called before each batch is written:
+    the flow's bank writes whose durability the hooks deferred are made
+    durable there, so that a hook is never recorded done before what it
+    wrote is on stable storage.
     """
 
-    def __init__(self, backend, book_uuid):
+    def __init__(self, backend, book_uuid, before_write=None):
         self.engine = getattr(backend, 'engine', None)
         self.book = book_uuid
+        self.before_write = before_write
         self._done = set()
         self._cond = threading.Condition()
         self._pending = []
@@ -407,6 +413,9 @@ class _RecordWriter(object):
                 for records, items, _ticket in batches
                 for key, hook in items]
         try:
+            for records, _items, _ticket in batches:
+                if records.before_write is not None:
+                    records.before_write()
             causes.retrying_database(_insert_rows, engine, rows)
             error = None
         except Exception as err:
@@ -490,7 +499,8 @@ def run_flow(flow_factory, factory_kwargs, runtime, meta, backend=None,
     except Exception:
         _destroy_book(backend, book.uuid)
         raise
-    runtime.hook_records = HookRecords(backend, book.uuid)
+    runtime.hook_records = HookRecords(
+        backend, book.uuid, before_write=runtime.deferred_writes.sync)
     return _run_to_end(engine, runtime, backend, book.uuid)
 
 
@@ -539,7 +549,9 @@ def resume(unfinished, runtime, abort_reason=None, backend=None):
     with _connection(backend) as conn:
         flow_detail = conn.get_flow_details(unfinished.flow_uuid)
     runtime.abort_reason = abort_reason
-    runtime.hook_records = HookRecords(backend, unfinished.book_uuid).load(
+    runtime.hook_records = HookRecords(
+        backend, unfinished.book_uuid,
+        before_write=runtime.deferred_writes.sync).load(
         [atom.name for atom in flow_detail if atom.state == states.RUNNING])
     engine = workflow.load_from_detail(flow_detail, backend)
     # An engine that failed halfway (FAILURE) is run again to revert when

@@ -35,6 +35,7 @@ from taskflow.patterns import unordered_flow
 from taskflow import task
 
 from karbor import metrics
+from karbor.services.protection import bank_plugin
 from karbor.services.protection import graph
 from karbor.services.protection.flows import persistence
 from karbor.services.protection import protection_plugin
@@ -167,6 +168,11 @@ class ResourceChunkTask(task.Task):
     faster than the database commits). The chunk ends once all its records
     are written. After a failure elsewhere in the flow it stops at
     the next hook, since the flow reverts anyway.
+
+    The hooks' bank writes are made durable together, before the batch of
+    records that names them is written (``bank_plugin.deferred_durability``
+    and ``HookRecords.before_write``), instead of one by one: a file-system
+    bank syncs its file system once per batch rather than each object.
     """
 
     def __init__(self, operation_type, index, members):
@@ -195,12 +201,17 @@ class ResourceChunkTask(task.Task):
                     records.wait(tickets.popleft())
         if tickets:
             records.wait(tickets[-1])
+        if records.engine is None:
+            # No record writer made the hooks' writes durable.
+            runtime.deferred_writes.sync()
         return True
 
     def _run(self, runtime, hook, resource, parameters):
         try:
-            run_hook(runtime, self._operation_type, hook, resource,
-                     parameters)
+            # Made durable before the hook's record is written.
+            with bank_plugin.deferred_durability(runtime.deferred_writes):
+                run_hook(runtime, self._operation_type, hook, resource,
+                         parameters)
         except Exception:
             runtime.failed_hooks[self.name] = (
                 task_name(self._operation_type, hook, resource))

@@ -20,6 +20,7 @@ from karbor.db import api as db
 from karbor import exception
 from karbor.i18n import _
 from karbor.objects import base as objects_base
+from karbor.services.protection import bank_plugin
 from karbor.services.protection import progress as progress_mod
 
 LOG = logging.getLogger(__name__)
@@ -113,6 +114,9 @@ class FlowRuntime(object):
         self.failed_hooks = {}
         # What the revert could not undo, for the failure reason.
         self.cleanup_failures = []
+        # Bank writes of chunk tasks' hooks, made durable before their
+        # records are written (``ResourceChunkTask``).
+        self.deferred_writes = bank_plugin.DeferredWrites()
         self._cancel_read = 0.0
         self._progress = None
         self._operations = {}

@@ -377,3 +377,54 @@ def test_concurrent_writes_and_deletes_in_one_directory(plugin):
     for thread in threads:
         thread.join(10)
     assert errors == []
+
+
+def test_deferred_durable_writes_are_synced_together(bank, plugin,
+                                                     monkeypatch):
+    """Within ``deferred_durability`` a file-system bank syncs no object on
+    its own: its ``sync`` then syncs the file system once."""
+    fsyncs = []
+    syncs = []
+    real_fsync = os.fsync
+    real_sync = file_system_bank_plugin._sync_file_system
+    monkeypatch.setattr(os, 'fsync', lambda fd: (fsyncs.append(fd),
+                                                 real_fsync(fd)))
+    monkeypatch.setattr(file_system_bank_plugin, '_sync_file_system',
+                        lambda path: (syncs.append(path), real_sync(path)))
+    writes = bank_lib.DeferredWrites()
+    with bank_lib.deferred_durability(writes):
+        assert bank_lib.deferring_to() is writes
+        for i in range(5):
+            bank.update_object('/res/%d/data' % i, {'n': i})
+        # Asked not to be durable: not noted either.
+        bank.update_object('/res/index', 'x', durable=False)
+    assert bank_lib.deferring_to() is None
+    assert fsyncs == [] and syncs == []
+    assert bank.get_object('/res/3/data') == {'n': 3}
+    writes.sync()
+    assert len(syncs) == 1
+    # Nothing deferred since: nothing to sync.
+    writes.sync()
+    assert len(syncs) == 1
+    # Outside, each durable write is synced before it returns.
+    bank.update_object('/res/5/data', {'n': 5})
+    assert len(fsyncs) == 1 and len(syncs) == 1
+
+
+def test_a_failed_file_system_sync_fails_and_is_tried_again(plugin,
+                                                            monkeypatch):
+    def failing(path):
+        raise OSError(5, 'Input/output error')
+    writes = bank_lib.DeferredWrites()
+    with bank_lib.deferred_durability(writes):
+        plugin.update_object('/a', 'value')
+    monkeypatch.setattr(file_system_bank_plugin, '_sync_file_system',
+                        failing)
+    with pytest.raises(exception.BankCreateObjectFailed) as caught:
+        writes.sync()
+    assert 'input/output error' in str(caught.value)
+    synced = []
+    monkeypatch.setattr(file_system_bank_plugin, '_sync_file_system',
+                        synced.append)
+    writes.sync()
+    assert synced == [plugin._root]

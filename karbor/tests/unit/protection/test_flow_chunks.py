@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from oslo_config import cfg
+import pytest
 import sqlalchemy as sa
 from taskflow import flow
 
@@ -29,6 +30,7 @@ HOOKS = protection_plugin.HOOKS
 CHILD = """
 import json, sys
 from oslo_config import cfg
+import pytest
 from karbor.services.protection.flows import persistence, protect
 from karbor.tests.unit.protection import flow_fakes as ff
 cfg.CONF.set_override('flow_thread_pool_size', 2)
@@ -258,3 +260,37 @@ def test_chunk_that_never_ran_a_hook_undoes_nothing(tmp_path, hook_recorder):
     records.interrupted = {'protect_resources_1'}
     revert_chunk(tmp_path, records)
     assert reverted_keys(hook_recorder) == []
+
+
+def test_hooks_are_made_durable_before_their_records_are_written(
+        flow_backend):
+    """``before_write`` runs before each batch of records is inserted."""
+    seen = []
+
+    def before_write():
+        with flow_backend.engine.connect() as conn:
+            seen.append(conn.execute(sa.select(sa.func.count()).select_from(
+                persistence.HOOKS_TABLE)).scalar())
+    records = persistence.HookRecords(flow_backend, 'book-durable',
+                                      before_write=before_write)
+    tickets = [records.add('OS::Cinder::Volume#v%d' % i, 'on_main')
+               for i in range(3)]
+    records.wait(tickets[-1])
+    assert seen and seen[0] == 0
+    with flow_backend.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(
+            persistence.HOOKS_TABLE)).scalar() == 3
+    records.drop()
+
+
+def test_a_failed_sync_fails_the_records_it_precedes(flow_backend):
+    def before_write():
+        raise OSError('disk gone')
+    records = persistence.HookRecords(flow_backend, 'book-failed-sync',
+                                      before_write=before_write)
+    ticket = records.add('OS::Cinder::Volume#v', 'on_main')
+    with pytest.raises(OSError):
+        records.wait(ticket)
+    with flow_backend.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(
+            persistence.HOOKS_TABLE)).scalar() == 0

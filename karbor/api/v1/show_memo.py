@@ -13,22 +13,25 @@ ones as the text stored).
 Invalidation: a show reads both rows every time and serves a remembered
 answer only if their contents are equal to those it was made from; any
 change of either row (status, plan, progress, cancel request, deletion)
-misses and replaces it. Nothing else needs invalidating. At most
-``MAX_BYTES`` of answers are kept per process, the least recently used
-going first.
+misses and replaces it. Nothing else needs invalidating. Only answers of
+at least ``MIN_BYTES`` are kept (smaller ones cost little to make again),
+at most ``MAX_BYTES`` of them per process, the least recently used going
+first.
 """
 
 import collections
 import threading
 
-MAX_BYTES = 64 * 1024 * 1024
+MIN_BYTES = 16 * 1024
+MAX_BYTES = 32 * 1024 * 1024
 
 
 class ShowMemo(object):
     """Answer bodies by key (a checkpoint id) and source (row contents)."""
 
-    def __init__(self, max_bytes=MAX_BYTES):
+    def __init__(self, max_bytes=MAX_BYTES, min_bytes=MIN_BYTES):
         self.max_bytes = max_bytes
+        self.min_bytes = min_bytes
         self._entries = collections.OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -48,7 +51,7 @@ class ShowMemo(object):
             old = self._entries.pop(key, None)
             if old is not None:
                 self._bytes -= old[2]
-            if size > self.max_bytes:
+            if size > self.max_bytes or len(body) < self.min_bytes:
                 return
             self._entries[key] = (source, body, size)
             self._bytes += size

@@ -15,7 +15,7 @@ from karbor.tests.unit.api import flow_helpers as fh
 from karbor.tests.unit.api import helpers
 
 
-def _wide_checkpoint(api, count=50):
+def _wide_checkpoint(api, count=200):
     resources = [{'id': str(uuid.uuid4()), 'type': fh.VOLUME_TYPE,
                   'name': 'v%d' % i} for i in range(count)]
     body = {'plan': {'name': 'wide', 'provider_id': fh.NOOP,
@@ -86,7 +86,7 @@ def test_another_project_is_refused_a_remembered_answer(api):
 
 
 def test_memory_is_bounded_least_recently_used_first():
-    memo = show_memo.ShowMemo(max_bytes=100)
+    memo = show_memo.ShowMemo(max_bytes=100, min_bytes=1)
     memo.put('a', ('x' * 10,), b'1' * 30)
     memo.put('b', ('y' * 10,), b'2' * 30)
     assert memo.get('a', ('x' * 10,)) == b'1' * 30
@@ -101,3 +101,15 @@ def test_memory_is_bounded_least_recently_used_first():
     assert memo.get('a', ('x' * 10,)) is None and memo.size == 42
     memo.put('big', ('v',), b'5' * 200)
     assert memo.get('big', ('v',)) is None and len(memo) == 2
+
+
+def test_small_answers_are_not_remembered(api):
+    """A checkpoint of one volume is cheap to show again: only answers of
+    ``MIN_BYTES`` or more are kept (the memory of a busy API stays flat)."""
+    _plan, path = _wide_checkpoint(api, count=1)
+    checkpoint_id = path.rsplit('/', 1)[1]
+    status, body = _show(api, path)
+    assert status == 200 and len(body) < show_memo.MIN_BYTES
+    assert controller._SHOWN.get(checkpoint_id, tuple(
+        db.checkpoint_show_rows(karbor_context.get_admin_context(),
+                                checkpoint_id))) is None

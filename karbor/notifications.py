@@ -8,8 +8,9 @@ the protection service's runs (``operation_protect``,
 ``operation_copy``). The publisher is ``<service>.<host>``.
 
 They go out only when oslo.messaging notifications are enabled
-(``[oslo_messaging_notifications] driver``, ``noop`` by default); a
-broken notification bus never fails the action.
+(``[oslo_messaging_notifications] driver`` set, and not only to
+``noop``; unset by default); a broken notification bus never fails the
+action.
 """
 
 import contextlib
@@ -28,7 +29,9 @@ PROTECTION = 'karbor-protection'
 
 
 def _notifier(publisher):
-    if not rpc.initialized():
+    # oslo.messaging counts a notifier without any driver as enabled,
+    # though it sends nowhere: no payload is built for it either.
+    if not rpc.initialized() or not CONF.oslo_messaging_notifications.driver:
         return None
     notifier = rpc.get_notifier('%s.%s' % (publisher, CONF.host))
     return notifier if notifier.is_enabled() else None

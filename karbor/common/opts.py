@@ -17,6 +17,7 @@ _MODULES_WITH_OPTS = (
     'karbor.clients.factory',
     'karbor.clients.k8s',
     'karbor.common.memory',
+    'karbor.db.sqlalchemy.engine',
     'karbor.quota',
     'karbor.metrics',
     'karbor.rpc',

@@ -5,6 +5,7 @@ Triggers and scheduled operations live in ``api_operations``, quotas in
 ``api_quota``; ``karbor.db.api`` exposes all three.
 """
 
+import collections
 import datetime
 
 from oslo_log import log as logging
@@ -115,13 +116,53 @@ _PLANS_RESOURCES = _LIVE_RESOURCES.where(
     _RESOURCES.c.plan_id.in_(sa.bindparam('plan_ids', expanding=True)))
 
 
+_PLAN_TABLE = models.Plan.__table__
+# A plan row and what plan_get_with_resources reads of a resource row (the
+# fewer columns, the less the driver decodes of each answer's metadata).
+PlanRow = collections.namedtuple('PlanRow', _PLAN_TABLE.columns.keys())
+_RESOURCE_COLUMNS = [_RESOURCES.c[name] for name in (
+    'id', 'resource_id', 'resource_type', 'resource_name',
+    'resource_extra_info')]
+ResourceRow = collections.namedtuple(
+    'ResourceRow', [column.key for column in _RESOURCE_COLUMNS])
+_PLAN_WITH_RESOURCES = {}
+
+
+def _plan_with_resources_statement(read_deleted):
+    """The plan (as ``read_deleted`` says) outer-joined with its live
+    resources, one row per resource in the order they were added."""
+    statement = _PLAN_WITH_RESOURCES.get(read_deleted)
+    if statement is None:
+        joined = _PLAN_TABLE.outerjoin(_RESOURCES, sa.and_(
+            _RESOURCES.c.plan_id == _PLAN_TABLE.c.id,
+            _RESOURCES.c.deleted == sa.false()))
+        statement = (
+            sa.select(*_PLAN_TABLE.columns, *_RESOURCE_COLUMNS)
+            .select_from(joined)
+            .where(_PLAN_TABLE.c.id == sa.bindparam('plan_id'),
+                   query.deleted_condition(None, _PLAN_TABLE, read_deleted))
+            .order_by(_RESOURCES.c.id))
+        _PLAN_WITH_RESOURCES[read_deleted] = statement
+    return statement
+
+
 def plan_get_with_resources(context, plan_id):
     """``(plan row, [resource row, ...])``: a plan and its (not deleted)
-    resources in the order they were added, read in one transaction."""
+    resources in the order they were added, read in one statement (the
+    resource rows hold ``id`` and the ``resource_*`` columns).
+
+    :raises PlanNotFound:
+    """
+    read_deleted = getattr(context, 'read_deleted', 'no') or 'no'
     with engine.reader(context) as session:
-        plan = _PLANS.get(context, plan_id)
-        return plan, session.execute(_PLAN_RESOURCES,
-                                     {'plan_id': plan_id}).all()
+        rows = session.execute(_plan_with_resources_statement(read_deleted),
+                               {'plan_id': plan_id}).all()
+    if not rows:
+        raise exception.PlanNotFound(plan_id=plan_id)
+    width = len(PlanRow._fields)
+    plan = PlanRow._make(rows[0][:width])
+    return plan, [ResourceRow._make(row[width:]) for row in rows
+                  if row[width] is not None]
 
 
 def plan_resources_get(context, plan_ids):

@@ -220,3 +220,45 @@ def test_runs_start_only_where_the_engine_still_owns_them(db_backend, ctx):
     [(operation_id, log_id)] = taken_over.items()
     assert db.scheduled_operation_log_get(
         ctx, log_id).actual_start_time is None
+
+
+def test_a_plan_and_its_resources_in_one_statement(db_backend, ctx):
+    resources = [{'id': 'vol-%d' % i, 'type': 'OS::Cinder::Volume',
+                  'name': 'v%d' % i, 'extra_info': {'n': i}}
+                 for i in range(3)]
+    plan = db.plan_create(ctx, {'name': 'p', 'project_id': 'project',
+                                'provider_id': 'prov', 'status': 'suspended',
+                                'parameters': {'a': 1},
+                                'resources': resources})
+    bare = db.plan_create(ctx, {'name': 'bare', 'project_id': 'project',
+                                'provider_id': 'prov', 'status': 'suspended',
+                                'parameters': {}})
+    # Replaced resources are kept as deleted rows: never read back.
+    db.plan_update(ctx, plan.id, {'resources': resources[1:] + [
+        {'id': 'vol-9', 'type': 'OS::Cinder::Volume', 'name': 'v9'}]})
+    statements = []
+    target = engine.get_engine()
+
+    def seen(conn, cursor, statement, *args):
+        if statement.startswith('SELECT'):  # SQLite's BEGIN aside
+            statements.append(statement)
+
+    sa.event.listen(target, 'before_cursor_execute', seen)
+    try:
+        row, rows = db.plan_get_with_resources(ctx, plan.id)
+    finally:
+        sa.event.remove(target, 'before_cursor_execute', seen)
+    assert len(statements) == 1
+    assert (row.id, row.name, row.parameters) == (plan.id, 'p', {'a': 1})
+    assert [(r.resource_id, r.resource_name, r.resource_extra_info)
+            for r in rows] == [('vol-1', 'v1', {'n': 1}),
+                               ('vol-2', 'v2', {'n': 2}),
+                               ('vol-9', 'v9', {})]
+    assert db.plan_get_with_resources(ctx, bare.id)[1] == []
+    with pytest.raises(exception.PlanNotFound):
+        db.plan_get_with_resources(ctx, uuidutils.generate_uuid())
+    db.plan_destroy(ctx, bare.id)
+    with pytest.raises(exception.PlanNotFound):
+        db.plan_get_with_resources(ctx, bare.id)
+    deleted = context.get_admin_context(read_deleted='yes')
+    assert db.plan_get_with_resources(deleted, bare.id)[0].deleted

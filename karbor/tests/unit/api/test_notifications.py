@@ -3,6 +3,7 @@
 from oslo_messaging.notify import _impl_test
 import pytest
 
+from karbor import notifications
 from karbor.tests.unit.api import helpers
 from karbor.tests.unit.api.helpers import PROJECT
 from karbor.tests.unit.api import test_plans
@@ -48,3 +49,17 @@ def test_failed_create_sends_error(api, sent):
     assert events(sent) == [('karbor.plan_create.start', 'INFO'),
                             ('karbor.plan_create.error', 'ERROR')]
     assert 'Quota exceeded' in sent[1][1]['payload']['error']
+
+
+@pytest.mark.parametrize('drivers, enabled', [([], False), (['test'], True)])
+def test_notifier_only_with_a_driver(api, drivers, enabled):
+    """Without a driver (the default) nothing is built or sent: the
+    notifier oslo.messaging makes then counts itself as enabled."""
+    from oslo_config import cfg
+    conf = cfg.CONF
+    conf.set_override('driver', drivers, 'oslo_messaging_notifications')
+    try:
+        assert (notifications._notifier(notifications.API) is not None) \
+            is enabled
+    finally:
+        conf.clear_override('driver', 'oslo_messaging_notifications')

@@ -22,7 +22,9 @@ import collections
 import glob
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 import common
@@ -86,7 +88,15 @@ def main():
         parser.add_argument('--api-processes', type=int, default=2)
 
     args = common.parse_args(__doc__.splitlines()[0], runs=100, extra=extra)
-    count_dir = os.path.join(common.tempfile.mkdtemp(prefix='karbor-count-'))
+    count_dir = tempfile.mkdtemp(prefix='karbor-count-')
+    try:
+        measure(args, count_dir)
+    finally:
+        shutil.rmtree(count_dir, ignore_errors=True)
+    sys.stdout.flush()
+
+
+def measure(args, count_dir):
     env = {'KARBOR_COUNT_DIR': count_dir,
            'PYTHONPATH': os.pathsep.join(
                [os.path.join(HERE, 'counting')]
@@ -127,7 +137,6 @@ def main():
         after = snapshot(server, count_dir)
         report('show of an available checkpoint', before, after, args.runs)
         client.close()
-    sys.stdout.flush()
 
 
 if __name__ == '__main__':

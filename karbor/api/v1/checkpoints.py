@@ -119,7 +119,8 @@ class CheckpointsController(base.Controller):
             row = db.checkpoint_show_rows(ctxt, checkpoint_id)
             if row is None or row.checkpoint_provider_id != provider_id:
                 # Not in the catalog: the protection service reads it.
-                checkpoint = self._get(ctxt, provider_id, checkpoint_id)
+                checkpoint = self._from_bank(ctxt, provider_id,
+                                             checkpoint_id)
                 view = views.detail(checkpoint, error_infos(
                     ctxt, [checkpoint]).get(checkpoint['id']))
                 return self._embed(ctxt, view, checkpoint)
@@ -139,11 +140,9 @@ class CheckpointsController(base.Controller):
         failed = checkpoint['status'] == constants.CHECKPOINT_STATUS_ERROR
         view = views.detail(checkpoint, error_infos(
             ctxt, [checkpoint]).get(checkpoint['id']) if failed else None)
-        if progress is not None and progress['kind'] != KIND:
-            progress = None
-        operations.embed(view['checkpoint'], progress and
-                         types.SimpleNamespace(**progress),
-                         checkpoint['status'])
+        operations.embed(view['checkpoint'], operations.of_kind(
+            progress and types.SimpleNamespace(**progress), KIND),
+            checkpoint['status'])
         body = jsonutils.dumps(view).encode('utf-8')
         if not failed:
             _SHOWN.put(checkpoint['id'], source, body)
@@ -231,9 +230,17 @@ class CheckpointsController(base.Controller):
     def _get(self, ctxt, provider_id, checkpoint_id):
         self.check_uuid(provider_id, 'provider')
         self.check_uuid(checkpoint_id, 'checkpoint')
-        checkpoint = (self._from_catalog(ctxt, provider_id, checkpoint_id)
-                      or self.protection_api.show_checkpoint(
-                          ctxt, provider_id, checkpoint_id))
+        checkpoint = self._from_catalog(ctxt, provider_id, checkpoint_id)
+        if checkpoint is None:
+            return self._from_bank(ctxt, provider_id, checkpoint_id)
+        self._authorize_get(ctxt, checkpoint['project_id'], checkpoint_id)
+        return checkpoint
+
+    def _from_bank(self, ctxt, provider_id, checkpoint_id):
+        """A checkpoint the catalog lacks, read from the bank by the
+        protection service."""
+        checkpoint = self.protection_api.show_checkpoint(
+            ctxt, provider_id, checkpoint_id)
         self._authorize_get(ctxt, checkpoint['project_id'], checkpoint_id)
         return checkpoint
 

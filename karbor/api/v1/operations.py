@@ -15,7 +15,11 @@ from karbor.services.protection import progress
 
 def read(ctxt, op_id, kind):
     """The progress row of ``op_id`` if it is one of a ``kind``."""
-    row = db.operation_progress_get(ctxt, op_id)
+    return of_kind(db.operation_progress_get(ctxt, op_id), kind)
+
+
+def of_kind(row, kind):
+    """``row`` (a progress row, or None) if it is one of a ``kind``."""
     if row is None or row.kind != kind:
         return None
     return row

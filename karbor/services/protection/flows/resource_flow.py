@@ -182,6 +182,11 @@ class ResourceChunkTask(task.Task):
         self._members = members
 
     def execute(self, runtime):
+        # The hooks' writes are made durable before their records are.
+        with bank_plugin.deferred_durability(runtime.deferred_writes):
+            return self._run_members(runtime)
+
+    def _run_members(self, runtime):
         runtime.check_aborted()
         records = hook_records(runtime)
         started = runtime.started_resources
@@ -208,10 +213,8 @@ class ResourceChunkTask(task.Task):
 
     def _run(self, runtime, hook, resource, parameters):
         try:
-            # Made durable before the hook's record is written.
-            with bank_plugin.deferred_durability(runtime.deferred_writes):
-                run_hook(runtime, self._operation_type, hook, resource,
-                         parameters)
+            run_hook(runtime, self._operation_type, hook, resource,
+                     parameters)
         except Exception:
             runtime.failed_hooks[self.name] = (
                 task_name(self._operation_type, hook, resource))

@@ -200,7 +200,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                 with self._unsynced_lock:
                     self._unsynced = True
                 raise exception.BankCreateObjectFailed(
-                    key='/', reason=_os_reason(err))
+                    key='/', reason=_('%s (syncing its file system)')
+                    % _os_reason(err))
 
     @staticmethod
     def _create(path):

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from karbor.services.protection.bank_plugins import file_system_bank_plugin
 from karbor.services.protection import deferred
 from karbor.services.protection import recovery
 from karbor.tests.functional.faults import conftest as faults
@@ -134,4 +135,27 @@ def test_bank_read_only(small_bank, protection, sandbox, ctx, cinder):
     assert left == {'backups': 0, 'snapshots': 0, 'bank objects': 0}
     faults.record_figures('bank read-only (%d volumes)' % VOLUMES, seconds,
                           left, reason)
+    delete_checkpoint(protection, ctx, checkpoint_id)
+
+
+def test_bank_sync_fails(protection, ctx, cinder, monkeypatch):
+    """The disk fails the one sync that makes the hooks' writes durable
+    before their records: the protect fails with that cause and rolls
+    back, in the cloud and in the bank."""
+    def failing_sync(path):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+    monkeypatch.setattr(file_system_bank_plugin, '_sync_file_system',
+                        failing_sync)
+    volumes = faults.new_volumes(cinder, VOLUMES)
+    started = time.monotonic()
+    checkpoint_id = protection.protect(ctx, volumes)
+    seconds, reason = check_failed(
+        protection, ctx, cinder, volumes, checkpoint_id, started,
+        'bank: input/output error (syncing its file system) while writing')
+    left = protection.leftovers(cinder, volumes, checkpoint_id)
+    assert left == {'backups': 0, 'snapshots': 0, 'bank objects': 0}
+    assert bank_status(protection, checkpoint_id) == 'error'
+    faults.record_figures('bank sync fails (%d volumes)' % VOLUMES, seconds,
+                          left, reason)
+    monkeypatch.undo()
     delete_checkpoint(protection, ctx, checkpoint_id)

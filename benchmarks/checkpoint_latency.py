@@ -67,6 +67,7 @@ def main():
                             help='alternating rounds (default 10)')
     args = common.parse_args(__doc__.splitlines()[0], runs=100, extra=extra)
     interval = args.interval_ms / 1000.0
+    common.settle_disk()
     if args.no_anchor:
         with common.OursServer(args.ours_config) as ours:
             measure([Subject(ours, interval)], args.runs, args.rounds)

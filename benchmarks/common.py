@@ -8,6 +8,7 @@ runs (the anchor keeps its state) never change what is measured.
 """
 
 import argparse
+import atexit
 import configparser
 import http.client
 import json
@@ -328,6 +329,66 @@ class AnchorServer(object):
 
     def __exit__(self, *exc):
         self.stop()
+
+
+# CPU time of creating a small file on this VM's ext4 when no mass deletion
+# is recent: about 0.02 ms.
+SETTLED_FILE_MS = 0.06
+PROBE_FILES = 200
+
+
+def file_creation_ms(directory):
+    """CPU milliseconds (mostly the kernel's) to create one small file in
+    ``directory``: the median of ``PROBE_FILES`` creations, kept there."""
+    probe = tempfile.mkdtemp(prefix='probe-', dir=directory)
+    costs = []
+    for number in range(PROBE_FILES):
+        start = time.process_time()
+        with open(os.path.join(probe, str(number)), 'xb') as probe_file:
+            probe_file.write(b'x' * 100)
+        costs.append(time.process_time() - start)
+    return ms(statistics.median(costs))
+
+
+# ext4 counts a freed inode as recent for 60 s after its inode table block
+# is written back (about 30 s after the delete), 360 s while it is not.
+AFTER_DELETING = 120
+
+
+def settle_disk(max_wait=600, interval=20, min_wait=0):
+    """Wait until creating a file costs what it costs on a settled disk.
+
+    ext4 skips the inodes freed in the last minutes when it allocates one
+    (``recently_deleted`` in ``find_inode_bit``): after a test run, or a
+    benchmark that removed its state, every file creation costs up to 15x
+    more for some minutes, for ours and the anchor alike, so the figures
+    measured then tell more about the disk's past than about either
+    service. A probe in a new directory does not always land where the
+    deleted files were: after removing a state directory of its own, a
+    benchmark waits ``min_wait`` seconds (``AFTER_DELETING``) as well.
+    Waits at most ``max_wait`` seconds and says what it saw; the probe
+    files go when this process exits (a few hundred deletions).
+    """
+    directory = tempfile.mkdtemp(prefix='karbor-bench-disk-')
+    atexit.register(shutil.rmtree, directory, True)
+    start = time.monotonic()
+    if min_wait:
+        print('disk: waiting %d s for the files just removed to age'
+              % min_wait, flush=True)
+        time.sleep(min_wait)
+    cost = file_creation_ms(directory)
+    while cost > SETTLED_FILE_MS and time.monotonic() - start < max_wait:
+        print('disk: creating a file costs %.3f ms (settled: under %.2f); '
+              'waiting for the recently deleted inodes to age'
+              % (cost, SETTLED_FILE_MS), flush=True)
+        time.sleep(interval)
+        cost = file_creation_ms(directory)
+    waited = time.monotonic() - start
+    print('disk: creating a file costs %.3f ms%s%s' % (
+        cost, ' after %.0f s' % waited if waited >= interval else '',
+        '' if cost <= SETTLED_FILE_MS else
+        ' - NOT SETTLED, figures below are slowed by it'), flush=True)
+    return cost
 
 
 def ms(seconds):

@@ -210,8 +210,12 @@ def main():
     shapes = args.shapes.split(',')
     try:
         if 'embedded' in shapes:
+            common.settle_disk()
             ok &= embedded(env, args.sizes, args.timeout)
         if 'split' in shapes:
+            # The embedded server's state just went.
+            common.settle_disk(min_wait=common.AFTER_DELETING
+                               if 'embedded' in shapes else 0)
             ok &= split_shape(env, args.sizes, directory, args.timeout)
     finally:
         shutil.rmtree(directory, ignore_errors=True)

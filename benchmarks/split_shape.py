@@ -425,6 +425,7 @@ def main():
     ok = True
     # The memory soak compares ours with itself: no anchor needed for it.
     need_anchor = not args.no_anchor and set(sections) - {'memory'}
+    common.settle_disk()
     with split.SplitServer(args.api_processes) as ours, \
             (common.AnchorServer() if need_anchor
              else contextlib.nullcontext()) as anchor:

@@ -141,8 +141,13 @@ def test_scheduled_protection_with_the_cli(karbor):
         else:
             assert logs[0]['state'] == 'failed'
             assert 'trust' in logs[0]['extend_info']['reason']
-    assert sorted(states.values()) == [['failed'], ['success'],
-                                       ['success']], states
+    # A slow machine may let a trigger fire again before all three ran
+    # once: more runs are fine, two runs of one fire time are not.
+    assert sorted(sorted(set(runs)) for runs in states.values()) == [
+        ['failed'], ['success'], ['success']], states
+    for logs in found.values():
+        fire_times = [log['expect_start_time'] for log in logs]
+        assert len(set(fire_times)) == len(fire_times), logs
     # A trigger in use cannot be deleted; then everything goes.
     refused = karbor.karbor('trigger-delete', cron['id'], check=False)
     assert refused.returncode != 0

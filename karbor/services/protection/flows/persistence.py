@@ -32,6 +32,7 @@ from taskflow.persistence import models
 from taskflow import states
 
 from karbor.common import config  # noqa: F401 (host, state_path)
+from karbor.services.protection.flows import atom_writes
 from karbor.services.protection.flows import causes
 from karbor.services.protection.flows import workflow
 
@@ -186,7 +187,8 @@ class SharedConnectionBackend(impl_sqlalchemy.SQLAlchemyBackend):
     opens its own transaction; ``close`` does nothing), so one serves every
     caller. ``get_connection`` is the backend interface's own method; the
     test ``test_flow_persistence.test_taskflow_connections_hold_no_state``
-    fails if taskflow's connections start holding state.
+    fails if taskflow's connections start holding state. Atom updates that
+    change only taskflow's progress are not written (``atom_writes``).
     """
 
     def __init__(self, conf):
@@ -199,7 +201,8 @@ class SharedConnectionBackend(impl_sqlalchemy.SQLAlchemyBackend):
             with self._shared_lock:
                 if self._shared is None:
                     self._shared = _RetryingConnection(
-                        super().get_connection())
+                        atom_writes.ProgressOnlySkipped(
+                            super().get_connection()))
         return self._shared
 
 

@@ -31,16 +31,6 @@ import common
 import split
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TICK = os.sysconf('SC_CLK_TCK')
-
-
-def cpu_seconds(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as stat:
-            fields = stat.read().rsplit(')', 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def service_of(server, pid):
@@ -62,7 +52,7 @@ def snapshot(server, count_dir):
         with open(path) as data:
             totals[name].update(json.load(data)['counts'])
     for name, pids in server.pids().items():
-        totals[name]['cpu ms'] = sum(cpu_seconds(p) for p in pids) * 1000
+        totals[name]['cpu ms'] = split.cpu_seconds(pids) * 1000
     return totals
 
 

@@ -28,6 +28,7 @@ catalog, where the caller registers :attr:`SwiftAIO.endpoint` as
 
 import contextlib
 import ctypes
+import dataclasses
 import fcntl
 import os
 import shutil
@@ -226,19 +227,18 @@ def free_port():
     return free_ports(1)[0]
 
 
+@dataclasses.dataclass(frozen=True)
 class Keystone(object):
     """The Keystone a proxy authenticates with: its v3 ``auth_url``, the
     service user authtoken validates tokens as, and the roles that make a
     user an operator of their project's account."""
 
-    def __init__(self, auth_url, username, password, project_name='service',
-                 operator_roles=('admin', 'member'), domain_id='default'):
-        self.auth_url = auth_url
-        self.username = username
-        self.password = password
-        self.project_name = project_name
-        self.operator_roles = operator_roles
-        self.domain_id = domain_id
+    auth_url: str
+    username: str
+    password: str
+    project_name: str = 'service'
+    operator_roles: tuple = ('admin', 'member')
+    domain_id: str = 'default'
 
 
 class SwiftAIO(object):

@@ -19,6 +19,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from karbor.services.protection.flows import persistence
 from karbor.tests.functional.conftest import bank_root
 from karbor.tests.functional.conftest import karbor_with_engine
 from karbor.tests.functional.conftest import RECORDER_PROVIDER
@@ -98,7 +99,7 @@ def hook_states(karbor, operation, hook, volume_ids):
     """Persisted states of ``hook`` of ``operation`` per volume.
 
     Unlinked volumes run in chunk tasks (``<op>_resources_<n>``): a hook
-    there is ``SUCCESS`` once recorded in ``karbor_flow_hooks``, and
+    there is ``SUCCESS`` once recorded in ``karbor_flow_hook_batches``, and
     ``RUNNING`` while a chunk runs and the hook before it is recorded.
     """
     prefix = '%s_%s_%s_' % (operation, hook, VOLUME)
@@ -109,8 +110,7 @@ def hook_states(karbor, operation, hook, volume_ids):
         chunks = conn.execute(sa.text(
             'SELECT state FROM atomdetails WHERE name LIKE :p'),
             {'p': '%s_resources_%%' % operation}).scalars().all()
-        recorded = set(conn.execute(sa.text(
-            'SELECT resource, hook FROM karbor_flow_hooks')).all())
+    recorded = persistence.recorded_hooks(karbor.engine)
     wanted = {prefix + v for v in volume_ids}
     states = [state for name, state in rows if name in wanted]
     before = HOOKS[HOOKS.index(hook) - 1] if HOOKS.index(hook) else None

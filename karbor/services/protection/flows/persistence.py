@@ -8,14 +8,16 @@ cleanly. A logbook is destroyed once its flow has ended (done or reverted),
 so every logbook left is an interrupted operation.
 
 The hooks that chunk tasks (``resource_flow.ResourceChunkTask``) complete
-are recorded in a table of their own, ``karbor_flow_hooks`` (one row per
-hook, keyed by logbook), written in batches by one thread while the hooks
-go on (``HookRecords``).
+are recorded in a table of their own, ``karbor_flow_hook_batches``, written
+by one thread while the hooks go on (``HookRecords``): one row per logbook
+and write, holding every hook the write records as JSON, so that a
+transaction inserts a few rows whatever the number of hooks in it.
 """
 
 import collections
 import contextlib
 import functools
+import json
 import os
 import threading
 import time
@@ -24,6 +26,7 @@ from oslo_config import cfg
 from oslo_db import options as db_options
 from oslo_log import log as logging
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from taskflow import exceptions as tf_exc
 from taskflow.persistence import backends
 from taskflow.persistence.backends import impl_sqlalchemy
@@ -76,8 +79,19 @@ _backends = {}
 _backends_lock = threading.Lock()
 
 _hooks_metadata = sa.MetaData()
-HOOKS_TABLE = sa.Table(
-    'karbor_flow_hooks', _hooks_metadata,
+HOOK_BATCHES_TABLE = sa.Table(
+    'karbor_flow_hook_batches', _hooks_metadata,
+    sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column('book_uuid', sa.String(64), nullable=False, index=True),
+    # {hook: [resource key, ...]} as JSON.
+    sa.Column('hooks', sa.Text().with_variant(mysql.LONGTEXT(), 'mysql'),
+              nullable=False),
+)
+# One row per recorded hook, as releases before the batches wrote them:
+# read and dropped with the batches where a database still has it, so
+# that flows interrupted before an upgrade resume where they stopped.
+LEGACY_HOOKS_TABLE = sa.Table(
+    'karbor_flow_hooks', sa.MetaData(),
     sa.Column('book_uuid', sa.String(64), nullable=False, index=True),
     sa.Column('resource', sa.Text, nullable=False),
     sa.Column('hook', sa.String(64), nullable=False),
@@ -133,8 +147,10 @@ def _create_schema(backend):
         _hooks_metadata.create_all(engine, checkfirst=True)
     except sa.exc.DBAPIError:
         # Another worker starting at the same time may have won the race.
-        if not sa.inspect(engine).has_table(HOOKS_TABLE.name):
+        if not sa.inspect(engine).has_table(HOOK_BATCHES_TABLE.name):
             raise
+    backend.legacy_hooks = sa.inspect(engine).has_table(
+        LEGACY_HOOKS_TABLE.name)
 
 
 def _create_flow_tables(engine):
@@ -281,6 +297,9 @@ class HookRecords(object):
 
     def __init__(self, backend, book_uuid, before_write=None):
         self.engine = getattr(backend, 'engine', None)
+        self._tables = [HOOK_BATCHES_TABLE]
+        if getattr(backend, 'legacy_hooks', False):
+            self._tables.append(LEGACY_HOOKS_TABLE)
         self.book = book_uuid
         self.before_write = before_write
         self._done = set()
@@ -299,12 +318,8 @@ class HookRecords(object):
         ``interrupted`` were running; returns self."""
         self.interrupted = frozenset(interrupted)
         if self.engine is not None:
-            table = HOOKS_TABLE
-            with self.engine.connect() as conn:
-                rows = causes.retrying_database(
-                    conn.execute, sa.select(table.c.resource, table.c.hook)
-                    .where(table.c.book_uuid == self.book))
-                self._done.update((row[0], row[1]) for row in rows)
+            self._done.update(recorded_hooks(self.engine, self.book,
+                                             self._tables))
         return self
 
     def is_done(self, key, hook):
@@ -360,9 +375,31 @@ class HookRecords(object):
         if self.engine is None:
             return
         with self.engine.begin() as conn:
-            causes.retrying_database(
-                conn.execute, HOOKS_TABLE.delete().where(
-                    HOOKS_TABLE.c.book_uuid == self.book))
+            for table in self._tables:
+                causes.retrying_database(
+                    conn.execute, table.delete().where(
+                        table.c.book_uuid == self.book))
+
+
+def recorded_hooks(engine, book_uuid=None, tables=(HOOK_BATCHES_TABLE,)):
+    """``{(resource key, hook)}`` recorded in ``tables`` for the logbook
+    ``book_uuid`` (default: every logbook's)."""
+    done = set()
+    with engine.connect() as conn:
+        for table in tables:
+            legacy = table is LEGACY_HOOKS_TABLE
+            columns = ((table.c.resource, table.c.hook) if legacy else
+                       (table.c.hooks,))
+            query = sa.select(*columns)
+            if book_uuid is not None:
+                query = query.where(table.c.book_uuid == book_uuid)
+            for row in causes.retrying_database(conn.execute, query):
+                if legacy:
+                    done.add((row[0], row[1]))
+                    continue
+                for hook, keys in json.loads(row[0]).items():
+                    done.update((key, hook) for key in keys)
+    return done
 
 
 class _RecordWriter(object):
@@ -412,9 +449,8 @@ class _RecordWriter(object):
 
     @staticmethod
     def _write(engine, batches):
-        rows = [{'book_uuid': records.book, 'resource': key, 'hook': hook}
-                for records, items, _ticket in batches
-                for key, hook in items]
+        rows = [{'book_uuid': records.book, 'hooks': _packed(items)}
+                for records, items, _ticket in batches]
         try:
             for records, _items, _ticket in batches:
                 if records.before_write is not None:
@@ -428,9 +464,17 @@ class _RecordWriter(object):
             records.written(ticket, error)
 
 
+def _packed(items):
+    """``[(resource key, hook), ...]`` as the JSON of a batch row."""
+    by_hook = collections.defaultdict(list)
+    for key, hook in items:
+        by_hook[hook].append(key)
+    return json.dumps(by_hook, separators=(',', ':'))
+
+
 def _insert_rows(engine, rows):
     with engine.begin() as conn:
-        conn.execute(HOOKS_TABLE.insert(), rows)
+        conn.execute(HOOK_BATCHES_TABLE.insert(), rows)
 
 
 def _run_to_end(engine, runtime, backend, book_uuid):

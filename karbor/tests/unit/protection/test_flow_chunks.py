@@ -100,9 +100,7 @@ def test_chunked_protect_keeps_hook_order_and_parallel_chunks(
                 if key == res[name].key] == list(HOOKS)
     assert sorted(checkpoint.bank_objects()) == sorted(
         r.id for r in res.values())
-    with flow_backend.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(
-            persistence.HOOKS_TABLE)).scalar() == 0
+    assert batch_rows(flow_backend) == 0
 
 
 def crash_wide(tmp_path, parameters):
@@ -127,6 +125,12 @@ def crash_wide(tmp_path, parameters):
     return flow_backend, unfinished, checkpoint.id, log.id
 
 
+def batch_rows(flow_backend):
+    with flow_backend.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(
+            persistence.HOOK_BATCHES_TABLE)).scalar()
+
+
 def crash_in(tmp_path, name, hook):
     marker = str(tmp_path / 'crashed')
     return crash_wide(tmp_path, {'%s#id-%s' % (VOLUME, name): {
@@ -138,10 +142,7 @@ def test_crash_inside_a_chunk_resumes_without_running_recorded_hooks(
     flow_backend, unfinished, checkpoint_id, log_id = crash_in(
         tmp_path, 'vol1', 'on_main')
     # vol1's chunk is vol0..vol2; the other one ran beside it.
-    with flow_backend.engine.connect() as conn:
-        recorded = {tuple(row) for row in conn.execute(sa.select(
-            persistence.HOOKS_TABLE.c.resource,
-            persistence.HOOKS_TABLE.c.hook))}
+    recorded = persistence.recorded_hooks(flow_backend.engine)
     assert (VOLUME + '#id-vol1', 'on_main') not in recorded
 
     assert persistence.resume(
@@ -161,9 +162,7 @@ def test_crash_inside_a_chunk_resumes_without_running_recorded_hooks(
         for hook in HOOKS}
     assert ('on_main', VOLUME + '#id-vol1') in calls
     assert persistence.list_unfinished(flow_backend) == []
-    with flow_backend.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(
-            persistence.HOOKS_TABLE)).scalar() == 0
+    assert batch_rows(flow_backend) == 0
 
 
 def test_crash_inside_a_chunk_can_be_failed_cleanly(tmp_path,
@@ -268,18 +267,15 @@ def test_hooks_are_made_durable_before_their_records_are_written(
     seen = []
 
     def before_write():
-        with flow_backend.engine.connect() as conn:
-            seen.append(conn.execute(sa.select(sa.func.count()).select_from(
-                persistence.HOOKS_TABLE)).scalar())
+        seen.append(len(persistence.recorded_hooks(flow_backend.engine)))
     records = persistence.HookRecords(flow_backend, 'book-durable',
                                       before_write=before_write)
     tickets = [records.add('OS::Cinder::Volume#v%d' % i, 'on_main')
                for i in range(3)]
     records.wait(tickets[-1])
     assert seen and seen[0] == 0
-    with flow_backend.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(
-            persistence.HOOKS_TABLE)).scalar() == 3
+    assert persistence.recorded_hooks(flow_backend.engine) == {
+        ('OS::Cinder::Volume#v%d' % i, 'on_main') for i in range(3)}
     records.drop()
 
 
@@ -291,6 +287,4 @@ def test_a_failed_sync_fails_the_records_it_precedes(flow_backend):
     ticket = records.add('OS::Cinder::Volume#v', 'on_main')
     with pytest.raises(OSError):
         records.wait(ticket)
-    with flow_backend.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(
-            persistence.HOOKS_TABLE)).scalar() == 0
+    assert batch_rows(flow_backend) == 0

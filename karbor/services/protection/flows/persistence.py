@@ -75,6 +75,13 @@ ENDED_STATES = (states.SUCCESS, states.REVERTED, states.FAILURE)
 UnfinishedFlow = collections.namedtuple(
     'UnfinishedFlow', ('book_uuid', 'flow_uuid', 'state', 'meta'))
 
+# Seconds at least between two writes of hook records. Each write first
+# syncs the banks the hooks wrote (``before_write``): the records of
+# about this long go in one write, so that syncs stay few even where a
+# write of records is fast (SQLite). A chunk waits for its records only at
+# its end or when 16 are not written yet.
+RECORD_WRITE_INTERVAL = 0.02
+
 _backends = {}
 _backends_lock = threading.Lock()
 
@@ -433,10 +440,16 @@ class _RecordWriter(object):
             self._cond.notify()
 
     def _run(self):
+        last = 0.0
         while True:
             with self._cond:
                 while not self._ready:
                     self._cond.wait()
+            pause = last + RECORD_WRITE_INTERVAL - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            last = time.monotonic()
+            with self._cond:
                 ready, self._ready = self._ready, []
             by_engine = collections.defaultdict(list)
             for records in set(ready):

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 from oslo_config import cfg
 import pytest
@@ -287,4 +288,24 @@ def test_a_failed_sync_fails_the_records_it_precedes(flow_backend):
     ticket = records.add('OS::Cinder::Volume#v', 'on_main')
     with pytest.raises(OSError):
         records.wait(ticket)
+    assert batch_rows(flow_backend) == 0
+
+
+def test_record_writes_are_paced_so_that_bank_syncs_stay_few(flow_backend):
+    """Each write of records syncs the banks first: records that come
+    one by one go in one write per ``RECORD_WRITE_INTERVAL`` at most."""
+    syncs = []
+    records = persistence.HookRecords(flow_backend, 'book-paced',
+                                      before_write=lambda: syncs.append(1))
+    start = time.monotonic()
+    tickets = []
+    for i in range(100):
+        tickets.append(records.add('OS::Cinder::Volume#v%d' % i, 'on_main'))
+        time.sleep(0.001)
+    records.wait(tickets[-1])
+    elapsed = time.monotonic() - start
+    assert len(persistence.recorded_hooks(flow_backend.engine)) == 100
+    assert len(syncs) == batch_rows(flow_backend)
+    assert len(syncs) <= elapsed / persistence.RECORD_WRITE_INTERVAL + 2
+    records.drop()
     assert batch_rows(flow_backend) == 0

@@ -19,7 +19,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from karbor.services.protection.flows import persistence
+from karbor.services.protection.flows import hook_records
 from karbor.tests.functional.conftest import bank_root
 from karbor.tests.functional.conftest import karbor_with_engine
 from karbor.tests.functional.conftest import RECORDER_PROVIDER
@@ -110,7 +110,7 @@ def hook_states(karbor, operation, hook, volume_ids):
         chunks = conn.execute(sa.text(
             'SELECT state FROM atomdetails WHERE name LIKE :p'),
             {'p': '%s_resources_%%' % operation}).scalars().all()
-    recorded = persistence.recorded_hooks(karbor.engine)
+    recorded = hook_records.recorded_hooks(karbor.engine)
     wanted = {prefix + v for v in volume_ids}
     states = [state for name, state in rows if name in wanted]
     before = HOOKS[HOOKS.index(hook) - 1] if HOOKS.index(hook) else None

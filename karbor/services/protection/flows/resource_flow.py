@@ -16,7 +16,7 @@ of a wide plan) have no order to keep with others. When the flow is built
 with ``chunks``, they are spread over that many ``ResourceChunkTask``s
 instead, each running the hooks of its resources in turn: a few persisted
 atoms instead of four per resource. Which hooks completed is recorded
-compactly (``persistence.HookRecords``), so that a resumed chunk skips the
+compactly (``hook_records.HookRecords``), so that a resumed chunk skips the
 hooks recorded.
 
 Building is split in two: ``plan_hooks`` asks the plugins (live objects)
@@ -37,7 +37,7 @@ from taskflow import task
 from karbor import metrics
 from karbor.services.protection import bank_plugin
 from karbor.services.protection import graph
-from karbor.services.protection.flows import persistence
+from karbor.services.protection.flows import hook_records
 from karbor.services.protection import protection_plugin
 
 LOG = logging.getLogger(__name__)
@@ -147,12 +147,12 @@ def failed_hook(runtime, atom_name):
 _records_lock = threading.Lock()
 
 
-def hook_records(runtime):
+def records_of(runtime):
     """The records of the completed hooks of ``runtime``'s flow."""
     with _records_lock:
         if runtime.hook_records is None:
             # No flow store: the records live in memory only.
-            runtime.hook_records = persistence.HookRecords(None, None)
+            runtime.hook_records = hook_records.HookRecords(None, None)
         return runtime.hook_records
 
 
@@ -188,7 +188,7 @@ class ResourceChunkTask(task.Task):
 
     def _run_members(self, runtime):
         runtime.check_aborted()
-        records = hook_records(runtime)
+        records = records_of(runtime)
         started = runtime.started_resources
         # Tickets of the records not known to be written, oldest first.
         tickets = collections.deque()
@@ -227,7 +227,7 @@ class ResourceChunkTask(task.Task):
         # are within the first RECORDS_IN_FLIGHT + 1 hooks without one.
         # ``result`` does not tell: a task whose failure could not be saved
         # (the database went away) is reverted with none.
-        records = hook_records(runtime)
+        records = records_of(runtime)
         undo = runtime.started_resources | self._may_have_run(records)
         for resource, parameters in reversed(
                 [(resource, parameters) for resource, hooks, parameters

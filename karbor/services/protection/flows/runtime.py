@@ -103,7 +103,7 @@ class FlowRuntime(object):
         self.operation_type = None
         # (user id, when) once the operation's cancel was requested.
         self.cancel_request = None
-        # The hooks completed (``persistence.HookRecords``), set by whoever
+        # The hooks completed (``hook_records.HookRecords``), set by whoever
         # runs the flow; records kept in memory when nobody does.
         self.hook_records = None
         # Resource keys whose hooks chunk tasks began in this process.

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from taskflow import flow
 
+from karbor.services.protection.flows import hook_records
 from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import resource_flow
 from karbor.services.protection.flows import runtime as flow_runtime
@@ -129,7 +130,7 @@ def crash_wide(tmp_path, parameters):
 def batch_rows(flow_backend):
     with flow_backend.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(
-            persistence.HOOK_BATCHES_TABLE)).scalar()
+            hook_records.HOOK_BATCHES_TABLE)).scalar()
 
 
 def crash_in(tmp_path, name, hook):
@@ -143,7 +144,7 @@ def test_crash_inside_a_chunk_resumes_without_running_recorded_hooks(
     flow_backend, unfinished, checkpoint_id, log_id = crash_in(
         tmp_path, 'vol1', 'on_main')
     # vol1's chunk is vol0..vol2; the other one ran beside it.
-    recorded = persistence.recorded_hooks(flow_backend.engine)
+    recorded = hook_records.recorded_hooks(flow_backend.engine)
     assert (VOLUME + '#id-vol1', 'on_main') not in recorded
 
     assert persistence.resume(
@@ -234,7 +235,7 @@ def reverted_keys(hook_recorder):
 def test_resumed_chunk_undoes_what_may_have_run_unrecorded(
         tmp_path, hook_recorder, monkeypatch):
     monkeypatch.setattr(resource_flow, 'RECORDS_IN_FLIGHT', 2)
-    records = persistence.HookRecords(None, None)
+    records = hook_records.HookRecords(None, None)
     records.interrupted = {'protect_resources_0'}
     for hook in HOOKS:
         records.add(VOLUME + '#id-vol0', hook)
@@ -253,10 +254,10 @@ def test_resumed_chunk_undoes_what_may_have_run_unrecorded(
 
 
 def test_chunk_that_never_ran_a_hook_undoes_nothing(tmp_path, hook_recorder):
-    revert_chunk(tmp_path, persistence.HookRecords(None, None))
+    revert_chunk(tmp_path, hook_records.HookRecords(None, None))
     assert reverted_keys(hook_recorder) == []
     # Nor one resumed that was not running at the crash.
-    records = persistence.HookRecords(None, None)
+    records = hook_records.HookRecords(None, None)
     records.interrupted = {'protect_resources_1'}
     revert_chunk(tmp_path, records)
     assert reverted_keys(hook_recorder) == []
@@ -268,14 +269,14 @@ def test_hooks_are_made_durable_before_their_records_are_written(
     seen = []
 
     def before_write():
-        seen.append(len(persistence.recorded_hooks(flow_backend.engine)))
-    records = persistence.HookRecords(flow_backend, 'book-durable',
+        seen.append(len(hook_records.recorded_hooks(flow_backend.engine)))
+    records = hook_records.HookRecords(flow_backend, 'book-durable',
                                       before_write=before_write)
     tickets = [records.add('OS::Cinder::Volume#v%d' % i, 'on_main')
                for i in range(3)]
     records.wait(tickets[-1])
     assert seen and seen[0] == 0
-    assert persistence.recorded_hooks(flow_backend.engine) == {
+    assert hook_records.recorded_hooks(flow_backend.engine) == {
         ('OS::Cinder::Volume#v%d' % i, 'on_main') for i in range(3)}
     records.drop()
 
@@ -283,7 +284,7 @@ def test_hooks_are_made_durable_before_their_records_are_written(
 def test_a_failed_sync_fails_the_records_it_precedes(flow_backend):
     def before_write():
         raise OSError('disk gone')
-    records = persistence.HookRecords(flow_backend, 'book-failed-sync',
+    records = hook_records.HookRecords(flow_backend, 'book-failed-sync',
                                       before_write=before_write)
     ticket = records.add('OS::Cinder::Volume#v', 'on_main')
     with pytest.raises(OSError):
@@ -295,7 +296,7 @@ def test_record_writes_are_paced_so_that_bank_syncs_stay_few(flow_backend):
     """Each write of records syncs the banks first: records that come
     one by one go in one write per ``RECORD_WRITE_INTERVAL`` at most."""
     syncs = []
-    records = persistence.HookRecords(flow_backend, 'book-paced',
+    records = hook_records.HookRecords(flow_backend, 'book-paced',
                                       before_write=lambda: syncs.append(1))
     start = time.monotonic()
     tickets = []
@@ -304,8 +305,8 @@ def test_record_writes_are_paced_so_that_bank_syncs_stay_few(flow_backend):
         time.sleep(0.001)
     records.wait(tickets[-1])
     elapsed = time.monotonic() - start
-    assert len(persistence.recorded_hooks(flow_backend.engine)) == 100
+    assert len(hook_records.recorded_hooks(flow_backend.engine)) == 100
     assert len(syncs) == batch_rows(flow_backend)
-    assert len(syncs) <= elapsed / persistence.RECORD_WRITE_INTERVAL + 2
+    assert len(syncs) <= elapsed / hook_records.RECORD_WRITE_INTERVAL + 2
     records.drop()
     assert batch_rows(flow_backend) == 0

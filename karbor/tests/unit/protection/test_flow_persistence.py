@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from taskflow.persistence import models
 
 from karbor.common import constants
+from karbor.services.protection.flows import hook_records
 from karbor.services.protection.flows import persistence
 from karbor.services.protection.flows import protect
 from karbor.services.protection.protection_plugins import (
@@ -139,18 +140,18 @@ def test_hook_records_on_each_database(tmp_path, db):
     with dbfixtures.database_url(db, directory=str(tmp_path)) as url:
         try:
             backend = persistence.get_backend(url)
-            records = persistence.HookRecords(backend, 'book-db')
+            records = hook_records.HookRecords(backend, 'book-db')
             with records._cond:  # one batch: queued before the writer runs
                 tickets = [records.add(key, hook) for key, hook in wanted]
             records.wait(max(tickets))
-            other = persistence.HookRecords(backend, 'book-other')
+            other = hook_records.HookRecords(backend, 'book-other')
             other.wait(other.add(keys[0], 'on_main'))
             assert batch_count(backend) <= 3
-            resumed = persistence.HookRecords(backend, 'book-db').load(())
+            resumed = hook_records.HookRecords(backend, 'book-db').load(())
             assert all(resumed.is_done(*item) for item in wanted)
             assert not resumed.is_done(keys[0], 'on_complete')
             resumed.drop()
-            assert persistence.recorded_hooks(backend.engine) == {
+            assert hook_records.recorded_hooks(backend.engine) == {
                 (keys[0], 'on_main')}
             other.drop()
         finally:
@@ -160,7 +161,7 @@ def test_hook_records_on_each_database(tmp_path, db):
 def batch_count(backend):
     with backend.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(
-            persistence.HOOK_BATCHES_TABLE)).scalar()
+            hook_records.HOOK_BATCHES_TABLE)).scalar()
 
 
 def test_hook_rows_of_an_earlier_release_are_resumed_and_dropped(tmp_path):
@@ -168,9 +169,9 @@ def test_hook_rows_of_an_earlier_release_are_resumed_and_dropped(tmp_path):
     the rows it wrote one per hook; ending it drops them."""
     url = 'sqlite:///%s' % (tmp_path / 'flows.db')
     engine = sa.create_engine(url)
-    persistence.LEGACY_HOOKS_TABLE.create(engine)
+    hook_records.LEGACY_HOOKS_TABLE.create(engine)
     with engine.begin() as conn:
-        conn.execute(persistence.LEGACY_HOOKS_TABLE.insert(), [
+        conn.execute(hook_records.LEGACY_HOOKS_TABLE.insert(), [
             {'book_uuid': 'book-old', 'resource': 'OS::Cinder::Volume#v1',
              'hook': 'on_main'},
             {'book_uuid': 'book-kept', 'resource': 'OS::Cinder::Volume#v2',
@@ -178,16 +179,14 @@ def test_hook_rows_of_an_earlier_release_are_resumed_and_dropped(tmp_path):
     engine.dispose()
     try:
         backend = persistence.get_backend(url)
-        records = persistence.HookRecords(backend, 'book-old').load(())
+        records = hook_records.HookRecords(backend, 'book-old').load(())
         assert records.is_done('OS::Cinder::Volume#v1', 'on_main')
         records.wait(records.add('OS::Cinder::Volume#v1', 'on_complete'))
-        assert persistence.recorded_hooks(backend.engine) == {
+        assert hook_records.recorded_hooks(backend.engine) == {
             ('OS::Cinder::Volume#v1', 'on_complete')}
         records.drop()
-        tables = (persistence.HOOK_BATCHES_TABLE,
-                  persistence.LEGACY_HOOKS_TABLE)
-        assert persistence.recorded_hooks(backend.engine,
-                                          tables=tables) == {
+        assert hook_records.recorded_hooks(backend.engine,
+                                           legacy=True) == {
             ('OS::Cinder::Volume#v2', 'on_main')}
     finally:
         persistence.close_backends()
@@ -196,4 +195,4 @@ def test_hook_rows_of_an_earlier_release_are_resumed_and_dropped(tmp_path):
 def test_a_new_database_has_no_table_of_hook_rows(flow_backend):
     assert not getattr(flow_backend, 'legacy_hooks')
     assert not sa.inspect(flow_backend.engine).has_table(
-        persistence.LEGACY_HOOKS_TABLE.name)
+        hook_records.LEGACY_HOOKS_TABLE.name)

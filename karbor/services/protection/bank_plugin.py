@@ -203,6 +203,12 @@ class BankPlugin(object, metaclass=abc.ABCMeta):
         ``deferred_durability``). Plugins whose writes are always durable
         have nothing to do."""
 
+    def discard_interrupted_writes(self, prefix):
+        """Remove what writes of other processes under ``prefix`` left
+        behind when they were killed halfway (call it once nobody else
+        writes there). Plugins whose writes are atomic have nothing to
+        do."""
+
     def close(self):
         """Release resources (background threads, connections)."""
 
@@ -463,6 +469,9 @@ class Bank(object):
     def delete_object(self, key, context=None):
         return self._plugin.delete_object(normalize_key(key),
                                           context=context)
+
+    def discard_interrupted_writes(self, prefix):
+        self._plugin.discard_interrupted_writes(normalize_prefix(prefix))
 
     def list_objects(self, prefix=None, limit=None, marker=None,
                      sort_dir=None, context=None):

@@ -149,6 +149,11 @@ class Checkpoint(object):
                                             self.protection_plan.get('id'),
                                             project, date, leaf)]
 
+    def discard_interrupted_writes(self):
+        """Remove what a killed worker's writes left in this checkpoint's
+        section (see ``BankPlugin.discard_interrupted_writes``)."""
+        self._bank.discard_interrupted_writes(self._section.prefix)
+
     def write_indices(self):
         for key in self.index_keys():
             self._bank.update_object(key, self.id, durable=False)

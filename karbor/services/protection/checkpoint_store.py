@@ -223,6 +223,11 @@ class StoredCheckpoint(object):
             return False
         return row.status != constants.CHECKPOINT_STATUS_DELETED
 
+    def discard_interrupted_writes(self):
+        """Remove what a killed worker's bank writes left in this
+        checkpoint (call it before resuming its operation)."""
+        self._payload.discard_interrupted_writes()
+
     def purge(self):
         """Remove the bank payload of a checkpoint whose create failed (its
         catalog row and quota went with the failed transaction)."""

@@ -109,6 +109,11 @@ class Recovery(object):
         LOG.info('Resuming interrupted %(op)s of checkpoint %(id)s.',
                  {'op': unfinished.meta.get('operation_type'),
                   'id': unfinished.meta.get('checkpoint_id')})
+        # The flow is this worker's alone now: a write it did not finish
+        # was the dead worker's.
+        for checkpoint in (runtime.checkpoint, runtime.checkpoint_copy):
+            if checkpoint is not None:
+                checkpoint.discard_interrupted_writes()
         return persistence.resume(unfinished, runtime)
 
     def _build_runtime(self, meta):

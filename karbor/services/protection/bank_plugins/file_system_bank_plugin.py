@@ -290,6 +290,16 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                 return  # not empty (or already gone): stop here
             directory = os.path.dirname(directory)
 
+    def discard_interrupted_writes(self, prefix):
+        """Remove the temporary files of other processes under
+        ``prefix``: a writer killed between creating one and renaming it
+        into place leaves it."""
+        own = _TMP_MARK + _TMP_TOKEN
+        for directory, _dirs, files in os.walk(self._path(prefix)):
+            for name in files:
+                if _TMP_MARK in name and own not in name:
+                    self._remove_quietly(os.path.join(directory, name))
+
     def list_objects(self, prefix=None, limit=None, marker=None,
                      sort_dir=None, context=None):
         prefix = prefix or '/'

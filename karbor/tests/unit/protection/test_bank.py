@@ -428,3 +428,34 @@ def test_a_failed_file_system_sync_fails_and_is_tried_again(plugin,
                         synced.append)
     writes.sync()
     assert synced == [plugin._root]
+
+
+def test_interrupted_writes_of_other_processes_are_discarded(bank,
+                                                             bank_path):
+    """A writer killed between creating its temporary file and renaming
+    it leaves the file; the worker resuming its operation removes it,
+    and only under the prefix it was given."""
+    bank.update_object('/checkpoints/c1/index.json', {'id': 'c1'})
+    bank.update_object('/checkpoints/c2/index.json', {'id': 'c2'})
+    container = bank_path / 'karbor' / 'checkpoints'
+    dead = container / 'c1' / 'index.json#tmp-0123456789ab-999999-4'
+    dead.write_bytes(b'{"id": ')
+    nested = container / 'c1' / 'resource-data'
+    nested.mkdir()
+    (nested / 'v#tmp-0123456789ab-999999-5').write_bytes(b'x')
+    own = container / 'c1' / ('index.json%s%s-%d-9' % (
+        file_system_bank_plugin._TMP_MARK, file_system_bank_plugin._TMP_TOKEN,
+        os.getpid()))
+    own.write_bytes(b'{"id": ')
+    other = container / 'c2' / 'index.json#tmp-0123456789ab-999999-6'
+    other.write_bytes(b'{"id": ')
+
+    bank.discard_interrupted_writes('/checkpoints/c1')
+    assert not dead.exists()
+    assert not (nested / 'v#tmp-0123456789ab-999999-5').exists()
+    assert own.exists() and other.exists()
+    assert bank.get_object('/checkpoints/c1/index.json') == {'id': 'c1'}
+    assert bank.list_objects('/checkpoints/') == [
+        '/checkpoints/c1/index.json', '/checkpoints/c2/index.json']
+    # Nothing under the prefix: nothing to do.
+    bank.discard_interrupted_writes('/checkpoints/c3')
